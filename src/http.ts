@@ -1,0 +1,434 @@
+import * as fs from 'node:fs';
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, RequestOptions } from 'node:http';
+import { rootCertificates } from 'node:tls';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import { HttpClient } from '@actions/http-client';
+import type { RequestHandler } from '@actions/http-client/lib/interfaces';
+import { AbortedError, AmbiguousRequestError, RemoteError, errorMessage } from './errors.js';
+
+export interface HttpConfig {
+  /** Relative request paths resolve against this (e.g. `https://gitlab.example.com/api/v4/`). */
+  baseUrl: string;
+  /** Headers that carry credentials: sent only to `baseUrl`'s origin, never across a redirect to another. */
+  credentials: Record<string, string>;
+  /** The server's name in messages ("GitLab answered 404: …"). */
+  serverName: string;
+  /** Extra trusted CA certificates (PEM), added to the system's. */
+  caCert?: string;
+  tlsVerify?: boolean;
+  /** Attempts for a request that may be repeated (GETs, cancels). */
+  maxAttempts?: number;
+  /** Lower bound of the exponential backoff (ms); tests shorten it. */
+  backoffMs?: number;
+  /** No socket activity for this long fails the attempt (ms). */
+  socketTimeoutMs?: number;
+  debug?: (message: string) => void;
+  /** Aborts waits between attempts (timeout, cancellation). */
+  signal?: AbortSignal;
+}
+
+export interface RequestOpts {
+  headers?: Record<string, string>;
+  /** A JSON body (objects) or a URL-encoded form (`form`). */
+  json?: unknown;
+  form?: Record<string, string>;
+  /**
+   * May the request be sent again after a network error, 5xx or 429? Defaults to true for GET
+   * and HEAD. A trigger must leave it false: a lost answer raises AmbiguousRequestError instead.
+   */
+  idempotent?: boolean;
+  /** Statuses returned to the caller instead of raised (e.g. 202 "still zipping", 404 "none"). */
+  accept?: number[];
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  /** The final URL after redirects. */
+  url: string;
+}
+
+export interface StreamResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: IncomingMessage;
+  url: string;
+}
+
+const REDIRECTS = [301, 302, 303, 307, 308];
+const RETRY_STATUSES = [429, 500, 502, 503, 504];
+/** Errors raised before any byte of the request could reach the server. */
+const NOT_SENT = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'];
+const MAX_REDIRECTS = 5;
+
+/** Pulls the server's own message out of an error body: JSON `message`, `error`, … or the text. */
+export function serverMessage(body: Buffer | string): string {
+  const text = body.toString().trim();
+  if (!text) return '';
+  try {
+    const data = JSON.parse(text) as unknown;
+    const found = findMessage(data);
+    if (found) return found;
+  } catch {
+    // not JSON: the text itself
+  }
+  const plain = text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+  return plain.length > 500 ? `${plain.slice(0, 500)}…` : plain;
+}
+
+function findMessage(data: unknown): string | undefined {
+  if (typeof data === 'string') return data;
+  if (Array.isArray(data)) return data.map(findMessage).filter(Boolean).join('; ') || undefined;
+  if (data && typeof data === 'object') {
+    const obj = data as Record<string, unknown>;
+    for (const key of ['message', 'Message', 'error', 'Error', 'title', 'error_description', 'errors']) {
+      if (obj[key] === undefined || obj[key] === null) continue;
+      const value = obj[key];
+      if (typeof value === 'object' && !Array.isArray(value)) {
+        // GitLab: {"message": {"base": ["reference not found"]}}
+        const parts = Object.entries(value as Record<string, unknown>).map(
+          ([k, v]) => `${k} ${findMessage(v) ?? JSON.stringify(v)}`
+        );
+        if (parts.length) return parts.join('; ');
+      }
+      const found = findMessage(value);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** Seconds (or an HTTP date) in Retry-After; a unix time or ISO date in the reset headers. */
+export function retryDelayMs(headers: IncomingHttpHeaders, now = Date.now()): number | undefined {
+  const retryAfter = header(headers, 'retry-after');
+  if (retryAfter) {
+    const seconds = Number(retryAfter);
+    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+    const date = Date.parse(retryAfter);
+    if (!Number.isNaN(date)) return Math.max(0, date - now);
+  }
+  const reset = resetTime(headers);
+  return reset === undefined ? undefined : Math.max(0, reset - now);
+}
+
+function resetTime(headers: IncomingHttpHeaders): number | undefined {
+  const raw = header(headers, 'ratelimit-reset') ?? header(headers, 'x-rate-limit-reset');
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (Number.isFinite(n)) return n > 1e12 ? n : n * 1000;
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? undefined : date;
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new AbortedError());
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new AbortedError());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+class RetryableError extends Error {
+  constructor(
+    message: string,
+    readonly delayMs?: number,
+    readonly status?: number
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The only HTTP client: credentials only to the configured origin, redirects followed by hand
+ * (credential-free to other origins, never https→http), retries with backoff that honour
+ * Retry-After and rate-limit headers, streamed downloads that resume.
+ */
+export class Http {
+  private readonly client: HttpClient;
+  private readonly origin: string;
+  private readonly base: URL;
+  /** Set from rate-limit headers: no request before this time. */
+  private notBefore = 0;
+  /** Counts of what was sent, for messages and tests. */
+  readonly stats = { requests: 0, retries: 0, bytes: 0 };
+
+  constructor(private readonly config: HttpConfig) {
+    this.base = new URL(config.baseUrl.endsWith('/') ? config.baseUrl : `${config.baseUrl}/`);
+    this.origin = this.base.origin;
+    const ca = config.caCert ? [...rootCertificates, config.caCert] : undefined;
+    const handlers: RequestHandler[] = ca
+      ? [
+          {
+            prepareRequest: (options: RequestOptions & { ca?: string[] }) => {
+              options.ca = ca;
+            },
+            canHandleAuthentication: () => false,
+            handleAuthentication: () => Promise.reject(new Error('unused'))
+          }
+        ]
+      : [];
+    this.client = new HttpClient('ci-relay', handlers, {
+      allowRedirects: false,
+      allowRetries: false,
+      ignoreSslError: config.tlsVerify === false,
+      keepAlive: true,
+      socketTimeout: config.socketTimeoutMs ?? 60_000
+    });
+  }
+
+  /** Absolute URL of a path relative to the base (absolute URLs pass through). */
+  resolve(path: string): string {
+    return new URL(path.replace(/^\//, ''), this.base).toString();
+  }
+
+  dispose(): void {
+    this.client.dispose();
+  }
+
+  /** A request whose whole answer is read; errors (≥ 400 not in `accept`) become RemoteError. */
+  async request(method: string, path: string, opts: RequestOpts = {}): Promise<HttpResponse> {
+    return this.withRetries(method, path, opts, async () => {
+      const res = await this.open(method, path, opts);
+      const body = await readAll(res.body);
+      return { status: res.status, headers: res.headers, body, url: res.url };
+    });
+  }
+
+  async json<T>(method: string, path: string, opts: RequestOpts = {}): Promise<T> {
+    return this.withRetries(method, path, opts, async () => {
+      const res = await this.open(method, path, {
+        ...opts,
+        headers: { accept: 'application/json', ...opts.headers }
+      });
+      const body = await readAll(res.body);
+      try {
+        return (body.length ? JSON.parse(body.toString('utf8')) : null) as T;
+      } catch {
+        throw new RetryableError(`${this.config.serverName} sent a reply that is not JSON for ${method} ${this.show(path)}`);
+      }
+    });
+  }
+
+  /**
+   * Streams the answer of a GET. `consume` must read `body` to its end; when the connection
+   * breaks while it does, the whole exchange is tried again.
+   */
+  async stream<T>(path: string, opts: RequestOpts, consume: (res: StreamResponse) => Promise<T>): Promise<T> {
+    return this.withRetries('GET', path, opts, async () => {
+      const res = await this.open('GET', path, opts);
+      try {
+        return await consume(res);
+      } catch (err) {
+        res.body.destroy();
+        throw err;
+      }
+    });
+  }
+
+  /**
+   * Downloads to `file`, streaming. A transfer cut short is resumed with Range where the
+   * server allows it, else restarted; a short body is never kept as complete.
+   * Returns the bytes written, or undefined when the server answered a status in `accept`.
+   */
+  async download(path: string, file: string, opts: RequestOpts & { limit?: (bytes: number) => void } = {}): Promise<{ status: number; bytes: number }> {
+    let written = 0;
+    return this.withRetries('GET', path, opts, async () => {
+      const headers = { ...opts.headers };
+      if (written > 0) headers.range = `bytes=${written}-`;
+      const res = await this.open('GET', path, { ...opts, headers });
+      if (res.status >= 300 || (opts.accept?.includes(res.status) && res.status !== 200 && res.status !== 206)) {
+        await readAll(res.body);
+        return { status: res.status, bytes: 0 };
+      }
+      const resumed = res.status === 206 && written > 0 && header(res.headers, 'content-range')?.startsWith(`bytes ${written}-`);
+      if (!resumed) written = 0;
+      const expected = header(res.headers, 'content-length');
+      const total = expected === undefined ? undefined : Number(expected) + written;
+      let seen = written;
+      const counter = new Transform({
+        transform: (chunk: Buffer, _enc, done) => {
+          seen += chunk.length;
+          this.stats.bytes += chunk.length;
+          try {
+            opts.limit?.(seen);
+          } catch (err) {
+            return done(err as Error);
+          }
+          done(null, chunk);
+        }
+      });
+      try {
+        await pipeline(res.body, counter, fs.createWriteStream(file, { flags: written > 0 ? 'a' : 'w' }));
+      } catch (err) {
+        if (err instanceof RemoteError || !isNetworkError(err)) throw err;
+        written = fileSize(file);
+        throw new RetryableError(`the download of ${this.show(path)} was cut short after ${written} bytes`);
+      }
+      if (total !== undefined && seen !== total) {
+        written = fileSize(file);
+        throw new RetryableError(`the download of ${this.show(path)} ended at ${seen} of ${total} bytes`);
+      }
+      written = 0;
+      return { status: res.status, bytes: seen };
+    });
+  }
+
+  /** One exchange: redirects followed by hand, credentials only to our origin. Body unread. */
+  private async open(method: string, path: string, opts: RequestOpts): Promise<StreamResponse> {
+    let url = new URL(this.resolve(path));
+    let verb = method;
+    let data: string | null = null;
+    const headers: OutgoingHttpHeaders = { ...opts.headers };
+    if (opts.json !== undefined) {
+      data = JSON.stringify(opts.json);
+      headers['content-type'] = 'application/json';
+    } else if (opts.form) {
+      data = new URLSearchParams(opts.form).toString();
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+    }
+    for (let hop = 0; ; hop++) {
+      await this.pace();
+      const sent: OutgoingHttpHeaders = url.origin === this.origin ? { ...this.config.credentials, ...headers } : { ...headers };
+      this.config.debug?.(`${verb} ${this.show(url.toString())}`);
+      this.stats.requests++;
+      const res = await this.client.request(verb, url.toString(), data, sent);
+      const msg = res.message;
+      const status = msg.statusCode ?? 0;
+      this.notePace(msg.headers);
+      if (REDIRECTS.includes(status) && msg.headers.location && hop < MAX_REDIRECTS) {
+        msg.resume();
+        const next = new URL(msg.headers.location, url);
+        if (url.protocol === 'https:' && next.protocol !== 'https:') {
+          throw new RemoteError(
+            `${this.config.serverName} redirected ${this.show(url.toString())} from https to ${next.protocol.replace(':', '')}; ci-relay refuses to downgrade`
+          );
+        }
+        if (status === 303 || ((status === 301 || status === 302) && verb === 'POST')) {
+          verb = 'GET';
+          data = null;
+          delete headers['content-type'];
+        }
+        url = next;
+        continue;
+      }
+      if (status >= 400 && !opts.accept?.includes(status)) {
+        const body = await readAll(msg).catch(() => Buffer.alloc(0));
+        const text = serverMessage(body);
+        const what = `${this.config.serverName} answered ${status}${text ? `: ${text}` : ''} (${verb} ${this.show(url.toString())})`;
+        if (RETRY_STATUSES.includes(status)) throw new RetryableError(what, retryDelayMs(msg.headers), status);
+        throw new RemoteError(what, status);
+      }
+      return { status, headers: msg.headers, body: msg, url: url.toString() };
+    }
+  }
+
+  private async withRetries<T>(method: string, path: string, opts: RequestOpts, attempt: () => Promise<T>): Promise<T> {
+    const idempotent = opts.idempotent ?? (method === 'GET' || method === 'HEAD');
+    const maxAttempts = this.config.maxAttempts ?? 7;
+    for (let n = 1; ; n++) {
+      try {
+        return await attempt();
+      } catch (err) {
+        const failure = classify(err);
+        if (!failure) throw err;
+        const notSent = failure.notSent || failure.status === 429;
+        if (!idempotent && !notSent) {
+          throw new AmbiguousRequestError(
+            `${failure.message} — the ${method} to ${this.show(path)} may or may not have reached ${this.config.serverName}`
+          );
+        }
+        if (n >= maxAttempts) {
+          throw new RemoteError(`${failure.message} (gave up after ${n} attempts)`, failure.status);
+        }
+        const backoff = (this.config.backoffMs ?? 1000) * 2 ** (n - 1);
+        const jittered = backoff / 2 + Math.random() * backoff;
+        const delay = Math.min(failure.delayMs ?? jittered, 15 * 60_000);
+        this.stats.retries++;
+        this.config.debug?.(`${failure.message}; trying again in ${Math.round(delay / 100) / 10}s`);
+        await sleep(delay, this.config.signal);
+      }
+    }
+  }
+
+  /** Waits while a rate limit's budget is spent. */
+  private async pace(): Promise<void> {
+    const wait = this.notBefore - Date.now();
+    if (wait > 0) {
+      this.config.debug?.(`${this.config.serverName} rate limit reached; waiting ${Math.ceil(wait / 1000)}s`);
+      await sleep(wait, this.config.signal);
+    }
+  }
+
+  private notePace(headers: IncomingHttpHeaders): void {
+    const remaining = header(headers, 'x-rate-limit-remaining') ?? header(headers, 'ratelimit-remaining');
+    if (remaining !== undefined && Number(remaining) <= 0) {
+      const reset = resetTime(headers);
+      if (reset !== undefined) this.notBefore = Math.min(reset, Date.now() + 15 * 60_000);
+    }
+  }
+
+  /** A URL as shown in messages: no query (pre-signed URLs carry credentials there). */
+  private show(pathOrUrl: string): string {
+    try {
+      const u = new URL(this.resolve(pathOrUrl));
+      return u.origin === this.origin ? u.pathname : `${u.origin}${u.pathname}`;
+    } catch {
+      return pathOrUrl;
+    }
+  }
+}
+
+function classify(err: unknown): { message: string; delayMs?: number; status?: number; notSent?: boolean } | undefined {
+  if (err instanceof RetryableError) return { message: err.message, delayMs: err.delayMs, status: err.status };
+  if (err instanceof RemoteError || err instanceof AbortedError) return undefined;
+  if (isNetworkError(err)) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    return { message: `network error: ${errorMessage(err)}`, notSent: NOT_SENT.includes(code) };
+  }
+  return undefined;
+}
+
+function isNetworkError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  return (
+    /^(E[A-Z]+|ERR_STREAM_PREMATURE_CLOSE|UND_ERR.*)$/.test(code) ||
+    /socket hang up|aborted|timeout|premature close/i.test(err.message)
+  ) && !/^ERR_TLS|CERT|SELF_SIGNED|UNABLE_TO/.test(code);
+}
+
+async function readAll(stream: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of stream) {
+    chunks.push(chunk as Buffer);
+    length += (chunk as Buffer).length;
+  }
+  const expected = header(stream.headers, 'content-length');
+  if (expected !== undefined && Number(expected) !== length && stream.statusCode !== 304) {
+    throw Object.assign(new Error(`aborted: expected ${expected} bytes, got ${length}`), { code: 'ECONNRESET' });
+  }
+  return Buffer.concat(chunks, length);
+}
+
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}

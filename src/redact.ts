@@ -1,0 +1,28 @@
+/**
+ * Scrubs secrets from everything ci-relay writes, in every host. GitHub and Azure mask
+ * registered secrets too, but the CLI has no such help, and defence in depth costs little.
+ */
+export class Redactor {
+  private readonly secrets = new Set<string>();
+
+  add(value: string | undefined): void {
+    if (!value) return;
+    for (const part of [value, ...value.split(/\r?\n/)]) {
+      // Very short values would mask ordinary words; GitHub skips them too.
+      if (part.trim().length >= 3) this.secrets.add(part.trim());
+    }
+  }
+
+  get values(): readonly string[] {
+    return [...this.secrets];
+  }
+
+  redact(text: string): string {
+    let out = text;
+    // Longest first, so a secret that contains another is masked whole.
+    for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) {
+      if (out.includes(s)) out = out.split(s).join('***');
+    }
+    return out;
+  }
+}

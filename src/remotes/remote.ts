@@ -1,0 +1,112 @@
+import type { Http } from '../http.js';
+import type { Settings } from '../settings.js';
+import type { ArtifactSink } from '../artifacts.js';
+
+/** The one normalized end of every run (CONTRACT.md, "Conclusions"). */
+export const CONCLUSIONS = [
+  'success',
+  'failed',
+  'canceled',
+  'skipped',
+  'blocked',
+  'partial',
+  'timed_out',
+  'error'
+] as const;
+export type Conclusion = (typeof CONCLUSIONS)[number];
+
+/**
+ * A run on the remote system. Everything in it is JSON so that the GitHub post step can
+ * read it back from saved state and cancel the run.
+ */
+export interface Run {
+  /** `run-id` output: GitLab pipeline id, GoCD `pipeline/counter`, Gearset run request id. */
+  id: string;
+  /** `run-url` output: the run's page in the remote's web UI, where it has one. */
+  url?: string;
+  /** The remote's own data needed to poll, read logs and cancel (ids, counters, …). */
+  data: Record<string, unknown>;
+}
+
+/** One job of a run as the remote last reported it. */
+export interface Job {
+  /** Stable and unique within the run (GitLab job id, GoCD `stage/counter/job`, …). */
+  key: string;
+  /** Display name; also the base of its log and artifact paths (GoCD: `<stage>.<job>`). */
+  name: string;
+  stage?: string;
+  /** The remote's own status word. */
+  status: string;
+  /** Set once the job has ended; never set for a job still going. */
+  conclusion?: Conclusion;
+  url?: string;
+  /** True once the job has (or may have) produced log text. */
+  started: boolean;
+  startedAt?: string;
+  finishedAt?: string;
+  /** Seconds, when the remote says. */
+  duration?: number;
+}
+
+/** What one poll saw. */
+export interface Snapshot {
+  /** The remote's own status word for the whole run. */
+  status: string;
+  /** Set once the run as a whole has ended (including `blocked`). */
+  conclusion?: Conclusion;
+  jobs: Job[];
+}
+
+/** Receives log bytes as they arrive. */
+export type LogSink = (chunk: Buffer) => Promise<void> | void;
+
+export interface Remote {
+  /**
+   * How the remote serves logs: `incremental` remotes fetch only what is new (GoCD lines);
+   * `whole` remotes must re-fetch the whole log each time (GitLab trace), so the relay reads
+   * them less often as they grow.
+   */
+  readonly logMode: 'incremental' | 'whole';
+
+  /** The shortest gap between polls this remote tolerates (ms); the relay never polls faster. */
+  readonly minPollMs?: number;
+
+  /** Checks that need no request are done by settings; this may read state first (GoCD counter). Sends the trigger ONCE. */
+  trigger(): Promise<Run>;
+
+  /**
+   * After a trigger whose answer was lost (the connection broke after sending), look for the
+   * run it may have created. Returns undefined when none is found.
+   */
+  findTriggered?(): Promise<Run | undefined>;
+
+  /** Attach to an existing run (the `run` input). */
+  attach(id: string): Promise<Run>;
+
+  poll(run: Run): Promise<Snapshot>;
+
+  /**
+   * Hands the job's log past `cursor` to `sink` and returns the new cursor. The cursor's unit
+   * is the remote's own (bytes, lines, entries); 0 is the start.
+   */
+  readLog(run: Run, job: Job, cursor: number, sink: LogSink): Promise<number>;
+
+  /** Downloads the job's artifacts that `sink` selects; returns nothing when the remote has none. */
+  downloadArtifacts(run: Run, job: Job, sink: ArtifactSink): Promise<void>;
+
+  /** Cancels the run (or what of it is still going). */
+  cancel(run: Run): Promise<void>;
+
+  /** A note the relay shows once, e.g. "Gearset has no artifacts to download". */
+  readonly artifactsNote?: string;
+}
+
+/** What every remote is built from. */
+export interface RemoteContext {
+  settings: Settings;
+  http: Http;
+  /** Seconds since the epoch when ci-relay started; used to recognize a run it created. */
+  startedAt: number;
+}
+
+export type RemoteFactory = (ctx: RemoteContext) => Remote;
