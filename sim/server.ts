@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 
 export interface SimRequest {
   method: string;
-  /** Path without the query. */
+  /** Path without the query, still percent-encoded (GitLab's `group%2Fname` stays one segment). */
   path: string;
   query: URLSearchParams;
   headers: http.IncomingHttpHeaders;
@@ -64,7 +64,7 @@ export async function startServer(handler: Handler, opts: { host?: string } = {}
       const u = new URL(req.url ?? '/', 'http://sim');
       const simReq: SimRequest = {
         method: req.method ?? 'GET',
-        path: decodeURIComponent(u.pathname),
+        path: u.pathname,
         query: u.searchParams,
         headers: req.headers,
         body: Buffer.concat(chunks)

@@ -209,6 +209,11 @@ export class Http {
   }
 
   async json<T>(method: string, path: string, opts: RequestOpts = {}): Promise<T> {
+    return (await this.jsonResponse<T>(method, path, opts)).body;
+  }
+
+  /** A JSON answer with its status and headers (pagination, Location, …). Bad JSON is retried like a dropped connection. */
+  async jsonResponse<T>(method: string, path: string, opts: RequestOpts = {}): Promise<{ status: number; headers: IncomingHttpHeaders; body: T }> {
     return this.withRetries(method, path, opts, async () => {
       const res = await this.open(method, path, {
         ...opts,
@@ -216,7 +221,7 @@ export class Http {
       });
       const body = await readAll(res.body);
       try {
-        return (body.length ? JSON.parse(body.toString('utf8')) : null) as T;
+        return { status: res.status, headers: res.headers, body: (body.length ? JSON.parse(body.toString('utf8')) : null) as T };
       } catch {
         throw new RetryableError(`${this.config.serverName} sent a reply that is not JSON for ${method} ${this.show(path)}`);
       }

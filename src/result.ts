@@ -30,6 +30,8 @@ export interface Result {
   duration: number;
   /** True when `success-on` accepts the conclusion (or `wait: false` triggered the run). */
   accepted: boolean;
+  /** False with `wait: false`: the run was triggered, not followed, and has no conclusion yet. */
+  waited: boolean;
   /** Why the run ended as it did, when there is more to say than the conclusion. */
   message?: string;
 }

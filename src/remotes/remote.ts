@@ -1,4 +1,4 @@
-import type { Http } from '../http.js';
+import type { Http, HttpConfig } from '../http.js';
 import type { Settings } from '../settings.js';
 import type { ArtifactSink } from '../artifacts.js';
 
@@ -104,9 +104,18 @@ export interface Remote {
 /** What every remote is built from. */
 export interface RemoteContext {
   settings: Settings;
-  http: Http;
-  /** Seconds since the epoch when ci-relay started; used to recognize a run it created. */
+  /**
+   * The shared HTTP client for this remote's server: the caller supplies what is the
+   * remote's own (base URL, credential headers, server name); TLS, retries, abort and debug
+   * logging come from the settings.
+   */
+  httpFor(config: Pick<HttpConfig, 'baseUrl' | 'credentials' | 'serverName'>): Http;
+  /** Milliseconds since the epoch when ci-relay started; used to recognize a run it created. */
   startedAt: number;
+  /** Tells the user something (the relay decides how to show it); remotes never print. */
+  note(message: string): void;
+  /** Aborted on timeout or cancellation: pass it to waits. */
+  signal: AbortSignal;
 }
 
 export type RemoteFactory = (ctx: RemoteContext) => Remote;

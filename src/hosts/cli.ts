@@ -1,0 +1,148 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { InputError } from '../errors.js';
+import { INPUTS, SYSTEMS, envName, type OutputName } from '../inputs.js';
+import { VERSION } from '../version.js';
+import { BaseHost, exitCode, type Outcome } from './host.js';
+
+/** Flags of the CLI itself, beside the inputs. */
+const OWN_FLAGS = {
+  json: { type: 'boolean' },
+  'output-file': { type: 'string' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+  host: { type: 'string' }
+} as const;
+
+export function usage(): string {
+  const rows = INPUTS.map((i) => {
+    const flag = `--${i.name} <value>`;
+    const extra = [i.default !== undefined ? `default: ${i.default}` : '', i.required ? 'required' : '', i.systems ? i.systems.join('/') : '']
+      .filter(Boolean)
+      .join('; ');
+    return `  ${flag.padEnd(30)} ${i.description}${extra ? ` (${extra})` : ''}`;
+  });
+  return [
+    `ci-relay ${VERSION}: trigger a GitLab, GoCD or Gearset run, follow it with a live log, and bring back its result.`,
+    '',
+    `Usage: ci-relay <${SYSTEMS.join('|')}> [--flag value …]`,
+    '',
+    'Inputs (each also read from the environment as CI_RELAY_<NAME>, e.g. CI_RELAY_TOKEN; flags win):',
+    ...rows,
+    '',
+    'Output and behaviour:',
+    `  ${'--json'.padEnd(30)} print the result object as JSON on stdout (the log stays on stderr)`,
+    `  ${'--output-file <file>'.padEnd(30)} write the result object as JSON to this file`,
+    `  ${'--debug'.padEnd(30)} show every request (secrets masked)`,
+    `  ${'--host <github|azure|cli>'.padEnd(30)} force a host instead of detecting it`,
+    `  ${'--version, -V'.padEnd(30)} print the version`,
+    `  ${'--help, -h'.padEnd(30)} this text`,
+    '',
+    'Exit status: 0 success; 1 the run concluded unsuccessfully; 2 bad input (nothing was triggered);',
+    '3 timed out; 4 could not talk to the server (auth, network, protocol).'
+  ].join('\n');
+}
+
+/** Jenkins or any shell: flags and CI_RELAY_* variables in, a human log on stderr, JSON out, exit codes. */
+export class CliHost extends BaseHost {
+  readonly kind = 'cli' as const;
+  private readonly values: Record<string, string> = {};
+  private readonly outputs: Partial<Record<OutputName, string>> = {};
+  private readonly json: boolean;
+  private readonly outputFile?: string;
+  private readonly debugOn: boolean;
+  /** Problems with the command line, reported as input errors once main reads settings. */
+  private readonly argError?: string;
+  readonly helpText?: string;
+
+  constructor(
+    argv: string[],
+    private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly stderr: NodeJS.WritableStream = process.stderr,
+    private readonly stdout: NodeJS.WritableStream = process.stdout
+  ) {
+    super();
+    const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { ...OWN_FLAGS };
+    for (const i of INPUTS) options[i.name] = { type: 'string' };
+    let parsed: ReturnType<typeof parseArgs> | undefined;
+    try {
+      parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    } catch (err) {
+      this.argError = (err as Error).message.replace(/\. To specify a positional argument.*$/, '.');
+    }
+    const v = (parsed?.values ?? {}) as Record<string, string | boolean | undefined>;
+    for (const i of INPUTS) if (typeof v[i.name] === 'string') this.values[i.name] = v[i.name] as string;
+    const positionals = parsed?.positionals ?? [];
+    if (positionals.length) {
+      if (this.values.system && this.values.system !== positionals[0]) {
+        this.argError = `The system is given twice: '${positionals[0]}' and --system '${this.values.system}'.`;
+      }
+      this.values.system ??= positionals[0];
+      if (positionals.length > 1) this.argError = `Unexpected argument '${positionals[1]}': inputs are given as --name value.`;
+    }
+    this.json = v.json === true;
+    this.outputFile = typeof v['output-file'] === 'string' ? v['output-file'] : env.CI_RELAY_OUTPUT_FILE;
+    this.debugOn = v.debug === true || /^(1|true)$/i.test(env.CI_RELAY_DEBUG ?? '');
+    if (v.help) this.helpText = usage();
+  }
+
+  input(name: string): string {
+    if (this.argError) throw new InputError(this.argError);
+    return (this.values[name] ?? this.env[envName(name)] ?? '').trim();
+  }
+
+  protected write(kind: 'info' | 'warning' | 'error' | 'debug', message: string): void {
+    if (kind === 'debug' && !this.debugOn) return;
+    const prefix = kind === 'info' ? '' : `${kind}: `;
+    this.stderr.write(`${prefix}${message}\n`);
+  }
+
+  startGroup(title: string): void {
+    this.stderr.write(`\n▶ ${this.redactor.redact(title)}\n`);
+  }
+
+  endGroup(): void {}
+
+  protected writeRemote(lines: string[]): void {
+    this.stderr.write(lines.map((l) => `  ${l}\n`).join(''));
+  }
+
+  setOutput(name: OutputName, value: string): void {
+    this.outputs[name] = this.redactor.redact(value);
+  }
+
+  async finish(outcome: Outcome): Promise<number> {
+    const code = exitCode(outcome);
+    if (outcome.error) this.error(outcome.error.message);
+    const r = outcome.result;
+    if (r) {
+      const how = r.waited ? `${r.conclusion}${r.status ? ` (${r.status})` : ''}` : 'triggered, not followed';
+      this.info(`\n${r.system} run ${r.runId}: ${how} in ${r.duration}s${r.runUrl ? ` — ${r.runUrl}` : ''}`);
+    }
+    const object = this.resultObject(outcome, code);
+    const text = `${JSON.stringify(object, null, 2)}\n`;
+    if (this.json) this.stdout.write(this.redactor.redact(text));
+    if (this.outputFile) {
+      fs.mkdirSync(path.dirname(path.resolve(this.outputFile)), { recursive: true });
+      fs.writeFileSync(this.outputFile, this.redactor.redact(text));
+    }
+    return code;
+  }
+
+  /** The outputs as one object (CONTRACT.md names, `jobs` parsed), plus the exit code and any error. */
+  private resultObject(outcome: Outcome, code: number): Record<string, unknown> {
+    const o: Record<string, unknown> = { ...this.outputs };
+    if (typeof o.jobs === 'string') o.jobs = JSON.parse(o.jobs);
+    if (typeof o.duration === 'string') o.duration = Number(o.duration);
+    o['exit-code'] = code;
+    if (outcome.error) o.error = this.redactor.redact(outcome.error.message);
+    else if (outcome.result?.message) o.message = outcome.result.message;
+    return o;
+  }
+}
+
+export function createCliHost(argv: string[]): CliHost {
+  return new CliHost(argv);
+}

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import * as core from '@actions/core';
+import type { OutputName } from '../inputs.js';
+import { BaseHost, exitCode, type Outcome } from './host.js';
+
+/** GitHub Actions through @actions/core: inputs, masks, groups, step outputs, job summary, post-step state. */
+export class GitHubHost extends BaseHost {
+  readonly kind = 'github' as const;
+
+  input(name: string): string {
+    return core.getInput(name);
+  }
+
+  override secret(value: string): void {
+    super.secret(value);
+    for (const v of this.redactor.values) core.setSecret(v);
+  }
+
+  protected write(kind: 'info' | 'warning' | 'error' | 'debug', message: string): void {
+    if (kind === 'info') core.info(message);
+    else if (kind === 'warning') core.warning(message);
+    else if (kind === 'error') core.error(message);
+    else core.debug(message);
+  }
+
+  startGroup(title: string): void {
+    core.startGroup(this.redactor.redact(title).replace(/[\r\n]/g, ' '));
+  }
+
+  endGroup(): void {
+    core.endGroup();
+  }
+
+  /** Remote text between `::stop-commands::` and its unguessable end token: shown, never obeyed. */
+  protected writeRemote(lines: string[]): void {
+    const token = randomBytes(16).toString('hex');
+    process.stdout.write(`::stop-commands::${token}\n${lines.join('\n')}\n::${token}::\n`);
+  }
+
+  setOutput(name: OutputName, value: string): void {
+    core.setOutput(name, this.redactor.redact(value));
+  }
+
+  override async summary(markdown: string): Promise<void> {
+    if (!process.env.GITHUB_STEP_SUMMARY) return;
+    await core.summary.addRaw(this.redactor.redact(markdown)).write();
+  }
+
+  async finish(outcome: Outcome): Promise<number> {
+    const code = exitCode(outcome);
+    if (outcome.error) core.setFailed(this.redactor.redact(outcome.error.message));
+    else if (code !== 0) {
+      const r = outcome.result;
+      core.setFailed(this.redactor.redact(`${r.system} run ${r.runId} ended ${r.conclusion}${r.message ? `: ${r.message}` : ''}`));
+    }
+    return code;
+  }
+
+  override get isPost(): boolean {
+    return core.getState('isPost') === 'true';
+  }
+
+  override saveState(name: string, value: string): void {
+    core.saveState(name, this.redactor.redact(value));
+  }
+
+  override getState(name: string): string {
+    return core.getState(name);
+  }
+}
+
+export function createGitHubHost(): GitHubHost {
+  return new GitHubHost();
+}
