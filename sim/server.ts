@@ -35,6 +35,8 @@ export interface Fault {
   status?: number;
   /** `rate-limit`: Retry-After seconds (default 1). */
   retryAfter?: number;
+  /** Headers added to the fault's answer (e.g. a server's own rate-limit headers). */
+  headers?: http.OutgoingHttpHeaders;
   /** `slow`: delay before answering, ms (default 2000). */
   delayMs?: number;
 }
@@ -128,10 +130,21 @@ async function injectFault(fault: Fault, req: SimRequest, res: http.ServerRespon
       return;
     case 'status':
       return sendText(res, fault.status ?? 502, `<html><body><h1>${fault.status ?? 502} Bad Gateway</h1></body></html>`, {
-        'content-type': 'text/html'
+        'content-type': 'text/html',
+        ...fault.headers
       });
-    case 'rate-limit':
-      return sendText(res, 429, 'Retry later', { 'retry-after': String(fault.retryAfter ?? 1) });
+    case 'rate-limit': {
+      // As GitLab's Rack::Attack answers: Retry-After and the RateLimit-* headers, text body.
+      const retryAfter = fault.retryAfter ?? 1;
+      const reset = Math.floor(Date.now() / 1000) + retryAfter;
+      return sendText(res, 429, 'Retry later\n', {
+        'retry-after': String(retryAfter),
+        'ratelimit-remaining': '0',
+        'ratelimit-reset': String(reset),
+        'ratelimit-resettime': new Date(reset * 1000).toUTCString(),
+        ...fault.headers
+      });
+    }
     case 'malformed':
       return sendText(res, 200, '{"status": "runn', { 'content-type': 'application/json' });
     case 'slow':

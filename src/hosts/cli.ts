@@ -118,7 +118,7 @@ export class CliHost extends BaseHost {
     if (outcome.error) this.error(outcome.error.message);
     const r = outcome.result;
     if (r) {
-      const how = r.waited ? `${r.conclusion}${r.status ? ` (${r.status})` : ''}` : 'triggered, not followed';
+      const how = r.waited ? `${r.conclusion}${r.status && r.status !== r.conclusion ? ` (${r.status})` : ''}` : 'triggered, not followed';
       this.info(`\n${r.system} run ${r.runId}: ${how} in ${r.duration}s${r.runUrl ? ` — ${r.runUrl}` : ''}`);
     }
     const object = this.resultObject(outcome, code);

@@ -1,0 +1,117 @@
+/**
+ * `npm run demo`: ci-relay's CLI (the committed dist/index.js, as Jenkins would run it) against
+ * the built-in simulators — a GitLab pipeline with a live log and an artifact, a GoCD pipeline of
+ * two stages, and a Gearset CI job — so a newcomer sees the whole thing with no server of their own.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startGearsetSim } from './gearset.js';
+import { startGitLabSim } from './gitlab.js';
+import { startGoCDSim } from './gocd.js';
+
+const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/index.js');
+const only = process.argv[2];
+const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ci-relay-demo-'));
+
+function relay(title: string, args: string[], env: Record<string, string>): Promise<number> {
+  process.stdout.write(`\n\x1b[1m━━ ${title}\x1b[0m\n$ ci-relay ${args.join(' ')}\n\n`);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [DIST, ...args], { stdio: 'inherit', cwd: workDir, env: { ...process.env, ...env } });
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+}
+
+const lines = (n: number, what: string): string[] => Array.from({ length: n }, (_, i) => `${what} step ${i + 1}/${n}`);
+
+async function gitlab(): Promise<void> {
+  const sim = await startGitLabSim({
+    pipelines: {
+      main: {
+        jobs: [
+          {
+            name: 'build',
+            stage: 'build',
+            runningMs: 2500,
+            log: lines(6, 'compiling'),
+            artifacts: { 'dist/app.js': 'console.log("hello from the demo build")\n', 'dist/README.txt': 'built by the GitLab simulator\n' }
+          },
+          { name: 'unit-tests', stage: 'test', runningMs: 2000, log: lines(4, 'testing') },
+          { name: 'lint', stage: 'test', runningMs: 1000, result: 'failed', allowFailure: true, log: ['3 warnings, 1 error (allowed to fail)'] },
+          { name: 'deploy', stage: 'deploy', runningMs: 1500, log: ['deploying to staging', 'done'] }
+        ]
+      }
+    }
+  });
+  try {
+    await relay(
+      'GitLab: create a pipeline on main, follow it, download its artifacts',
+      ['gitlab', '--url', sim.url, '--project', 'group/sub/app', '--ref', 'main', '--variables', 'ENVIRONMENT=staging', '--poll-interval', '2s', '--download-dir', 'gitlab', '--output-file', 'gitlab/result.json'],
+      { CI_RELAY_TOKEN: 'glpat-sim-token' }
+    );
+  } finally {
+    await sim.close();
+  }
+}
+
+async function gocd(): Promise<void> {
+  const sim = await startGoCDSim({
+    token: 'gocd-sim-token',
+    scheduleDelayMs: 800,
+    pipelines: {
+      'web-app': {
+        historyCounter: 41,
+        stages: [
+          { name: 'build', jobs: [{ name: 'compile', runningMs: 2000, log: lines(5, 'gradle build'), artifacts: { 'dist/app.jar': 'jar bytes' } }] },
+          { name: 'test', jobs: [{ name: 'integration', runningMs: 1500, log: lines(3, 'integration test') }] }
+        ]
+      }
+    }
+  });
+  try {
+    await relay(
+      'GoCD: schedule a pipeline, follow both stages with live consoles',
+      ['gocd', '--url', `${sim.url}/go`, '--pipeline', 'web-app', '--poll-interval', '2s', '--download-dir', 'gocd'],
+      { CI_RELAY_TOKEN: 'gocd-sim-token' }
+    );
+  } finally {
+    await sim.close();
+  }
+}
+
+async function gearset(): Promise<void> {
+  const sim = await startGearsetSim({
+    jobs: {
+      'ci-job': {
+        states: [
+          { state: 'Pending', ms: 800 },
+          { state: 'Started', ms: 2500 },
+          { state: 'Partial', ms: 0 }
+        ]
+      }
+    }
+  });
+  try {
+    await relay(
+      'Gearset: run a CI job that ends Partial, accepted with success-on',
+      ['gearset', '--url', sim.url, '--job', 'ci-job', '--success-on', 'success,partial', '--download-dir', 'gearset'],
+      { CI_RELAY_TOKEN: 'gearset-sim-token' }
+    );
+  } finally {
+    await sim.close();
+  }
+}
+
+if (!fs.existsSync(DIST)) {
+  process.stderr.write('dist/index.js is missing: run `npm run build` first.\n');
+  process.exit(1);
+}
+if (!only || only === 'gitlab') await gitlab();
+if (!only || only === 'gocd') await gocd();
+if (!only || only === 'gearset') await gearset();
+process.stdout.write(`\nLogs, artifacts and results are in ${workDir}:\n`);
+for (const f of fs.readdirSync(workDir, { recursive: true }) as string[]) {
+  if (fs.statSync(path.join(workDir, f)).isFile()) process.stdout.write(`  ${f}\n`);
+}
