@@ -79,7 +79,10 @@ test('a pipeline that succeeds: live groups, logs and artifacts saved, artifacts
   expect(sim.storage.requests.length).toBeGreaterThan(0);
   expect(sim.leakedToStorage).toBe(0);
   expect(run.summary).toContain('| build | build | ✅ success |');
-  expect(run.stdout).not.toContain(TOKEN);
+  // The token reaches the runner once, to be masked; nowhere else.
+  expect(run.stdout.match(new RegExp(TOKEN, 'g'))).toHaveLength(1);
+  expect(run.stdout).toContain(`::add-mask::${TOKEN}`);
+  expect(JSON.stringify(run.outputs) + run.summary + run.stderr).not.toContain(TOKEN);
   expect(sim.created).toBe(1);
 });
 

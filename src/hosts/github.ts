@@ -11,9 +11,15 @@ export class GitHubHost extends BaseHost {
     return core.getInput(name);
   }
 
+  private readonly masked = new Set<string>();
+
   override secret(value: string): void {
     super.secret(value);
-    for (const v of this.redactor.values) core.setSecret(v);
+    for (const v of this.redactor.values) {
+      if (this.masked.has(v)) continue;
+      this.masked.add(v);
+      core.setSecret(v);
+    }
   }
 
   protected write(kind: 'info' | 'warning' | 'error' | 'debug', message: string): void {
