@@ -1,0 +1,18 @@
+// tsc → lib/, ncc → a fresh folder, then swapped in for dist/ at once: no stale chunk survives,
+// and dist/ is never missing for longer than a rename.
+import { execFileSync } from 'node:child_process';
+import { renameSync, rmSync } from 'node:fs';
+
+const bin = (name) => `node_modules/.bin/${name}`;
+const next = `.dist-${process.pid}`;
+rmSync('lib', { recursive: true, force: true });
+execFileSync(bin('tsc'), ['-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+try {
+  execFileSync(bin('ncc'), ['build', 'lib/index.js', '-o', next, '--license', 'licenses.txt', '--target', 'es2022', '--quiet'], {
+    stdio: 'inherit'
+  });
+  rmSync('dist', { recursive: true, force: true });
+  renameSync(next, 'dist');
+} finally {
+  rmSync(next, { recursive: true, force: true });
+}
