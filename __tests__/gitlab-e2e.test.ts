@@ -306,3 +306,17 @@ test('SIGTERM mid-run cancels the pipeline once before exiting', async () => {
   expect(posts(sim, `/pipelines/${sim.pipelines[0].id}/cancel`)).toBe(1);
   expect(run.stderr).toMatch(/Cancelled run/);
 });
+
+test('after SIGTERM the cancel still gets its retries: a 502 on the first cancel does not leave the pipeline running', async () => {
+  await start({ main: { jobs: [{ name: 'slow', stage: 'build', runningMs: 60_000 }] } });
+  sim.faults.push({ kind: 'status', status: 502, match: (r) => r.method === 'POST' && r.path.endsWith('/cancel') });
+  const started = startDist(['gitlab', '--url', sim.url, '--project', 'group/sub/app', '--ref', 'main', '--poll-interval', '1s'], {
+    env: { CI_RELAY_TOKEN: TOKEN }
+  });
+  await started.waitFor(/Triggered GitLab run/);
+  started.child.kill('SIGTERM');
+  const run = await started.done;
+  expect(run.code).toBe(1);
+  expect(sim.injected.map((f) => f.kind)).toEqual(['status']);
+  expect(sim.pipelines[0].canceled).toBe(true);
+});

@@ -23,27 +23,51 @@ export interface RelayOptions {
   signal: AbortSignal;
 }
 
+/** Waits may last this long while a run is cancelled after the job itself was cancelled. */
+export const CANCEL_GRACE_MS = 15_000;
+
+export interface Connection {
+  remote: Remote;
+  clients: Http[];
+  /**
+   * After an abort every wait ends at once; cancelling the run still deserves its retries, so
+   * this gives waits a short grace of their own.
+   */
+  graceForCancel(): void;
+}
+
 /** The remote for these settings, with the one HTTP configuration every remote shares. */
-export async function connect(settings: Settings, host: Host, signal: AbortSignal): Promise<{ remote: Remote; clients: Http[] }> {
+export async function connect(settings: Settings, host: Host, signal: AbortSignal): Promise<Connection> {
   const clients: Http[] = [];
+  const waits = { signal };
   const ctx: RemoteContext = {
     settings,
     startedAt: Date.now(),
-    signal,
+    get signal() {
+      return waits.signal;
+    },
     note: (message) => host.info(message),
     httpFor: (config) => {
       const http = new Http({
         ...config,
         caCert: settings.caCert,
         tlsVerify: settings.tlsVerify,
-        signal,
+        get signal() {
+          return waits.signal;
+        },
         debug: (m) => host.debug(m)
       });
       clients.push(http);
       return http;
     }
   };
-  return { remote: await createRemote(ctx), clients };
+  return {
+    remote: await createRemote(ctx),
+    clients,
+    graceForCancel: () => {
+      waits.signal = AbortSignal.timeout(CANCEL_GRACE_MS);
+    }
+  };
 }
 
 /** trigger (or attach) → follow, streaming logs → collect logs and artifacts → Result. */
@@ -52,7 +76,8 @@ export async function relay({ settings, host, signal }: RelayOptions): Promise<R
   if (!settings.tlsVerify) {
     host.warning(`tls-verify is false: ${system}'s certificate is not checked, so anyone on the network path can read the token.`);
   }
-  const { remote, clients } = await connect(settings, host, signal);
+  const connection = await connect(settings, host, signal);
+  const { remote, clients } = connection;
   try {
     const started = Date.now();
     const run = await start(remote, settings, host, system);
@@ -65,7 +90,7 @@ export async function relay({ settings, host, signal }: RelayOptions): Promise<R
       host.saveState('finished', 'true');
       return { ...base, conclusion: 'success', status: 'triggered', jobs: [], logFile: '', duration: 0, accepted: true, waited: false };
     }
-    return await follow(remote, run, settings, host, signal, started, base);
+    return await follow(connection, run, settings, host, signal, started, base);
   } finally {
     clients.forEach((c) => c.dispose());
   }
@@ -90,7 +115,7 @@ async function start(remote: Remote, settings: Settings, host: Host, system: str
 }
 
 async function follow(
-  remote: Remote,
+  { remote, graceForCancel }: Connection,
   run: Run,
   settings: Settings,
   host: Host,
@@ -141,7 +166,10 @@ async function follow(
     if (err instanceof AbortedError || signal.aborted) {
       conclusion = 'canceled';
       message = 'The calling job was cancelled.';
-      if (settings.cancelOnAbort) await cancel(remote, run, host, 'the calling job was cancelled');
+      if (settings.cancelOnAbort) {
+        graceForCancel();
+        await cancel(remote, run, host, 'the calling job was cancelled');
+      }
       host.saveState('finished', 'true');
       return finalResult();
     }
