@@ -1,0 +1,157 @@
+/**
+ * The Azure Pipelines host: the task CiRelay@1 (azure/CiRelayV1/task.json), run by the agent's
+ * Node24 or Node20_1 handler on the same bundle as every other host.
+ *
+ * azure-pipelines-task-lib is loaded here only, and only by `await import()`: loading it moves
+ * every INPUT_* (and SECRET_*, ENDPOINT_AUTH_*) variable out of the environment into its vault,
+ * so nothing else may load it, and the CLI and GitHub hosts must never pay for it.
+ *
+ * Exit status: the agent takes the step's result from `##vso[task.complete result=…]`, and a
+ * Node handler also fails the step on a non-zero exit code. So the process exits 0 for both
+ * Succeeded and SucceededWithIssues (a conclusion that `success-on` accepts), and with the
+ * CLI's codes (1–4, from `exitCode`) for Failed, which tells the same story twice.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Writable } from 'node:stream';
+import { camelCase, type OutputName } from '../inputs.js';
+import { BaseHost, exitCode, type Host, type Outcome } from './host.js';
+
+type TaskLib = typeof import('azure-pipelines-task-lib/task.js');
+
+/**
+ * The agent obeys `##vso[` anywhere in a line and `##[` formatting commands: a zero-width space
+ * after the `##` keeps the text as it reads and makes it no command at all.
+ */
+const COMMAND_START = /##(?=(?:vso)?\[)/gi;
+export function neutralize(line: string): string {
+  return line.replace(COMMAND_START, '##\u200b');
+}
+
+/** Swallows what the task lib writes while it reads an input (it echoes values as debug lines). */
+const SINK = new Writable({
+  write(_chunk, _encoding, callback) {
+    callback();
+  }
+});
+
+class AzureHost extends BaseHost {
+  readonly kind = 'azure' as const;
+  private readonly masked = new Set<string>();
+  /** Error issues already logged, so that finish() does not log the same one again. */
+  private readonly issued = new Set<string>();
+  private summaries = 0;
+
+  constructor(private readonly tl: TaskLib) {
+    super();
+  }
+
+  input(name: string): string {
+    // tl.getInput writes `##vso[task.debug]name=value` before anyone could have masked a secret value.
+    this.tl.setStdStream(SINK);
+    try {
+      return (this.tl.getInput(camelCase(name)) ?? '').trim();
+    } finally {
+      this.tl.setStdStream(process.stdout);
+    }
+  }
+
+  secret(value: string): void {
+    super.secret(value);
+    // Every form the redactor masks (each line, and as it reads in JSON or a URL), so the agent
+    // masks them too. The agent refuses multi-line secrets: those are covered line by line.
+    for (const v of this.redactor.values) {
+      if (/[\r\n]/.test(v) || this.masked.has(v)) continue;
+      this.masked.add(v);
+      this.tl.setSecret(v);
+    }
+  }
+
+  protected write(kind: 'info' | 'warning' | 'error' | 'debug', message: string): void {
+    const text = neutralize(message);
+    switch (kind) {
+      case 'info':
+        this.lines(text.split(/\r?\n/));
+        break;
+      case 'debug':
+        this.tl.debug(text);
+        break;
+      default:
+        if (kind === 'error') this.issued.add(text);
+        this.tl.command('task.logissue', { type: kind }, text);
+    }
+  }
+
+  startGroup(title: string): void {
+    this.lines([`##[group]${neutralize(this.redactor.redact(title).replace(/[\r\n]+/g, ' '))}`]);
+  }
+
+  endGroup(): void {
+    this.lines(['##[endgroup]']);
+  }
+
+  protected writeRemote(lines: string[]): void {
+    this.lines(lines.map(neutralize));
+  }
+
+  setOutput(name: OutputName, value: string): void {
+    // → ##vso[task.setvariable variable=runId;isOutput=true;issecret=false;]…
+    this.tl.setVariable(camelCase(name), this.redactor.redact(value), false, true);
+  }
+
+  async summary(markdown: string): Promise<void> {
+    const base =
+      this.tl.getVariable('Agent.TempDirectory') || path.resolve(this.input('download-dir') || 'ci-relay');
+    // A folder of its own, so two ci-relay steps in one job never share a file, while the
+    // name the agent shows as the section title stays `ci-relay`.
+    const dir = path.join(base, `ci-relay-summary-${process.pid}-${++this.summaries}`);
+    await fs.promises.mkdir(dir, { recursive: true });
+    const file = path.join(dir, 'ci-relay.md');
+    await fs.promises.writeFile(file, this.redactor.redact(markdown), 'utf8');
+    this.tl.uploadSummary(file);
+  }
+
+  async finish(outcome: Outcome): Promise<number> {
+    const { TaskResult } = this.tl;
+    const line = (s: string): string => neutralize(this.redactor.redact(s).replace(/\s*[\r\n]+\s*/g, ' '));
+    const failed = (message: string): void => {
+      // setResult logs the message as an error issue too: once is enough.
+      if (this.issued.has(message)) this.tl.command('task.complete', { result: 'Failed' }, message);
+      else this.tl.setResult(TaskResult.Failed, message);
+    };
+    if (outcome.error) {
+      failed(line(outcome.error.message));
+    } else {
+      const r = outcome.result;
+      const status = r.status && r.status !== r.conclusion ? ` (${r.status})` : '';
+      const run = `${r.system} run ${r.runId}`.trim();
+      if (!r.waited) {
+        this.tl.setResult(
+          TaskResult.Succeeded,
+          line(`Triggered the ${run}; not waiting for it (wait: false).`)
+        );
+      } else if (r.accepted && r.conclusion === 'success') {
+        this.tl.setResult(TaskResult.Succeeded, line(`The ${run} concluded success${status}.`));
+      } else if (r.accepted) {
+        this.tl.setResult(
+          TaskResult.SucceededWithIssues,
+          line(`The ${run} concluded ${r.conclusion}${status}, which success-on accepts.`)
+        );
+      } else {
+        failed(line(r.message || `The ${run} concluded ${r.conclusion}${status}.`));
+      }
+    }
+    return exitCode(outcome);
+  }
+
+  private lines(lines: string[]): void {
+    if (lines.length) process.stdout.write(lines.join('\n') + '\n');
+  }
+}
+
+export async function createAzureHost(): Promise<Host> {
+  const mod = (await import('azure-pipelines-task-lib/task.js')) as TaskLib & { default?: TaskLib };
+  // Node's CommonJS interop names each export; a bundler may only give `default`.
+  const tl = typeof mod.getInput === 'function' ? mod : (mod.default as TaskLib);
+  return new AzureHost(tl);
+}
