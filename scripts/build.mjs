@@ -2,6 +2,7 @@
 // and dist/ is never missing for longer than a rename.
 import { execFileSync } from 'node:child_process';
 import { renameSync, rmSync } from 'node:fs';
+import process from 'node:process';
 
 const bin = (name) => `node_modules/.bin/${name}`;
 const next = `.dist-${process.pid}`;
