@@ -66,6 +66,7 @@ export class ArtifactStore {
   forJob(jobFolder: string): ArtifactSink {
     const dir = ArtifactStore.safeJoin(path.join(this.root, 'artifacts'), jobFolder);
     if (!dir) throw new RemoteError(`The job name '${jobFolder}' cannot be made into a folder name.`);
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const store = this;
     const selects = (p: string): boolean => {
       const parts = p.replace(/\\/g, '/').split('/').filter(Boolean);
@@ -78,14 +79,30 @@ export class ArtifactStore {
     return {
       dir,
       selects,
-      mayHold: (folder) => selects(folder) || this.globs.some((g) => g.match(`${folder.replace(/\/$/, '')}/`, true)),
+      // minimatch's partial match wants the folder without a trailing slash.
+      mayHold: (folder) =>
+        selects(folder) || this.globs.some((g) => g.match(folder.replace(/\/+$/, ''), true)),
       async downloadFile(http, urlPath, relPath, opts = {}) {
         const target = ArtifactStore.safeJoin(dir, relPath);
         if (!target) return store.warn(`Skipped artifact '${relPath}': its path leaves the download folder.`);
         await store.prepare(dir, target);
         const before = store.used;
         const tmp = `${target}.part`;
-        const res = await http.download(urlPath, tmp, { ...opts, limit: (n) => store.charge(before, n) });
+        // Whatever is there (a planted symlink would carry the write outside) goes first.
+        fs.rmSync(tmp, { force: true });
+        let res: { status: number; bytes: number };
+        try {
+          res = await http.download(urlPath, tmp, { ...opts, limit: (n) => store.charge(before, n) });
+        } catch (err) {
+          // Cut short for good (size cap, retries spent): no part of the file stays behind.
+          fs.rmSync(tmp, { force: true });
+          throw err;
+        }
+        if (res.status !== 200 && res.status !== 206) {
+          // A status the caller accepts (e.g. 404): nothing to keep.
+          fs.rmSync(tmp, { force: true });
+          return;
+        }
         store.used = before + res.bytes;
         fs.renameSync(tmp, target);
         store.record(dir, target);
@@ -94,6 +111,7 @@ export class ArtifactStore {
         fs.mkdirSync(store.root, { recursive: true });
         const tmp = path.join(store.root, `.ci-relay-${process.pid}-${store.tempCounter++}.zip`);
         try {
+          fs.rmSync(tmp, { force: true });
           const before = store.used;
           const res = await http.download(urlPath, tmp, { ...opts, limit: (n) => store.charge(before, n) });
           if (res.status !== 200 && res.status !== 206) return { status: res.status };
@@ -116,13 +134,21 @@ export class ArtifactStore {
   }
 
   private async prepare(dir: string, target: string): Promise<void> {
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    // A folder or file planted as a symlink must not carry a write outside.
-    const realDir = fs.realpathSync(path.dirname(target));
+    // A folder or file planted as a symlink must not carry a write, or even a mkdir, outside.
+    fs.mkdirSync(this.root, { recursive: true });
     const realRoot = fs.realpathSync(this.root);
-    if (path.relative(realRoot, realDir).startsWith('..')) {
-      throw new RemoteError(`Refused to write '${target}': its folder leads outside the download folder.`);
-    }
+    const inside = (real: string | undefined): boolean => {
+      if (real === undefined) return false;
+      const rel = path.relative(realRoot, real);
+      return rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+    };
+    const refuse = (): RemoteError =>
+      new RemoteError(`Refused to write '${target}': its folder leads outside the download folder.`);
+    let existing = path.dirname(target);
+    while (!lexists(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+    if (!inside(realpath(existing))) throw refuse();
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    if (!inside(realpath(path.dirname(target)))) throw refuse();
     try {
       if (fs.lstatSync(target).isSymbolicLink()) fs.unlinkSync(target);
     } catch {
@@ -138,10 +164,21 @@ export class ArtifactStore {
   }
 
   /** Extracts the selected entries of a zip on disk, streaming each, with every guard. */
-  private async extract(zipFile: string, dir: string, prefix: string, selects: (p: string) => boolean): Promise<void> {
+  private async extract(
+    zipFile: string,
+    dir: string,
+    prefix: string,
+    selects: (p: string) => boolean
+  ): Promise<void> {
     const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-      yauzl.open(zipFile, { lazyEntries: true, autoClose: true, decodeStrings: true, validateEntrySizes: true }, (err, z) =>
-        err ? reject(new RemoteError(`The artifact archive is not a valid zip: ${err.message}`)) : resolve(z)
+      // Names are decoded and checked here, not by yauzl: it would end the whole archive at the first bad one.
+      yauzl.open(
+        zipFile,
+        { lazyEntries: true, autoClose: true, decodeStrings: false, validateEntrySizes: true },
+        (err, z) =>
+          err
+            ? reject(new RemoteError(`The artifact archive is not a valid zip: ${err.message}`))
+            : resolve(z)
       )
     );
     const seen = new Set<string>();
@@ -169,18 +206,21 @@ export class ArtifactStore {
           zip.readEntry();
         });
         if (!entry) break;
-        const name = entry.fileName.replace(/\\/g, '/');
+        const name = yauzl
+          .getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false)
+          .replace(/\\/g, '/');
         if (name.endsWith('/')) continue;
         const rel = prefix ? `${prefix.replace(/\/$/, '')}/${name}` : name;
+        // Checked before the globs: `**` never matches `..`, and a hostile name deserves a warning.
+        const target = ArtifactStore.safeJoin(dir, rel);
+        if (!target) {
+          this.warn(`Skipped artifact '${rel}': its path leaves the download folder.`);
+          continue;
+        }
         if (!selects(rel)) continue;
         const mode = (entry.externalFileAttributes >>> 16) & 0o170000;
         if (mode === 0o120000) {
           this.warn(`Skipped artifact '${rel}': it is a symbolic link.`);
-          continue;
-        }
-        const target = ArtifactStore.safeJoin(dir, rel);
-        if (!target) {
-          this.warn(`Skipped artifact '${rel}': its path leaves the download folder.`);
           continue;
         }
         if (seen.has(target)) {
@@ -199,7 +239,9 @@ export class ArtifactStore {
         this.charge(this.used, entry.uncompressedSize);
         await this.prepare(dir, target);
         const input = await new Promise<NodeJS.ReadableStream>((resolve, reject) =>
-          zip.openReadStream(entry, (err, s) => (err ? reject(new RemoteError(`The artifact archive is damaged: ${err.message}`)) : resolve(s)))
+          zip.openReadStream(entry, (err, s) =>
+            err ? reject(new RemoteError(`The artifact archive is damaged: ${err.message}`)) : resolve(s)
+          )
         );
         const start = this.used;
         let n = 0;
@@ -214,13 +256,40 @@ export class ArtifactStore {
             done(null, chunk);
           }
         });
-        await pipeline(input, meter, fs.createWriteStream(target));
+        const out = fs.createWriteStream(target);
+        try {
+          await pipeline(input, meter, out);
+        } catch (err) {
+          // An entry cut short (size cap, damaged archive) is not left behind as if whole.
+          if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
+          fs.rmSync(target, { force: true });
+          throw err;
+        }
         this.used = start + n;
         this.record(dir, target);
       }
     } finally {
       zip.close();
     }
+  }
+}
+
+/** Exists, without following a final symlink. */
+function lexists(p: string): boolean {
+  try {
+    fs.lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The real path, or undefined when it cannot be resolved (a dangling symlink). */
+function realpath(p: string): string | undefined {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return undefined;
   }
 }
 

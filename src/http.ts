@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { HttpClient } from '@actions/http-client';
 import type { RequestHandler } from '@actions/http-client/lib/interfaces';
-import { AbortedError, AmbiguousRequestError, RemoteError, errorMessage } from './errors.js';
+import { AbortedError, AmbiguousRequestError, RemoteError } from './errors.js';
 
 export interface HttpConfig {
   /** Relative request paths resolve against this (e.g. `https://gitlab.example.com/api/v4/`). */
@@ -74,7 +74,10 @@ export function serverMessage(body: Buffer | string): string {
   } catch {
     // not JSON: the text itself
   }
-  const plain = text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+  const plain = text
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return plain.length > 500 ? `${plain.slice(0, 500)}…` : plain;
 }
 
@@ -89,7 +92,7 @@ function findMessage(data: unknown): string | undefined {
       if (typeof value === 'object' && !Array.isArray(value)) {
         // GitLab: {"message": {"base": ["reference not found"]}}
         const parts = Object.entries(value as Record<string, unknown>).map(
-          ([k, v]) => `${k} ${findMessage(v) ?? JSON.stringify(v)}`
+          ([k, v]) => (k === 'base' ? '' : `${k} `) + (findMessage(v) ?? JSON.stringify(v))
         );
         if (parts.length) return parts.join('; ');
       }
@@ -109,15 +112,16 @@ export function retryDelayMs(headers: IncomingHttpHeaders, now = Date.now()): nu
     const date = Date.parse(retryAfter);
     if (!Number.isNaN(date)) return Math.max(0, date - now);
   }
-  const reset = resetTime(headers);
+  const reset = resetTime(headers, now);
   return reset === undefined ? undefined : Math.max(0, reset - now);
 }
 
-function resetTime(headers: IncomingHttpHeaders): number | undefined {
+/** Unix milliseconds or seconds, an ISO/HTTP date, or (small numbers, as the IETF draft has it) seconds from now. */
+function resetTime(headers: IncomingHttpHeaders, now = Date.now()): number | undefined {
   const raw = header(headers, 'ratelimit-reset') ?? header(headers, 'x-rate-limit-reset');
   if (!raw) return undefined;
   const n = Number(raw);
-  if (Number.isFinite(n)) return n > 1e12 ? n : n * 1000;
+  if (Number.isFinite(n)) return n > 1e12 ? n : n < 1e9 ? now + n * 1000 : n * 1000;
   const date = Date.parse(raw);
   return Number.isNaN(date) ? undefined : date;
 }
@@ -158,7 +162,8 @@ class RetryableError extends Error {
  * Retry-After and rate-limit headers, streamed downloads that resume.
  */
 export class Http {
-  private readonly client: HttpClient;
+  /** One client per protocol: @actions/http-client keeps one keep-alive agent per client, of one protocol. */
+  private readonly clients = new Map<string, HttpClient>();
   private readonly origin: string;
   private readonly base: URL;
   /** Set from rate-limit headers: no request before this time. */
@@ -169,25 +174,37 @@ export class Http {
   constructor(private readonly config: HttpConfig) {
     this.base = new URL(config.baseUrl.endsWith('/') ? config.baseUrl : `${config.baseUrl}/`);
     this.origin = this.base.origin;
-    const ca = config.caCert ? [...rootCertificates, config.caCert] : undefined;
+  }
+
+  private client(url: URL): HttpClient {
+    const known = this.clients.get(url.protocol);
+    if (known) return known;
+    const ca =
+      this.config.caCert && url.protocol === 'https:' ? [...rootCertificates, this.config.caCert] : undefined;
     const handlers: RequestHandler[] = ca
       ? [
           {
             prepareRequest: (options: RequestOptions & { ca?: string[] }) => {
               options.ca = ca;
+              // A proxy tunnel (HTTPS_PROXY) makes its TLS socket from its own options only.
+              const agent = options.agent as
+                { proxyOptions?: unknown; options?: Record<string, unknown> } | undefined;
+              if (agent?.proxyOptions && agent.options) agent.options.ca = ca;
             },
             canHandleAuthentication: () => false,
             handleAuthentication: () => Promise.reject(new Error('unused'))
           }
         ]
       : [];
-    this.client = new HttpClient('ci-relay', handlers, {
+    const client = new HttpClient('ci-relay', handlers, {
       allowRedirects: false,
       allowRetries: false,
-      ignoreSslError: config.tlsVerify === false,
+      ignoreSslError: this.config.tlsVerify === false,
       keepAlive: true,
-      socketTimeout: config.socketTimeoutMs ?? 60_000
+      socketTimeout: this.config.socketTimeoutMs ?? 60_000
     });
+    this.clients.set(url.protocol, client);
+    return client;
   }
 
   /** Absolute URL of a path relative to the base (absolute URLs pass through). */
@@ -196,7 +213,7 @@ export class Http {
   }
 
   dispose(): void {
-    this.client.dispose();
+    for (const client of this.clients.values()) client.dispose();
   }
 
   /** A request whose whole answer is read; errors (≥ 400 not in `accept`) become RemoteError. */
@@ -213,7 +230,11 @@ export class Http {
   }
 
   /** A JSON answer with its status and headers (pagination, Location, …). Bad JSON is retried like a dropped connection. */
-  async jsonResponse<T>(method: string, path: string, opts: RequestOpts = {}): Promise<{ status: number; headers: IncomingHttpHeaders; body: T }> {
+  async jsonResponse<T>(
+    method: string,
+    path: string,
+    opts: RequestOpts = {}
+  ): Promise<{ status: number; headers: IncomingHttpHeaders; body: T }> {
     return this.withRetries(method, path, opts, async () => {
       const res = await this.open(method, path, {
         ...opts,
@@ -221,9 +242,15 @@ export class Http {
       });
       const body = await readAll(res.body);
       try {
-        return { status: res.status, headers: res.headers, body: (body.length ? JSON.parse(body.toString('utf8')) : null) as T };
+        return {
+          status: res.status,
+          headers: res.headers,
+          body: (body.length ? JSON.parse(body.toString('utf8')) : null) as T
+        };
       } catch {
-        throw new RetryableError(`${this.config.serverName} sent a reply that is not JSON for ${method} ${this.show(path)}`);
+        throw new RetryableError(
+          `${this.config.serverName} sent a reply that is not JSON for ${method} ${this.show(path)}`
+        );
       }
     });
   }
@@ -249,17 +276,27 @@ export class Http {
    * server allows it, else restarted; a short body is never kept as complete.
    * Returns the bytes written, or undefined when the server answered a status in `accept`.
    */
-  async download(path: string, file: string, opts: RequestOpts & { limit?: (bytes: number) => void } = {}): Promise<{ status: number; bytes: number }> {
+  async download(
+    path: string,
+    file: string,
+    opts: RequestOpts & { limit?: (bytes: number) => void } = {}
+  ): Promise<{ status: number; bytes: number }> {
     let written = 0;
     return this.withRetries('GET', path, opts, async () => {
       const headers = { ...opts.headers };
       if (written > 0) headers.range = `bytes=${written}-`;
       const res = await this.open('GET', path, { ...opts, headers });
-      if (res.status >= 300 || (opts.accept?.includes(res.status) && res.status !== 200 && res.status !== 206)) {
+      if (
+        res.status >= 300 ||
+        (opts.accept?.includes(res.status) && res.status !== 200 && res.status !== 206)
+      ) {
         await readAll(res.body);
         return { status: res.status, bytes: 0 };
       }
-      const resumed = res.status === 206 && written > 0 && header(res.headers, 'content-range')?.startsWith(`bytes ${written}-`);
+      const resumed =
+        res.status === 206 &&
+        written > 0 &&
+        header(res.headers, 'content-range')?.startsWith(`bytes ${written}-`);
       if (!resumed) written = 0;
       const expected = header(res.headers, 'content-length');
       const total = expected === undefined ? undefined : Number(expected) + written;
@@ -276,9 +313,12 @@ export class Http {
           done(null, chunk);
         }
       });
+      const out = fs.createWriteStream(file, { flags: written > 0 ? 'a' : 'w' });
       try {
-        await pipeline(res.body, counter, fs.createWriteStream(file, { flags: written > 0 ? 'a' : 'w' }));
+        await pipeline(res.body, counter, out);
       } catch (err) {
+        // The file's size counts only once its last write is done: resuming from less duplicates bytes.
+        if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
         if (err instanceof RemoteError || !isNetworkError(err)) throw err;
         written = fileSize(file);
         throw new RetryableError(`the download of ${this.show(path)} was cut short after ${written} bytes`);
@@ -307,10 +347,21 @@ export class Http {
     }
     for (let hop = 0; ; hop++) {
       await this.pace();
-      const sent: OutgoingHttpHeaders = url.origin === this.origin ? { ...this.config.credentials, ...headers } : { ...headers };
+      const sent: OutgoingHttpHeaders =
+        url.origin === this.origin ? { ...this.config.credentials, ...headers } : { ...headers };
       this.config.debug?.(`${verb} ${this.show(url.toString())}`);
       this.stats.requests++;
-      const res = await this.client.request(verb, url.toString(), data, sent);
+      let res: Awaited<ReturnType<HttpClient['request']>>;
+      try {
+        res = await this.client(url).request(verb, url.toString(), data, sent);
+      } catch (err) {
+        if (isTlsError(err)) {
+          throw new RemoteError(
+            `${this.config.serverName} at ${url.origin} has a TLS certificate ci-relay does not trust (${(err as Error).message}); give its CA in ca-cert`
+          );
+        }
+        throw err;
+      }
       const msg = res.message;
       const status = msg.statusCode ?? 0;
       this.notePace(msg.headers);
@@ -334,14 +385,20 @@ export class Http {
         const body = await readAll(msg).catch(() => Buffer.alloc(0));
         const text = serverMessage(body);
         const what = `${this.config.serverName} answered ${status}${text ? `: ${text}` : ''} (${verb} ${this.show(url.toString())})`;
-        if (RETRY_STATUSES.includes(status)) throw new RetryableError(what, retryDelayMs(msg.headers), status);
+        if (RETRY_STATUSES.includes(status))
+          throw new RetryableError(what, retryDelayMs(msg.headers), status);
         throw new RemoteError(what, status);
       }
       return { status, headers: msg.headers, body: msg, url: url.toString() };
     }
   }
 
-  private async withRetries<T>(method: string, path: string, opts: RequestOpts, attempt: () => Promise<T>): Promise<T> {
+  private async withRetries<T>(
+    method: string,
+    path: string,
+    opts: RequestOpts,
+    attempt: () => Promise<T>
+  ): Promise<T> {
     const idempotent = opts.idempotent ?? (method === 'GET' || method === 'HEAD');
     const maxAttempts = this.config.maxAttempts ?? 7;
     for (let n = 1; ; n++) {
@@ -397,23 +454,35 @@ export class Http {
   }
 }
 
-function classify(err: unknown): { message: string; delayMs?: number; status?: number; notSent?: boolean } | undefined {
-  if (err instanceof RetryableError) return { message: err.message, delayMs: err.delayMs, status: err.status };
+function classify(
+  err: unknown
+): { message: string; delayMs?: number; status?: number; notSent?: boolean } | undefined {
+  if (err instanceof RetryableError)
+    return { message: err.message, delayMs: err.delayMs, status: err.status };
   if (err instanceof RemoteError || err instanceof AbortedError) return undefined;
   if (isNetworkError(err)) {
     const code = (err as NodeJS.ErrnoException).code ?? '';
-    return { message: `network error: ${errorMessage(err)}`, notSent: NOT_SENT.includes(code) };
+    return { message: `network error: ${(err as Error).message}`, notSent: NOT_SENT.includes(code) };
   }
   return undefined;
 }
 
+/** Duck-typed: errors raised by Node itself may belong to another realm than our `Error`. */
+function isError(err: unknown): err is NodeJS.ErrnoException {
+  return typeof err === 'object' && err !== null && typeof (err as Error).message === 'string';
+}
+
+function isTlsError(err: unknown): boolean {
+  return isError(err) && /^ERR_TLS_CERT|CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(err.code ?? '');
+}
+
 function isNetworkError(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const code = (err as NodeJS.ErrnoException).code ?? '';
+  if (!isError(err) || isTlsError(err)) return false;
+  const code = err.code ?? '';
   return (
     /^(E[A-Z]+|ERR_STREAM_PREMATURE_CLOSE|UND_ERR.*)$/.test(code) ||
     /socket hang up|aborted|timeout|premature close/i.test(err.message)
-  ) && !/^ERR_TLS|CERT|SELF_SIGNED|UNABLE_TO/.test(code);
+  );
 }
 
 async function readAll(stream: IncomingMessage): Promise<Buffer> {
@@ -425,7 +494,9 @@ async function readAll(stream: IncomingMessage): Promise<Buffer> {
   }
   const expected = header(stream.headers, 'content-length');
   if (expected !== undefined && Number(expected) !== length && stream.statusCode !== 304) {
-    throw Object.assign(new Error(`aborted: expected ${expected} bytes, got ${length}`), { code: 'ECONNRESET' });
+    throw Object.assign(new Error(`aborted: expected ${expected} bytes, got ${length}`), {
+      code: 'ECONNRESET'
+    });
   }
   return Buffer.concat(chunks, length);
 }

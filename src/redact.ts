@@ -9,7 +9,11 @@ export class Redactor {
     if (!value) return;
     for (const part of [value, ...value.split(/\r?\n/)]) {
       // Very short values would mask ordinary words; GitHub skips them too.
-      if (part.trim().length >= 3) this.secrets.add(part.trim());
+      const text = part.trim();
+      if (text.length < 3) continue;
+      // Also as it reads inside JSON and inside a URL.
+      for (const form of [text, JSON.stringify(text).slice(1, -1), encodeURIComponent(text)])
+        this.secrets.add(form);
     }
   }
 

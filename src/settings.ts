@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { InputError } from './errors.js';
 import { INPUTS, SYSTEMS, type System } from './inputs.js';
+import { Redactor } from './redact.js';
 import { CONCLUSIONS, type Conclusion } from './remotes/remote.js';
 
 export type LogMode = 'stream' | 'on-failure' | 'none';
@@ -71,7 +72,29 @@ const DEFAULT_URLS: Partial<Record<System, string>> = {
  * Inputs → a validated Settings, or an InputError naming the input in one sentence.
  * `onSecret` is told each secret value as soon as it is read, before anything can echo it.
  */
-export function readSettings(read: InputReader, onSecret: (value: string) => void, cwd = process.cwd()): Settings {
+export function readSettings(
+  read: InputReader,
+  onSecret: (value: string) => void,
+  cwd = process.cwd()
+): Settings {
+  // A secret pasted into the wrong input must not come back in that input's error message.
+  const redactor = new Redactor();
+  try {
+    return settingsFrom(
+      read,
+      (value) => {
+        redactor.add(value);
+        onSecret(value);
+      },
+      cwd
+    );
+  } catch (err) {
+    if (err instanceof InputError) throw new InputError(redactor.redact(err.message));
+    throw err;
+  }
+}
+
+function settingsFrom(read: InputReader, onSecret: (value: string) => void, cwd: string): Settings {
   const get = (name: string): string => {
     const value = read(name).trim();
     if (value) return value;
@@ -93,7 +116,7 @@ export function readSettings(read: InputReader, onSecret: (value: string) => voi
   const system = get('system').toLowerCase();
   if (!system) throw new InputError(`Input 'system' is required: one of ${SYSTEMS.join(', ')}.`);
   if (!(SYSTEMS as readonly string[]).includes(system)) {
-    throw new InputError(`Input 'system' must be one of ${SYSTEMS.join(', ')}, not '${system}'.`);
+    throw new InputError(`Input 'system' must be one of ${SYSTEMS.join(', ')}, not '${get('system')}'.`);
   }
   const sys = system as System;
 
@@ -103,7 +126,8 @@ export function readSettings(read: InputReader, onSecret: (value: string) => voi
   const password = get('password') || undefined;
   if (username && !password) throw new InputError(`Input 'password' is required when 'username' is set.`);
   if (password && !username) throw new InputError(`Input 'username' is required when 'password' is set.`);
-  if (sys === 'gearset' && !token) throw new InputError(`Input 'token' is required for gearset: a Gearset API token.`);
+  if (sys === 'gearset' && !token)
+    throw new InputError(`Input 'token' is required for gearset: a Gearset API token.`);
 
   const settings: Settings = {
     system: sys,
@@ -136,7 +160,8 @@ export function readSettings(read: InputReader, onSecret: (value: string) => voi
 
 function gitlabSettings(get: InputReader, s: Settings): GitLabSettings {
   const project = get('project');
-  if (!project) throw new InputError(`Input 'project' is required for gitlab: a numeric id or a group/name path.`);
+  if (!project)
+    throw new InputError(`Input 'project' is required for gitlab: a numeric id or a group/name path.`);
   if (!/^\d+$/.test(project) && !/^[\w.-]+(\/[\w.-]+)+$/.test(project)) {
     throw new InputError(`Input 'project' must be a numeric id or a group/name path, not '${project}'.`);
   }
@@ -145,17 +170,22 @@ function gitlabSettings(get: InputReader, s: Settings): GitLabSettings {
   const job = get('job') || undefined;
   const jobById = job !== undefined && /^\d+$/.test(job);
   if (!s.run && !jobById && !ref) {
-    throw new InputError(`Input 'ref' is required for gitlab to create a pipeline (or give 'run' to attach to one).`);
+    throw new InputError(
+      `Input 'ref' is required for gitlab to create a pipeline (or give 'run' to attach to one).`
+    );
   }
-  if (s.run && !/^\d+$/.test(s.run)) throw new InputError(`Input 'run' must be a GitLab pipeline id (a number) for gitlab.`);
+  if (s.run && !/^\d+$/.test(s.run))
+    throw new InputError(`Input 'run' must be a GitLab pipeline id (a number) for gitlab.`);
   return { project, ref, triggerToken, job };
 }
 
 function gocdSettings(get: InputReader, s: Settings): GoCDSettings {
   const pipeline = get('pipeline');
   if (!pipeline) throw new InputError(`Input 'pipeline' is required for gocd: the pipeline name.`);
-  if (!/^[\w.-]+$/.test(pipeline)) throw new InputError(`Input 'pipeline' is not a GoCD pipeline name: '${pipeline}'.`);
-  if (s.run && !/^\d+$/.test(s.run)) throw new InputError(`Input 'run' must be a GoCD pipeline counter (a number) for gocd.`);
+  if (!/^[\w.-]+$/.test(pipeline))
+    throw new InputError(`Input 'pipeline' is not a GoCD pipeline name: '${pipeline}'.`);
+  if (s.run && !/^\d+$/.test(s.run))
+    throw new InputError(`Input 'run' must be a GoCD pipeline counter (a number) for gocd.`);
   const materials = lines(get('materials')).map((line) => {
     const eq = line.indexOf('=');
     if (eq <= 0 || eq === line.length - 1) {
@@ -179,13 +209,18 @@ function gearsetSettings(get: InputReader, s: Settings): GearsetSettings {
   const jobType = parseEnum(get('job-type'), 'job-type', ['ci', 'unit-test'] as const);
   const commit = get('commit') || undefined;
   if (commit && jobType !== 'ci') throw new InputError(`Input 'commit' applies only to job-type ci.`);
-  if (commit && !/^[0-9a-fA-F]{7,64}$/.test(commit)) throw new InputError(`Input 'commit' must be a commit id, not '${commit}'.`);
-  if (s.run && !/^[\w-]+$/.test(s.run)) throw new InputError(`Input 'run' is not a Gearset run request id: '${s.run}'.`);
+  if (commit && !/^[0-9a-fA-F]{7,64}$/.test(commit))
+    throw new InputError(`Input 'commit' must be a commit id, not '${commit}'.`);
+  if (s.run && !/^[\w-]+$/.test(s.run))
+    throw new InputError(`Input 'run' is not a Gearset run request id: '${s.run}'.`);
   return { job, jobType, commit };
 }
 
 function parseUrl(value: string, system: System): string {
-  if (!value) throw new InputError(`Input 'url' is required for ${system}: the server root, such as https://gocd.example.com.`);
+  if (!value)
+    throw new InputError(
+      `Input 'url' is required for ${system}: the server root, such as https://gocd.example.com.`
+    );
   let url: URL;
   try {
     url = new URL(value);
@@ -226,7 +261,9 @@ export function parseDuration(value: string, name: string): number {
     for (const [, n, unit] of v.matchAll(/(\d+(?:\.\d+)?)(ms|d|h|m|s)/g)) ms += Number(n) * units[unit];
   }
   if (ms === undefined || !(ms > 0)) {
-    throw new InputError(`Input '${name}' must be a duration such as 90s, 45m, 1h30m or plain seconds, not '${value}'.`);
+    throw new InputError(
+      `Input '${name}' must be a duration such as 90s, 45m, 1h30m or plain seconds, not '${value}'.`
+    );
   }
   return Math.round(ms);
 }
@@ -236,8 +273,19 @@ export function parseSize(value: string, name: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?i?b?)?$/i.exec(value.trim());
   if (!m) throw new InputError(`Input '${name}' must be a size such as 500MB or 5GiB, not '${value}'.`);
   const unit = (m[2] ?? '').toLowerCase().replace(/b$/, '');
-  const powers: Record<string, number> = { '': 1, k: 1e3, m: 1e6, g: 1e9, t: 1e12, ki: 2 ** 10, mi: 2 ** 20, gi: 2 ** 30, ti: 2 ** 40 };
-  if (!(unit in powers)) throw new InputError(`Input '${name}' must be a size such as 500MB or 5GiB, not '${value}'.`);
+  const powers: Record<string, number> = {
+    '': 1,
+    k: 1e3,
+    m: 1e6,
+    g: 1e9,
+    t: 1e12,
+    ki: 2 ** 10,
+    mi: 2 ** 20,
+    gi: 2 ** 30,
+    ti: 2 ** 40
+  };
+  if (!(unit in powers))
+    throw new InputError(`Input '${name}' must be a size such as 500MB or 5GiB, not '${value}'.`);
   const bytes = Math.floor(Number(m[1]) * powers[unit]);
   if (bytes <= 0) throw new InputError(`Input '${name}' must be more than zero.`);
   return bytes;
@@ -275,7 +323,8 @@ export function parseVariables(value: string, name: string): Record<string, stri
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
       throw new InputError(`Input '${name}' has '${key}', which is not a variable name.`);
     }
-    if (v !== null && typeof v === 'object') throw new InputError(`Input '${name}' has a value for '${key}' that is not text.`);
+    if (v !== null && typeof v === 'object')
+      throw new InputError(`Input '${name}' has a value for '${key}' that is not text.`);
     out[key] = v === null || v === undefined ? '' : String(v);
   }
   return out;
@@ -289,24 +338,26 @@ function parseGlobs(value: string): string[] {
   if (globs.length === 1 && globs[0].toLowerCase() === 'none') return [];
   for (const g of globs) {
     if (g.startsWith('/') || /(^|\/)\.\.(\/|$)/.test(g)) {
-      throw new InputError(`Input 'artifacts' has '${g}'; globs are relative to the artifact root and may not hold '..'.`);
+      throw new InputError(
+        `Input 'artifacts' has '${g}'; globs are relative to the artifact root and may not hold '..'.`
+      );
     }
   }
   return globs;
 }
 
 function parseSuccessOn(value: string): Conclusion[] {
-  const list = value
+  const given = value
     .split(',')
-    .map((c) => c.trim().toLowerCase())
+    .map((c) => c.trim())
     .filter(Boolean);
-  if (!list.length) throw new InputError(`Input 'success-on' must name at least one conclusion.`);
-  for (const c of list) {
-    if (!(CONCLUSIONS as readonly string[]).includes(c)) {
+  if (!given.length) throw new InputError(`Input 'success-on' must name at least one conclusion.`);
+  for (const c of given) {
+    if (!(CONCLUSIONS as readonly string[]).includes(c.toLowerCase())) {
       throw new InputError(`Input 'success-on' has '${c}', which is not one of ${CONCLUSIONS.join(', ')}.`);
     }
   }
-  return list as Conclusion[];
+  return given.map((c) => c.toLowerCase()) as Conclusion[];
 }
 
 function parseCaCert(value: string, cwd: string): string | undefined {

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { InputError } from '../errors.js';
 import { INPUTS, SYSTEMS, envName, type OutputName } from '../inputs.js';
 import { VERSION } from '../version.js';
-import { BaseHost, exitCode, type Outcome } from './host.js';
+import { BaseHost, exitCode, neutralizeCommands, type Outcome } from './host.js';
 
 /** Flags of the CLI itself, beside the inputs. */
 const OWN_FLAGS = {
@@ -19,7 +19,11 @@ const OWN_FLAGS = {
 export function usage(): string {
   const rows = INPUTS.map((i) => {
     const flag = `--${i.name} <value>`;
-    const extra = [i.default !== undefined ? `default: ${i.default}` : '', i.required ? 'required' : '', i.systems ? i.systems.join('/') : '']
+    const extra = [
+      i.default !== undefined ? `default: ${i.default}` : '',
+      i.required ? 'required' : '',
+      i.systems ? i.systems.join('/') : ''
+    ]
       .filter(Boolean)
       .join('; ');
     return `  ${flag.padEnd(30)} ${i.description}${extra ? ` (${extra})` : ''}`;
@@ -80,7 +84,8 @@ export class CliHost extends BaseHost {
         this.argError = `The system is given twice: '${positionals[0]}' and --system '${this.values.system}'.`;
       }
       this.values.system ??= positionals[0];
-      if (positionals.length > 1) this.argError = `Unexpected argument '${positionals[1]}': inputs are given as --name value.`;
+      if (positionals.length > 1)
+        this.argError = `Unexpected argument '${positionals[1]}': inputs are given as --name value.`;
     }
     this.json = v.json === true;
     this.outputFile = typeof v['output-file'] === 'string' ? v['output-file'] : env.CI_RELAY_OUTPUT_FILE;
@@ -96,17 +101,18 @@ export class CliHost extends BaseHost {
   protected write(kind: 'info' | 'warning' | 'error' | 'debug', message: string): void {
     if (kind === 'debug' && !this.debugOn) return;
     const prefix = kind === 'info' ? '' : `${kind}: `;
-    this.stderr.write(`${prefix}${message}\n`);
+    // A CI runner may read this log too (Jenkins on a GitHub or Azure agent, --host cli): no commands.
+    this.stderr.write(`${neutralizeCommands(`${prefix}${message}`)}\n`);
   }
 
   startGroup(title: string): void {
-    this.stderr.write(`\n▶ ${this.redactor.redact(title)}\n`);
+    this.stderr.write(`\n▶ ${neutralizeCommands(this.redactor.redact(title))}\n`);
   }
 
   endGroup(): void {}
 
   protected writeRemote(lines: string[]): void {
-    this.stderr.write(lines.map((l) => `  ${l}\n`).join(''));
+    this.stderr.write(lines.map((l) => `  ${neutralizeCommands(l)}\n`).join(''));
   }
 
   setOutput(name: OutputName, value: string): void {
@@ -118,12 +124,15 @@ export class CliHost extends BaseHost {
     if (outcome.error) this.error(outcome.error.message);
     const r = outcome.result;
     if (r) {
-      const how = r.waited ? `${r.conclusion}${r.status && r.status !== r.conclusion ? ` (${r.status})` : ''}` : 'triggered, not followed';
+      const how = r.waited
+        ? `${r.conclusion}${r.status && r.status !== r.conclusion ? ` (${r.status})` : ''}`
+        : 'triggered, not followed';
       this.info(`\n${r.system} run ${r.runId}: ${how} in ${r.duration}s${r.runUrl ? ` — ${r.runUrl}` : ''}`);
     }
     const object = this.resultObject(outcome, code);
     const text = `${JSON.stringify(object, null, 2)}\n`;
-    if (this.json) this.stdout.write(this.redactor.redact(text));
+    // `\u0023` is `#` to a JSON reader, and no `##vso[` to a runner reading stdout.
+    if (this.json) this.stdout.write(this.redactor.redact(text).replace(/##(?=(?:vso)?\[)/gi, '#\\u0023'));
     if (this.outputFile) {
       fs.mkdirSync(path.dirname(path.resolve(this.outputFile)), { recursive: true });
       fs.writeFileSync(this.outputFile, this.redactor.redact(text));
@@ -138,7 +147,7 @@ export class CliHost extends BaseHost {
     if (typeof o.duration === 'string') o.duration = Number(o.duration);
     o['exit-code'] = code;
     if (outcome.error) o.error = this.redactor.redact(outcome.error.message);
-    else if (outcome.result?.message) o.message = outcome.result.message;
+    else if (outcome.result?.message) o.message = this.redactor.redact(outcome.result.message);
     return o;
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as core from '@actions/core';
 import type { OutputName } from '../inputs.js';
-import { BaseHost, exitCode, type Outcome } from './host.js';
+import { BaseHost, exitCode, neutralizeCommands, type Outcome } from './host.js';
 
 /** GitHub Actions through @actions/core: inputs, masks, groups, step outputs, job summary, post-step state. */
 export class GitHubHost extends BaseHost {
@@ -23,7 +23,8 @@ export class GitHubHost extends BaseHost {
   }
 
   protected write(kind: 'info' | 'warning' | 'error' | 'debug', message: string): void {
-    if (kind === 'info') core.info(message);
+    // core.info writes the text as it is: a line of it must not read as a command.
+    if (kind === 'info') core.info(neutralizeCommands(message));
     else if (kind === 'warning') core.warning(message);
     else if (kind === 'error') core.error(message);
     else core.debug(message);
@@ -39,7 +40,8 @@ export class GitHubHost extends BaseHost {
 
   /** Remote text between `::stop-commands::` and its unguessable end token: shown, never obeyed. */
   protected writeRemote(lines: string[]): void {
-    const token = randomBytes(16).toString('hex');
+    let token = randomBytes(16).toString('hex');
+    while (lines.some((l) => l.includes(token))) token = randomBytes(16).toString('hex');
     process.stdout.write(`::stop-commands::${token}\n${lines.join('\n')}\n::${token}::\n`);
   }
 
@@ -57,7 +59,11 @@ export class GitHubHost extends BaseHost {
     if (outcome.error) core.setFailed(this.redactor.redact(outcome.error.message));
     else if (code !== 0) {
       const r = outcome.result;
-      core.setFailed(this.redactor.redact(`${r.system} run ${r.runId} ended ${r.conclusion}${r.message ? `: ${r.message}` : ''}`));
+      core.setFailed(
+        this.redactor.redact(
+          `${r.system} run ${r.runId} ended ${r.conclusion}${r.message ? `: ${r.message}` : ''}`
+        )
+      );
     }
     return code;
   }
