@@ -6,16 +6,16 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AmbiguousRequestError, RemoteError } from '../src/errors.js';
-import { Http, sleep } from '../src/http.js';
+import { sleep } from '../src/http.js';
 import { createGearset, gearsetRunUrl } from '../src/remotes/gearset.js';
-import type { Remote, RemoteContext, Run, Snapshot } from '../src/remotes/remote.js';
-import { readSettings } from '../src/settings.js';
+import type { Remote, Run, Snapshot } from '../src/remotes/remote.js';
 import {
   startGearsetSim,
   type GearsetSim,
   type GearsetSimJob,
   type GearsetSimOptions
 } from '../sim/gearset.js';
+import { disposeClients, remoteContext } from './helpers/remote.js';
 
 interface Harness {
   remote: Remote;
@@ -23,11 +23,10 @@ interface Harness {
   abort: AbortController;
 }
 
-const clients: Http[] = [];
 let sims: GearsetSim[] = [];
 
 afterEach(async () => {
-  clients.splice(0).forEach((c) => c.dispose());
+  disposeClients();
   await Promise.all(sims.map((s) => s.close()));
   sims = [];
 });
@@ -47,23 +46,7 @@ function harness(s: GearsetSim, inputs: Record<string, string> = {}): Harness {
     'download-dir': path.join(os.tmpdir(), 'ci-relay-gearset-test'),
     ...inputs
   };
-  const settings = readSettings(
-    (name) => values[name] ?? '',
-    () => undefined
-  );
-  const notes: string[] = [];
-  const abort = new AbortController();
-  const ctx: RemoteContext = {
-    settings,
-    httpFor: (config) => {
-      const http = new Http({ ...config, backoffMs: 50, signal: abort.signal });
-      clients.push(http);
-      return http;
-    },
-    startedAt: Date.now(),
-    note: (message) => notes.push(message),
-    signal: abort.signal
-  };
+  const { ctx, notes, abort } = remoteContext(values);
   return { remote: createGearset(ctx), notes, abort };
 }
 

@@ -9,11 +9,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ArtifactStore } from '../src/artifacts.js';
 import { AmbiguousRequestError, RemoteError } from '../src/errors.js';
-import { Http, sleep } from '../src/http.js';
+import { sleep } from '../src/http.js';
 import { createGoCD, gocdRoot } from '../src/remotes/gocd.js';
-import type { Job, Remote, RemoteContext, Run, Snapshot } from '../src/remotes/remote.js';
-import { readSettings } from '../src/settings.js';
+import type { Job, Remote, Run, Snapshot } from '../src/remotes/remote.js';
 import { startGoCDSim, type GoCDSim, type GoCDSimOptions, type SimPipeline } from '../sim/gocd.js';
+import { disposeClients, remoteContext } from './helpers/remote.js';
 import type { RecordedRequest } from '../sim/server.js';
 
 const V1 = 'application/vnd.go.cd.v1+json';
@@ -26,11 +26,10 @@ interface Harness {
   dir: string;
 }
 
-const clients: Http[] = [];
 let sims: GoCDSim[] = [];
 
 afterEach(async () => {
-  clients.splice(0).forEach((c) => c.dispose());
+  disposeClients();
   await Promise.all(sims.map((s) => s.close()));
   sims = [];
 });
@@ -51,23 +50,7 @@ function harness(s: GoCDSim, inputs: Record<string, string> = {}): Harness {
     'download-dir': dir,
     ...inputs
   };
-  const settings = readSettings(
-    (name) => values[name] ?? '',
-    () => undefined
-  );
-  const notes: string[] = [];
-  const abort = new AbortController();
-  const ctx: RemoteContext = {
-    settings,
-    httpFor: (config) => {
-      const http = new Http({ ...config, backoffMs: 50, signal: abort.signal });
-      clients.push(http);
-      return http;
-    },
-    startedAt: Date.now(),
-    note: (message) => notes.push(message),
-    signal: abort.signal
-  };
+  const { ctx, notes, abort } = remoteContext(values);
   return { remote: createGoCD(ctx), notes, abort, dir };
 }
 
