@@ -320,3 +320,49 @@ test('after SIGTERM the cancel still gets its retries: a 502 on the first cancel
   expect(sim.injected.map((f) => f.kind)).toEqual(['status']);
   expect(sim.pipelines[0].canceled).toBe(true);
 });
+
+test('log on-failure: only the tail of the failed job is shown, at the end; every log is still saved', async () => {
+  await start({
+    main: {
+      jobs: [
+        { name: 'build', stage: 'build', log: ['build line that stays quiet'] },
+        { name: 'test', stage: 'test', result: 'failed', log: ['first test line', 'the assertion that failed'] }
+      ]
+    }
+  });
+  const run = await cli(['--ref', 'main', '--log', 'on-failure']);
+  expect(run.code).toBe(1);
+  expect(run.stderr).not.toContain('build line that stays quiet');
+  expect(run.stderr).toMatch(/test: failed \(last 2 lines of its log\)\n {2}first test line\n {2}the assertion that failed/);
+  const result = JSON.parse(run.stdout);
+  expect(fs.readFileSync(result.jobs[0].log, 'utf8')).toContain('build line that stays quiet');
+});
+
+test('log none: no remote text in the log, logs saved all the same', async () => {
+  await start({ main: { jobs: [{ name: 'build', stage: 'build', result: 'failed', log: ['secret-ish build output'] }] } });
+  const run = await cli(['--ref', 'main', '--log', 'none']);
+  expect(run.code).toBe(1);
+  expect(run.stderr).not.toContain('secret-ish build output');
+  expect(fs.readFileSync(JSON.parse(run.stdout)['log-file'], 'utf8')).toContain('secret-ish build output');
+});
+
+test('cancel-on-timeout false: times out (exit 3) and leaves the pipeline running', async () => {
+  await start({ main: { jobs: [{ name: 'slow', stage: 'build', runningMs: 60_000 }] } });
+  const run = await cli(['--ref', 'main', '--timeout', '2s', '--cancel-on-timeout', 'false']);
+  expect(run.code).toBe(3);
+  expect(posts(sim, '/cancel')).toBe(0);
+  expect(sim.pipelines[0].canceled).toBe(false);
+});
+
+test('cancel-on-abort false: SIGTERM stops ci-relay but not the pipeline', async () => {
+  await start({ main: { jobs: [{ name: 'slow', stage: 'build', runningMs: 60_000 }] } });
+  const started = startDist(
+    ['gitlab', '--url', sim.url, '--project', 'group/sub/app', '--ref', 'main', '--cancel-on-abort', 'false'],
+    { env: { CI_RELAY_TOKEN: TOKEN } }
+  );
+  await started.waitFor(/Triggered GitLab run/);
+  started.child.kill('SIGTERM');
+  const run = await started.done;
+  expect(run.code).toBe(1);
+  expect(posts(sim, '/cancel')).toBe(0);
+});
