@@ -1,7 +1,9 @@
 /**
  * What every simulator shares: a real HTTP server on 127.0.0.1 with a random port, a record
  * of every request it received (headers included, so tests can check where credentials went),
- * and injectable faults (connection resets, 5xx, 429, slow or truncated answers, bad JSON).
+ * and injectable faults (connection resets before or after the request was handled, 5xx, 429,
+ * slow or truncated answers, bad JSON, real answers rewritten). sim/faults.ts turns these into
+ * schedules that keep injecting faults for a whole run.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,7 +25,17 @@ export interface RecordedRequest extends SimRequest {
   fault?: FaultKind;
 }
 
-export type FaultKind = 'reset' | 'status' | 'rate-limit' | 'slow' | 'truncate' | 'malformed';
+/**
+ * - `reset`: the connection is dropped before the request is handled (nothing happened).
+ * - `reset-after`: the request IS handled (a trigger creates its run), then the connection is
+ *   dropped instead of answering: the client cannot know whether it reached the server.
+ * - `status`: a 5xx (or any) answer from a proxy in front of the server; `rate-limit`: 429.
+ * - `slow`: the real answer, late. `truncate`: the real answer, cut in half mid-body.
+ * - `malformed`: 200 with broken JSON. `mutate`: the real answer rewritten by `mutate` (e.g. a
+ *   status word flipped to one the client has never seen).
+ */
+export type FaultKind =
+  'reset' | 'reset-after' | 'status' | 'rate-limit' | 'slow' | 'truncate' | 'malformed' | 'mutate';
 
 export interface Fault {
   kind: FaultKind;
@@ -39,6 +51,29 @@ export interface Fault {
   headers?: http.OutgoingHttpHeaders;
   /** `slow`: delay before answering, ms (default 2000). */
   delayMs?: number;
+  /** `status`: the body to answer (default a proxy's HTML page). */
+  body?: string | Buffer;
+  /** `mutate`: rewrites the real answer's body (see `mutateJson` for JSON answers). */
+  mutate?: (body: Buffer, req: SimRequest, status: number) => Buffer;
+}
+
+/**
+ * A standing rule consulted for every request that no queued fault took: returns the fault
+ * to inject into this one, or undefined. Rules are never used up (sim/faults.ts).
+ */
+export type FaultRule = (req: SimRequest) => Fault | undefined;
+
+/** A `mutate` function for JSON answers: parses, rewrites, re-serializes; other bodies pass untouched. */
+export function mutateJson(fn: (data: unknown, req: SimRequest) => unknown): NonNullable<Fault['mutate']> {
+  return (body, req) => {
+    let data: unknown;
+    try {
+      data = JSON.parse(body.toString('utf8'));
+    } catch {
+      return body;
+    }
+    return Buffer.from(JSON.stringify(fn(data, req)));
+  };
 }
 
 export type Handler = (req: SimRequest, res: http.ServerResponse) => void | Promise<void>;
@@ -47,8 +82,8 @@ export interface SimServer {
   url: string;
   port: number;
   requests: RecordedRequest[];
-  /** Faults still to be injected, applied in order to matching requests. */
-  faults: Fault[];
+  /** Faults still to be injected, applied in order to matching requests; rules stay for good. */
+  faults: (Fault | FaultRule)[];
   /** Faults injected so far. */
   injected: { kind: FaultKind; path: string }[];
   close(): Promise<void>;
@@ -56,7 +91,7 @@ export interface SimServer {
 
 export async function startServer(handler: Handler, opts: { host?: string } = {}): Promise<SimServer> {
   const requests: RecordedRequest[] = [];
-  const faults: Fault[] = [];
+  const faults: (Fault | FaultRule)[] = [];
   const injected: { kind: FaultKind; path: string }[] = [];
 
   const server = http.createServer((req, res) => {
@@ -89,7 +124,7 @@ export async function startServer(handler: Handler, opts: { host?: string } = {}
       if (fault) {
         record.fault = fault.kind;
         injected.push({ kind: fault.kind, path: simReq.path });
-        return void injectFault(fault, simReq, res, handler);
+        return void injectFault(fault, simReq, res, handler).catch(() => res.destroy());
       }
       Promise.resolve(handler(simReq, res)).catch((err: unknown) => {
         if (!res.headersSent) sendJson(res, 500, { message: `simulator error: ${String(err)}` });
@@ -114,25 +149,92 @@ export async function startServer(handler: Handler, opts: { host?: string } = {}
   };
 }
 
-function takeFault(faults: Fault[], req: SimRequest): Fault | undefined {
-  const i = faults.findIndex((f) => !f.match || f.match(req));
-  if (i < 0) return undefined;
-  const fault = faults[i];
-  fault.times = (fault.times ?? 1) - 1;
-  if (fault.times <= 0) faults.splice(i, 1);
-  return fault;
+function takeFault(faults: (Fault | FaultRule)[], req: SimRequest): Fault | undefined {
+  const queued = faults.findIndex((f) => typeof f !== 'function' && (!f.match || f.match(req)));
+  if (queued >= 0) {
+    const fault = faults[queued] as Fault;
+    fault.times = (fault.times ?? 1) - 1;
+    if (fault.times <= 0) faults.splice(queued, 1);
+    return fault;
+  }
+  for (const rule of faults) {
+    if (typeof rule !== 'function') continue;
+    const fault = rule(req);
+    if (fault) return fault;
+  }
+  return undefined;
 }
 
-async function injectFault(fault: Fault, req: SimRequest, res: http.ServerResponse, handler: Handler): Promise<void> {
+interface Captured {
+  status: number;
+  headers: http.OutgoingHttpHeaders;
+  body: Buffer;
+}
+
+/**
+ * Runs the real handler against a stand-in response and hands back what it would have sent,
+ * so that a fault can do something else with it (cut it, rewrite it, or drop it).
+ */
+function capture(handler: Handler, req: SimRequest, res: http.ServerResponse): Promise<Captured> {
+  return new Promise<Captured>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const fake = Object.create(res) as http.ServerResponse;
+    let status: number | undefined;
+    let headers: http.OutgoingHttpHeaders = {};
+    let ended = false;
+    fake.writeHead = ((s: number, h?: http.OutgoingHttpHeaders | string) => {
+      status = s;
+      if (h && typeof h === 'object') for (const [k, v] of Object.entries(h)) headers[k.toLowerCase()] = v;
+      return fake;
+    }) as typeof res.writeHead;
+    fake.setHeader = ((k: string, v: string) => {
+      headers[k.toLowerCase()] = v;
+      return fake;
+    }) as typeof res.setHeader;
+    fake.write = ((c: Buffer | string) => {
+      if (c !== undefined && c !== null) chunks.push(Buffer.from(c));
+      return true;
+    }) as typeof res.write;
+    fake.end = ((c?: Buffer | string | (() => void)) => {
+      if (c !== undefined && c !== null && typeof c !== 'function') chunks.push(Buffer.from(c));
+      if (!ended) {
+        ended = true;
+        headers = { ...headers };
+        delete headers['content-length'];
+        resolve({ status: status ?? fake.statusCode ?? 200, headers, body: Buffer.concat(chunks) });
+      }
+      return fake;
+    }) as typeof res.end;
+    Promise.resolve(handler(req, fake)).catch(reject);
+  });
+}
+
+async function injectFault(
+  fault: Fault,
+  req: SimRequest,
+  res: http.ServerResponse,
+  handler: Handler
+): Promise<void> {
   switch (fault.kind) {
     case 'reset':
       res.socket?.destroy();
       return;
-    case 'status':
-      return sendText(res, fault.status ?? 502, `<html><body><h1>${fault.status ?? 502} Bad Gateway</h1></body></html>`, {
-        'content-type': 'text/html',
+    case 'reset-after':
+      // The server did the work; the answer is lost on the way back.
+      try {
+        await capture(handler, req, res);
+      } finally {
+        res.socket?.destroy();
+      }
+      return;
+    case 'status': {
+      const status = fault.status ?? 502;
+      const reason = http.STATUS_CODES[status] ?? 'Error';
+      return sendText(res, status, fault.body ?? `<html><body><h1>${status} ${reason}</h1></body></html>`, {
+        'content-type': fault.body === undefined ? 'text/html' : 'text/plain; charset=utf-8',
         ...fault.headers
       });
+    }
     case 'rate-limit': {
       // As GitLab's Rack::Attack answers: Retry-After and the RateLimit-* headers, text body.
       const retryAfter = fault.retryAfter ?? 1;
@@ -152,44 +254,47 @@ async function injectFault(fault: Fault, req: SimRequest, res: http.ServerRespon
       return handler(req, res);
     case 'truncate': {
       // Answer for real, but cut the body in half while promising all of it.
-      const captured: Buffer[] = [];
-      const fake = Object.create(res) as http.ServerResponse;
-      let status = 200;
-      let headers: http.OutgoingHttpHeaders = {};
-      fake.writeHead = ((s: number, h?: http.OutgoingHttpHeaders) => {
-        status = s;
-        headers = { ...headers, ...(h ?? {}) };
-        return fake;
-      }) as typeof res.writeHead;
-      fake.setHeader = ((k: string, v: string) => {
-        headers[k.toLowerCase()] = v;
-        return fake;
-      }) as typeof res.setHeader;
-      fake.write = ((c: Buffer | string) => {
-        captured.push(Buffer.from(c));
-        return true;
-      }) as typeof res.write;
-      fake.end = ((c?: Buffer | string) => {
-        if (c && typeof c !== 'function') captured.push(Buffer.from(c));
-        const body = Buffer.concat(captured);
-        delete headers['content-length'];
-        res.writeHead(status, { ...headers, 'content-length': String(body.length) });
-        res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.socket?.destroy());
-        return fake;
-      }) as typeof res.end;
-      return handler(req, fake);
+      const { status, headers, body } = await capture(handler, req, res);
+      res.writeHead(status, { ...headers, 'content-length': String(body.length) });
+      res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.socket?.destroy());
+      return;
+    }
+    case 'mutate': {
+      const { status, headers, body } = await capture(handler, req, res);
+      const out = fault.mutate ? fault.mutate(body, req, status) : body;
+      res.writeHead(status, { ...headers, 'content-length': String(out.length) });
+      res.end(out);
+      return;
     }
   }
 }
 
-export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}): void {
+export function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: http.OutgoingHttpHeaders = {}
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers
+  });
   res.end(text);
 }
 
-export function sendText(res: http.ServerResponse, status: number, text: string | Buffer, headers: http.OutgoingHttpHeaders = {}): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+export function sendText(
+  res: http.ServerResponse,
+  status: number,
+  text: string | Buffer,
+  headers: http.OutgoingHttpHeaders = {}
+): void {
+  res.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers
+  });
   res.end(text);
 }
 

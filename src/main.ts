@@ -18,7 +18,10 @@ export async function main(host: Host): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const settings = readSettings((name) => host.input(name), (value) => host.secret(value));
+    const settings = readSettings(
+      (name) => host.input(name),
+      (value) => host.secret(value)
+    );
     const result = await relay({ settings, host, signal: abort.signal });
     setOutputs(host, result);
     await host.summary(summaryMarkdown(result));
@@ -29,6 +32,8 @@ export async function main(host: Host): Promise<number> {
     host.debug(err instanceof Error && err.stack ? err.stack : String(err));
     return host.finish({ error });
   } finally {
+    // However it ended, the main step ended: the post step must not cancel a run it left going.
+    host.saveState('finished', 'true');
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
@@ -43,7 +48,10 @@ async function post(host: Host): Promise<number> {
   if (!saved || host.getState('finished')) return 0;
   let settings: Settings;
   try {
-    settings = readSettings((name) => host.input(name), (value) => host.secret(value));
+    settings = readSettings(
+      (name) => host.input(name),
+      (value) => host.secret(value)
+    );
   } catch {
     return 0;
   }
@@ -52,7 +60,9 @@ async function post(host: Host): Promise<number> {
   const { remote, clients } = await connect(settings, host, new AbortController().signal);
   try {
     await remote.cancel(JSON.parse(saved));
-    host.warning(`Cancelled ${SYSTEM_NAMES[settings.system]} run ${run.id}: the job was cancelled before it ended.`);
+    host.warning(
+      `Cancelled ${SYSTEM_NAMES[settings.system]} run ${run.id}: the job was cancelled before it ended.`
+    );
   } catch (err) {
     host.warning(`Could not cancel ${SYSTEM_NAMES[settings.system]} run ${run.id}: ${errorMessage(err)}`);
   } finally {
@@ -67,7 +77,11 @@ function userError(err: unknown): Error {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   const message = errorMessage(err);
   if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
-    return new RemoteError(`TLS: ${message}. Give the server's CA in 'ca-cert' (or, at your own risk, tls-verify: false).`);
+    return new RemoteError(
+      `TLS: ${message}. Give the server's CA in 'ca-cert' (or, at your own risk, tls-verify: false).`
+    );
   }
+  // A file system error names its path: the server is not to blame.
+  if (code && (err as NodeJS.ErrnoException).path) return new RemoteError(`ci-relay failed: ${message}`);
   return new RemoteError(code ? `Could not reach the server: ${message}` : `ci-relay failed: ${message}`);
 }

@@ -14,7 +14,11 @@ import type { Settings } from './settings.js';
 /** The first poll comes this soon after the trigger; the gap then doubles up to `poll-interval`. */
 export const FIRST_POLL_MS = 1000;
 
-export const SYSTEM_NAMES: Record<Settings['system'], string> = { gitlab: 'GitLab', gocd: 'GoCD', gearset: 'Gearset' };
+export const SYSTEM_NAMES: Record<Settings['system'], string> = {
+  gitlab: 'GitLab',
+  gocd: 'GoCD',
+  gearset: 'Gearset'
+};
 
 export interface RelayOptions {
   settings: Settings;
@@ -74,7 +78,9 @@ export async function connect(settings: Settings, host: Host, signal: AbortSigna
 export async function relay({ settings, host, signal }: RelayOptions): Promise<Result> {
   const system = SYSTEM_NAMES[settings.system];
   if (!settings.tlsVerify) {
-    host.warning(`tls-verify is false: ${system}'s certificate is not checked, so anyone on the network path can read the token.`);
+    host.warning(
+      `tls-verify is false: ${system}'s certificate is not checked, so anyone on the network path can read the token.`
+    );
   }
   const connection = await connect(settings, host, signal);
   const { remote, clients } = connection;
@@ -84,11 +90,22 @@ export async function relay({ settings, host, signal }: RelayOptions): Promise<R
     host.saveState('run', JSON.stringify(run));
     host.setOutput('run-id', run.id);
     host.setOutput('run-url', run.url ?? '');
-    host.info(`${settings.run ? 'Following' : 'Triggered'} ${system} run ${run.id}${run.url ? `: ${run.url}` : ''}`);
+    host.info(
+      `${settings.run ? 'Following' : 'Triggered'} ${system} run ${run.id}${run.url ? `: ${run.url}` : ''}`
+    );
     const base = { system, runId: run.id, runUrl: run.url ?? '', downloadDir: settings.downloadDir };
     if (!settings.wait) {
       host.saveState('finished', 'true');
-      return { ...base, conclusion: 'success', status: 'triggered', jobs: [], logFile: '', duration: 0, accepted: true, waited: false };
+      return {
+        ...base,
+        conclusion: 'success',
+        status: 'triggered',
+        jobs: [],
+        logFile: '',
+        duration: 0,
+        accepted: true,
+        waited: false
+      };
     }
     return await follow(connection, run, settings, host, signal, started, base);
   } finally {
@@ -105,8 +122,11 @@ async function start(remote: Remote, settings: Settings, host: Host, system: str
     host.warning(`${err.message}. Looking for the run it may have created, without triggering again.`);
     const found = remote.findTriggered ? await remote.findTriggered() : undefined;
     if (!found) {
+      const what = remote.findTriggered
+        ? `no run created by it was found`
+        : `${system} offers no way to look for the run it may have created, so that run may exist`;
       throw new RemoteError(
-        `${err.message}; no run created by it was found${remote.findTriggered ? '' : ` (${system} offers no way to look)`}, and ci-relay does not trigger twice. Check ${system} before running again.`
+        `${err.message}; ${what}. ci-relay sent the request once and did not retry it, so as not to trigger twice: check ${system} before running again.`
       );
     }
     host.warning(`Found run ${found.id}, created by that request: following it.`);
@@ -135,25 +155,31 @@ async function follow(
   let conclusion: Conclusion | undefined;
   let message: string | undefined;
   let delay = Math.max(FIRST_POLL_MS, remote.minPollMs ?? 0);
+  // Gaps are measured from the start of one poll to the start of the next: the time a poll and
+  // its log reads take does not stretch them past poll-interval (nor the end's detection with them).
+  let pollStarted = Date.now();
   let lastStatus = '';
   let artifactDirs: Map<string, string[]> | undefined;
 
   try {
     for (;;) {
-      const wait = Math.min(delay, deadline - Date.now());
+      const wait = Math.min(pollStarted + delay - Date.now(), deadline - Date.now());
       if (wait > 0) await sleep(wait, signal);
       if (Date.now() >= deadline) {
         conclusion = 'timed_out';
         message = `The run did not end within ${Math.round(settings.timeoutMs / 1000)}s.`;
         break;
       }
+      pollStarted = Date.now();
       snapshot = await untilAborted(remote.poll(run), signal);
       for (const job of snapshot.jobs) {
         const before = jobs.get(job.key);
         jobs.set(job.key, job);
-        if (settings.log !== 'stream' && job.conclusion && !before?.conclusion) host.info(`${job.name}: ${job.status}`);
+        if (settings.log !== 'stream' && job.conclusion && !before?.conclusion)
+          host.info(`${job.name}: ${job.status}`);
       }
-      if (snapshot.status !== lastStatus && settings.log !== 'stream') host.info(`Run ${run.id}: ${snapshot.status}`);
+      if (snapshot.status !== lastStatus && settings.log !== 'stream')
+        host.info(`Run ${run.id}: ${snapshot.status}`);
       lastStatus = snapshot.status;
       if (settings.log === 'stream') await untilAborted(logs.update([...jobs.values()]), signal);
       if (snapshot.conclusion) {
@@ -202,7 +228,9 @@ async function follow(
       host.info(remote.artifactsNote);
       return;
     }
-    const store = new ArtifactStore(settings.downloadDir, settings.artifacts, settings.maxArtifactSize, (m) => host.warning(m));
+    const store = new ArtifactStore(settings.downloadDir, settings.artifacts, settings.maxArtifactSize, (m) =>
+      host.warning(m)
+    );
     for (const job of all) {
       if (!job.conclusion) continue;
       try {

@@ -119,7 +119,9 @@ export abstract class BaseHost implements Host {
   }
 
   remoteLines(lines: string[]): void {
-    if (lines.length) this.writeRemote(lines.map((l) => tidyRemoteLine(this.redactor.redact(l))));
+    // Redacted again once tidied: a secret split by a control sequence the tidying drops is whole again.
+    if (lines.length)
+      this.writeRemote(lines.map((l) => this.redactor.redact(tidyRemoteLine(this.redactor.redact(l)))));
   }
 
   async summary(_markdown: string): Promise<void> {}

@@ -42,7 +42,12 @@ interface RunData extends Record<string, unknown> {
   played?: boolean;
 }
 
-const ENDED: Record<string, Conclusion> = { success: 'success', failed: 'failed', canceled: 'canceled', skipped: 'skipped' };
+const ENDED: Record<string, Conclusion> = {
+  success: 'success',
+  failed: 'failed',
+  canceled: 'canceled',
+  skipped: 'skipped'
+};
 /** Pages of jobs asked for at once (GitLab's maximum). */
 const PER_PAGE = 100;
 
@@ -108,7 +113,11 @@ class GitLab implements Remote {
     const pipelineId = job.pipeline?.id;
     if (!pipelineId) throw new RemoteError(`GitLab did not say which pipeline job ${job.id} belongs to.`);
     const pipeline = await this.http.json<GlPipeline>('GET', `${this.project}/pipelines/${pipelineId}`);
-    return { id: String(pipeline.id), url: pipeline.web_url, data: { pipelineId, jobId: job.id, played: true } satisfies RunData };
+    return {
+      id: String(pipeline.id),
+      url: pipeline.web_url,
+      data: { pipelineId, jobId: job.id, played: true } satisfies RunData
+    };
   }
 
   private play(jobId: number): Promise<GlJob> {
@@ -141,7 +150,10 @@ class GitLab implements Remote {
   }
 
   async attach(id: string): Promise<Run> {
-    const pipeline = await this.http.json<GlPipeline>('GET', `${this.project}/pipelines/${encodeURIComponent(id)}`);
+    const pipeline = await this.http.json<GlPipeline>(
+      'GET',
+      `${this.project}/pipelines/${encodeURIComponent(id)}`
+    );
     return this.pipelineRun(pipeline);
   }
 
@@ -168,7 +180,10 @@ class GitLab implements Remote {
     const jobs = await this.pages<GlJob>(`${this.project}/pipelines/${data.pipelineId}/jobs`);
     const job = jobs.filter((j) => j.name === data.jobName).sort((a, b) => b.id - a.id)[0];
     if (!job) {
-      const pipeline = await this.http.json<GlPipeline>('GET', `${this.project}/pipelines/${data.pipelineId}`);
+      const pipeline = await this.http.json<GlPipeline>(
+        'GET',
+        `${this.project}/pipelines/${data.pipelineId}`
+      );
       if (ENDED[pipeline.status] || pipeline.status === 'manual') {
         throw new RemoteError(`Pipeline ${data.pipelineId} has no job named '${data.jobName}'.`);
       }
@@ -202,7 +217,8 @@ class GitLab implements Remote {
         }
         this.children.set(child.id, { name: bridge.name, projectId: child.project_id });
         const childProject = `projects/${child.project_id}`;
-        const status = (await this.http.json<GlPipeline>('GET', `${childProject}/pipelines/${child.id}`)).status;
+        const status = (await this.http.json<GlPipeline>('GET', `${childProject}/pipelines/${child.id}`))
+          .status;
         if (!ENDED[status] && status !== 'manual') childrenDone = false;
         await visit(childProject, child.id, `${prefix}${bridge.name}.`);
       }
@@ -241,7 +257,7 @@ class GitLab implements Remote {
   /** Every page of a list, following X-Next-Page. */
   private async pages<T>(path: string): Promise<T[]> {
     const all: T[] = [];
-    for (let page = '1'; page; ) {
+    for (let page = '1'; page;) {
       const res = await this.http.jsonResponse<T[]>('GET', `${path}?per_page=${PER_PAGE}&page=${page}`);
       all.push(...(res.body ?? []));
       const next = res.headers['x-next-page'];
@@ -258,25 +274,36 @@ class GitLab implements Remote {
 
   /** The trace is the whole log every time: skip what was already handed out. */
   async readLog(_run: Run, job: Job, cursor: number, sink: LogSink): Promise<number> {
-    return this.http.stream(`${this.projectOf(job.key)}/jobs/${job.key}/trace`, { accept: [404] }, async (res) => {
-      if (res.status === 404) {
-        res.body.resume();
-        return cursor;
+    // A trace cut short is fetched again from its start: what an earlier attempt handed out counts.
+    let delivered = cursor;
+    return this.http.stream(
+      `${this.projectOf(job.key)}/jobs/${job.key}/trace`,
+      { accept: [404] },
+      async (res) => {
+        if (res.status === 404) {
+          res.body.resume();
+          return delivered;
+        }
+        let offset = 0;
+        for await (const chunk of res.body as AsyncIterable<Buffer>) {
+          const end = offset + chunk.length;
+          if (end > delivered) {
+            await sink(offset >= delivered ? chunk : chunk.subarray(delivered - offset));
+            delivered = end;
+          }
+          offset = end;
+        }
+        return delivered;
       }
-      let offset = 0;
-      for await (const chunk of res.body as AsyncIterable<Buffer>) {
-        const end = offset + chunk.length;
-        if (end > cursor) await sink(offset >= cursor ? chunk : chunk.subarray(cursor - offset));
-        offset = end;
-      }
-      return Math.max(offset, cursor);
-    });
+    );
   }
 
   async downloadArtifacts(_run: Run, job: Job, sink: ArtifactSink): Promise<void> {
     const gl = this.seen.get(job.key);
     if (!gl?.artifacts_file) return;
-    await sink.downloadZip(this.http, `${this.projectOf(job.key)}/jobs/${job.key}/artifacts`, '', { accept: [404] });
+    await sink.downloadZip(this.http, `${this.projectOf(job.key)}/jobs/${job.key}/artifacts`, '', {
+      accept: [404]
+    });
   }
 
   async cancel(run: Run): Promise<void> {
@@ -285,7 +312,9 @@ class GitLab implements Remote {
       await this.http.request('POST', `${this.project}/jobs/${data.jobId}/cancel`, { idempotent: true });
       return;
     }
-    await this.http.request('POST', `${this.project}/pipelines/${data.pipelineId}/cancel`, { idempotent: true });
+    await this.http.request('POST', `${this.project}/pipelines/${data.pipelineId}/cancel`, {
+      idempotent: true
+    });
     for (const [id, child] of this.children) {
       await this.http
         .request('POST', `projects/${child.projectId}/pipelines/${id}/cancel`, { idempotent: true })
