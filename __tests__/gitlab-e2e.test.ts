@@ -283,7 +283,9 @@ test.each([
   [['--ref', 'main', '--log', 'loud'], /Input 'log'/],
   [['--ref', 'main', '--success-on', 'green'], /Input 'success-on'/],
   [['--ref', 'main', '--variables', '[1,2]'], /Input 'variables'/],
-  [['--ref', 'main', '--no-such-flag', 'x'], /no-such-flag/],
+  [['--ref', 'main', '--no-such-flag', 'x'], /Unknown option '--no-such-flag'/],
+  [['--ref', 'main', '--poll-interval', '-1s'], /Input 'poll-interval' needs a value/],
+  [['--ref', 'main', '--timeout'], /Input 'timeout' needs a value/],
   [[], /Input 'ref'/]
 ])('bad input %j: one sentence naming it, exit 2, no request sent', async (args, message) => {
   await start({ main: { jobs: [{ name: 'build', stage: 'build' }] } });

@@ -445,6 +445,27 @@ describe('GoCD remote', () => {
     );
   });
 
+  test('an artifact list answered with broken JSON is asked for again, not dropped', async () => {
+    const s = await sim({
+      zipPending: 0,
+      pipelines: {
+        demo: {
+          stages: [
+            { name: 'build', jobs: [{ name: 'compile', runningMs: 200, artifacts: { 'app.jar': 'jar' } }] }
+          ]
+        }
+      }
+    });
+    const { remote, dir } = harness(s);
+    const run = await remote.trigger();
+    const { jobs } = await follow(remote, run);
+    s.faults.push({ kind: 'malformed', match: (r) => r.path.endsWith('/compile.json') });
+    const store = new ArtifactStore(dir, ['**'], 1e9, () => undefined);
+    await remote.downloadArtifacts(run, jobs.get('build/1/compile') as Job, store.forJob('build.compile'));
+    expect(s.injected.map((f) => f.kind)).toEqual(['malformed']);
+    expect(fs.readFileSync(path.join(dir, 'artifacts', 'build.compile', 'app.jar'), 'utf8')).toBe('jar');
+  });
+
   test('409 on schedule (paused pipeline) is a RemoteError with GoCD’s message, after exactly one POST', async () => {
     const s = await sim({ pipelines: twoStages({ paused: true }) });
     const { remote } = harness(s);

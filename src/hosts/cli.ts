@@ -49,6 +49,18 @@ export function usage(): string {
   ].join('\n');
 }
 
+/** node:util's parseArgs errors, as one sentence naming the flag. */
+function argumentError(err: NodeJS.ErrnoException): string {
+  const flag = /'(-{1,2}[\w-]+)/.exec(err.message)?.[1] ?? '';
+  const name = flag.replace(/^-+/, '');
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `Unknown option '${flag}': 'ci-relay --help' lists every input.`;
+  if (/ambiguous/.test(err.message)) {
+    return `Input '${name}' needs a value; a value that starts with '-' is written --${name}=<value>.`;
+  }
+  if (/argument missing/.test(err.message)) return `Input '${name}' needs a value: --${name} <value>.`;
+  return err.message.split('\n')[0];
+}
+
 /** Jenkins or any shell: flags and CI_RELAY_* variables in, a human log on stderr, JSON out, exit codes. */
 export class CliHost extends BaseHost {
   readonly kind = 'cli' as const;
@@ -74,7 +86,7 @@ export class CliHost extends BaseHost {
     try {
       parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
     } catch (err) {
-      this.argError = (err as Error).message.replace(/\. To specify a positional argument.*$/, '.');
+      this.argError = argumentError(err as NodeJS.ErrnoException);
     }
     const v = (parsed?.values ?? {}) as Record<string, string | boolean | undefined>;
     for (const i of INPUTS) if (typeof v[i.name] === 'string') this.values[i.name] = v[i.name] as string;

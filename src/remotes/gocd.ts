@@ -437,18 +437,11 @@ export function createGoCD(ctx: RemoteContext): Remote {
     async downloadArtifacts(run: Run, job: Job, sink: ArtifactSink): Promise<void> {
       const data = runData(run);
       const base = jobPath(data, job);
-      // A job without artifacts may answer 404, and not necessarily with JSON.
-      const res = await http.request('GET', `${base}.json`, {
-        headers: { accept: 'application/json' },
-        accept: [404]
-      });
+      // A job without artifacts may answer 404, and not necessarily with JSON; a list that is
+      // not JSON is asked for again, like any read.
+      const res = await http.jsonResponse<unknown>('GET', `${base}.json`, { accept: [404] });
       if (res.status === 404) return;
-      let listing: unknown;
-      try {
-        listing = JSON.parse(res.body.toString('utf8'));
-      } catch {
-        throw new RemoteError(`GoCD sent an artifact list that is not JSON for ${job.name}.`);
-      }
+      const listing = res.body;
       if (!listing || typeof listing !== 'object') return;
       // GoCD answers an array; its docs show a single object.
       const entries = (Array.isArray(listing) ? listing : [listing]).filter(
