@@ -231,7 +231,7 @@ export class Http {
 
   /**
    * A JSON answer with its status and headers (pagination, Location, …). Bad JSON is retried like
-   * a dropped connection; the body of an accepted status of 300 or more is null.
+   * a dropped connection; an accepted status of 300 or more without JSON has a null body.
    */
   async jsonResponse<T>(
     method: string,
@@ -244,15 +244,15 @@ export class Http {
         headers: { accept: 'application/json', ...opts.headers }
       });
       const body = await readAll(res.body);
-      // An accepted error status (404 "none") need not carry JSON: its body is not read as such.
-      const parse = body.length > 0 && res.status < 300;
       try {
         return {
           status: res.status,
           headers: res.headers,
-          body: (parse ? JSON.parse(body.toString('utf8')) : null) as T
+          body: (body.length ? JSON.parse(body.toString('utf8')) : null) as T
         };
       } catch {
+        // An accepted error status (404 "none") need not carry JSON.
+        if (res.status >= 300) return { status: res.status, headers: res.headers, body: null as T };
         throw new RetryableError(
           `${this.config.serverName} sent a reply that is not JSON for ${method} ${this.show(path)}`
         );
