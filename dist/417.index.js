@@ -1,0 +1,545 @@
+export const id = 417;
+export const ids = [417];
+export const modules = {
+
+/***/ 452:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Hi: () => (/* binding */ RemoteError),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   oM: () => (/* binding */ AbortedError),
+/* harmony export */   sm: () => (/* binding */ AmbiguousRequestError)
+/* harmony export */ });
+/** Bad input or configuration: nothing was sent. CLI exit 2. */
+class InputError extends Error {
+    exitCode = 2;
+    constructor(message) {
+        super(message);
+        this.name = 'InputError';
+    }
+}
+/**
+ * ci-relay could not talk to the server (auth, network, protocol), or the server refused
+ * what was asked. The message is the server's own where it gave one. CLI exit 4.
+ */
+class RemoteError extends Error {
+    status;
+    exitCode = 4;
+    constructor(message, status) {
+        super(message);
+        this.status = status;
+        this.name = 'RemoteError';
+    }
+}
+/**
+ * A request that changes state (a trigger) failed after it may have reached the server:
+ * retrying could start a second run.
+ */
+class AmbiguousRequestError extends RemoteError {
+    constructor(message) {
+        super(message);
+        this.name = 'AmbiguousRequestError';
+    }
+}
+/** The wait was abandoned because the calling job was cancelled. */
+class AbortedError extends Error {
+    constructor() {
+        super('ci-relay was cancelled');
+        this.name = 'AbortedError';
+    }
+}
+function errorMessage(err) {
+    return err instanceof Error ? err.message : String(err);
+}
+
+
+/***/ }),
+
+/***/ 4417:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   CliHost: () => (/* binding */ CliHost),
+/* harmony export */   createCliHost: () => (/* binding */ createCliHost),
+/* harmony export */   usage: () => (/* binding */ usage)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7975);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(452);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(646);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3411);
+/* harmony import */ var _host_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4337);
+
+
+
+
+
+
+
+/** Flags of the CLI itself, beside the inputs. */
+const OWN_FLAGS = {
+    json: { type: 'boolean' },
+    'output-file': { type: 'string' },
+    debug: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean', short: 'V' },
+    host: { type: 'string' }
+};
+function usage() {
+    const rows = _inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .INPUTS */ .mc.map((i) => {
+        const flag = `--${i.name} <value>`;
+        const extra = [
+            i.default !== undefined ? `default: ${i.default}` : '',
+            i.required ? 'required' : '',
+            i.systems ? i.systems.join('/') : ''
+        ]
+            .filter(Boolean)
+            .join('; ');
+        return `  ${flag.padEnd(30)} ${i.description}${extra ? ` (${extra})` : ''}`;
+    });
+    return [
+        `ci-relay ${_version_js__WEBPACK_IMPORTED_MODULE_6__/* .VERSION */ .x}: trigger a GitLab, GoCD or Gearset run, follow it with a live log, and bring back its result.`,
+        '',
+        `Usage: ci-relay <${_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .SYSTEMS */ .LB.join('|')}> [--flag value …]`,
+        '',
+        'Inputs (each also read from the environment as CI_RELAY_<NAME>, e.g. CI_RELAY_TOKEN; flags win):',
+        ...rows,
+        '',
+        'Output and behaviour:',
+        `  ${'--json'.padEnd(30)} print the result object as JSON on stdout (the log stays on stderr)`,
+        `  ${'--output-file <file>'.padEnd(30)} write the result object as JSON to this file`,
+        `  ${'--debug'.padEnd(30)} show every request (secrets masked)`,
+        `  ${'--host <github|azure|cli>'.padEnd(30)} force a host instead of detecting it`,
+        `  ${'--version, -V'.padEnd(30)} print the version`,
+        `  ${'--help, -h'.padEnd(30)} this text`,
+        '',
+        'Exit status: 0 success; 1 the run concluded unsuccessfully; 2 bad input (nothing was triggered);',
+        '3 timed out; 4 could not talk to the server (auth, network, protocol).'
+    ].join('\n');
+}
+/** node:util's parseArgs errors, as one sentence naming the flag. */
+function argumentError(err) {
+    const flag = /'(-{1,2}[\w-]+)/.exec(err.message)?.[1] ?? '';
+    const name = flag.replace(/^-+/, '');
+    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+        return `Unknown option '${flag}': 'ci-relay --help' lists every input.`;
+    if (/ambiguous/.test(err.message)) {
+        return `Input '${name}' needs a value; a value that starts with '-' is written --${name}=<value>.`;
+    }
+    if (/argument missing/.test(err.message))
+        return `Input '${name}' needs a value: --${name} <value>.`;
+    return err.message.split('\n')[0];
+}
+/** Jenkins or any shell: flags and CI_RELAY_* variables in, a human log on stderr, JSON out, exit codes. */
+class CliHost extends _host_js__WEBPACK_IMPORTED_MODULE_5__/* .BaseHost */ .o {
+    env;
+    stderr;
+    stdout;
+    kind = 'cli';
+    values = {};
+    outputs = {};
+    json;
+    outputFile;
+    debugOn;
+    /** Problems with the command line, reported as input errors once main reads settings. */
+    argError;
+    helpText;
+    constructor(argv, env = process.env, stderr = process.stderr, stdout = process.stdout) {
+        super();
+        this.env = env;
+        this.stderr = stderr;
+        this.stdout = stdout;
+        const options = { ...OWN_FLAGS };
+        for (const i of _inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .INPUTS */ .mc)
+            options[i.name] = { type: 'string' };
+        let parsed;
+        try {
+            parsed = (0,node_util__WEBPACK_IMPORTED_MODULE_2__.parseArgs)({ args: argv, options, allowPositionals: true, strict: true });
+        }
+        catch (err) {
+            this.argError = argumentError(err);
+        }
+        const v = (parsed?.values ?? {});
+        for (const i of _inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .INPUTS */ .mc)
+            if (typeof v[i.name] === 'string')
+                this.values[i.name] = v[i.name];
+        const positionals = parsed?.positionals ?? [];
+        if (positionals.length) {
+            if (this.values.system && this.values.system !== positionals[0]) {
+                this.argError = `The system is given twice: '${positionals[0]}' and --system '${this.values.system}'.`;
+            }
+            this.values.system ??= positionals[0];
+            if (positionals.length > 1)
+                this.argError = `Unexpected argument '${positionals[1]}': inputs are given as --name value.`;
+        }
+        this.json = v.json === true;
+        this.outputFile = typeof v['output-file'] === 'string' ? v['output-file'] : env.CI_RELAY_OUTPUT_FILE;
+        this.debugOn = v.debug === true || /^(1|true)$/i.test(env.CI_RELAY_DEBUG ?? '');
+        if (v.help)
+            this.helpText = usage();
+    }
+    input(name) {
+        if (this.argError)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(this.argError);
+        return (this.values[name] ?? this.env[(0,_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .envName */ .pD)(name)] ?? '').trim();
+    }
+    write(kind, message) {
+        if (kind === 'debug' && !this.debugOn)
+            return;
+        const prefix = kind === 'info' ? '' : `${kind}: `;
+        // A CI runner may read this log too (Jenkins on a GitHub or Azure agent, --host cli): no commands.
+        this.stderr.write(`${(0,_host_js__WEBPACK_IMPORTED_MODULE_5__/* .neutralizeCommands */ .Kw)(`${prefix}${message}`)}\n`);
+    }
+    startGroup(title) {
+        this.stderr.write(`\n▶ ${(0,_host_js__WEBPACK_IMPORTED_MODULE_5__/* .neutralizeCommands */ .Kw)(this.redactor.redact(title))}\n`);
+    }
+    endGroup() { }
+    writeRemote(lines) {
+        this.stderr.write(lines.map((l) => `  ${(0,_host_js__WEBPACK_IMPORTED_MODULE_5__/* .neutralizeCommands */ .Kw)(l)}\n`).join(''));
+    }
+    setOutput(name, value) {
+        this.outputs[name] = this.redactor.redact(value);
+    }
+    async finish(outcome) {
+        const code = (0,_host_js__WEBPACK_IMPORTED_MODULE_5__/* .exitCode */ .I$)(outcome);
+        if (outcome.error)
+            this.error(outcome.error.message);
+        const r = outcome.result;
+        if (r) {
+            const how = r.waited
+                ? `${r.conclusion}${r.status && r.status !== r.conclusion ? ` (${r.status})` : ''}`
+                : 'triggered, not followed';
+            this.info(`\n${r.system} run ${r.runId}: ${how} in ${r.duration}s${r.runUrl ? ` — ${r.runUrl}` : ''}`);
+        }
+        const object = this.resultObject(outcome, code);
+        const text = `${JSON.stringify(object, null, 2)}\n`;
+        // `\u0023` is `#` to a JSON reader, and no `##vso[` to a runner reading stdout.
+        if (this.json)
+            this.stdout.write(this.redactor.redact(text).replace(/##(?=(?:vso)?\[)/gi, '#\\u0023'));
+        if (this.outputFile) {
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync(node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(this.outputFile)), { recursive: true });
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync(this.outputFile, this.redactor.redact(text));
+        }
+        return code;
+    }
+    /** The outputs as one object (CONTRACT.md names, `jobs` parsed), plus the exit code and any error. */
+    resultObject(outcome, code) {
+        const o = { ...this.outputs };
+        if (typeof o.jobs === 'string')
+            o.jobs = JSON.parse(o.jobs);
+        if (typeof o.duration === 'string')
+            o.duration = Number(o.duration);
+        o['exit-code'] = code;
+        if (outcome.error)
+            o.error = this.redactor.redact(outcome.error.message);
+        else if (outcome.result?.message)
+            o.message = this.redactor.redact(outcome.result.message);
+        return o;
+    }
+}
+function createCliHost(argv) {
+    return new CliHost(argv);
+}
+
+
+/***/ }),
+
+/***/ 4337:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   I$: () => (/* binding */ exitCode),
+/* harmony export */   Kw: () => (/* binding */ neutralizeCommands),
+/* harmony export */   o: () => (/* binding */ BaseHost)
+/* harmony export */ });
+/* unused harmony exports MAX_SHOWN_LINE, tidyRemoteLine */
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5078);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(452);
+
+
+/** CONTRACT.md, "Exit status". */
+function exitCode(outcome) {
+    if (outcome.error) {
+        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz)
+            return 2;
+        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AbortedError */ .oM)
+            return 1;
+        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RemoteError */ .Hi)
+            return 4;
+        return 4;
+    }
+    const { result } = outcome;
+    if (result.accepted)
+        return 0;
+    if (result.conclusion === 'timed_out')
+        return 3;
+    if (result.conclusion === 'error')
+        return 4;
+    return 1;
+}
+/**
+ * Escape sequences other than colours (SGR, `ESC[…m`): cursor moves, screen clears, scroll,
+ * titles and hyperlinks (OSC), device strings (DCS, APC, PM, SOS), lone ESCs; C0 and C1 controls
+ * but tab.
+ */
+const ESCAPES = 
+// eslint-disable-next-line no-control-regex
+/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[PX^_][^\x1b]*(?:\x1b\\)?|\x1b[ -/]*[0-~]?|[\x00-\x08\x0a-\x1a\x1c-\x1f\x7f-\x9f]/g;
+// eslint-disable-next-line no-control-regex
+const SGR = /^\x1b\[[0-9;:]*m$/;
+/** Longest line shown; the saved log keeps every byte. */
+const MAX_SHOWN_LINE = 16 * 1024;
+/** A remote line made safe to show in any host: no control sequences but colours, not too long. */
+function tidyRemoteLine(line) {
+    let out = line.replace(ESCAPES, (m) => (SGR.test(m) ? m : ''));
+    if (out.length > MAX_SHOWN_LINE) {
+        out = `${out.slice(0, MAX_SHOWN_LINE)} … (${out.length - MAX_SHOWN_LINE} more characters in the saved log)`;
+    }
+    return out;
+}
+/**
+ * Text that no runner takes for a command: GitHub obeys `::name::` at a line's start (after
+ * spaces) and `##[name]` anywhere; Azure `##vso[…]` and `##[…]` anywhere. A zero-width space
+ * inside each keeps the text as it reads.
+ */
+function neutralizeCommands(text) {
+    return text.replace(/^(\s*):(?=:)/gm, '$1:\u200b').replace(/##(?=(?:vso)?\[)/gi, '##\u200b');
+}
+/** What every host shares: redaction of everything written, and the message of an outcome. */
+class BaseHost {
+    redactor = new _redact_js__WEBPACK_IMPORTED_MODULE_1__/* .Redactor */ .p();
+    get isPost() {
+        return false;
+    }
+    secret(value) {
+        this.redactor.add(value);
+    }
+    info(message) {
+        this.write('info', this.redactor.redact(message));
+    }
+    warning(message) {
+        this.write('warning', this.redactor.redact(message));
+    }
+    error(message) {
+        this.write('error', this.redactor.redact(message));
+    }
+    debug(message) {
+        this.write('debug', this.redactor.redact(message));
+    }
+    remoteLines(lines) {
+        // Redacted again once tidied: a secret split by a control sequence the tidying drops is whole again.
+        if (lines.length)
+            this.writeRemote(lines.map((l) => this.redactor.redact(tidyRemoteLine(this.redactor.redact(l)))));
+    }
+    async summary(_markdown) { }
+    saveState(_name, _value) { }
+    getState(_name) {
+        return '';
+    }
+}
+
+
+/***/ }),
+
+/***/ 646:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   LB: () => (/* binding */ SYSTEMS),
+/* harmony export */   mc: () => (/* binding */ INPUTS),
+/* harmony export */   pD: () => (/* binding */ envName),
+/* harmony export */   xQ: () => (/* binding */ camelCase)
+/* harmony export */ });
+/* unused harmony export OUTPUTS */
+/**
+ * The public names of CONTRACT.md, in one place: settings, the CLI's flags and help, and the
+ * tests that check action.yml and task.json all read this table.
+ */
+const SYSTEMS = ['gitlab', 'gocd', 'gearset'];
+const INPUTS = [
+    { name: 'system', required: true, description: 'The remote CI system: gitlab, gocd or gearset.' },
+    {
+        name: 'url',
+        description: 'Server root. Default https://gitlab.com for gitlab, https://api.gearset.com for gearset; required for gocd (https://host or https://host/go).'
+    },
+    {
+        name: 'token',
+        secret: true,
+        description: 'GitLab access token, GoCD access token (bearer) or Gearset API token.'
+    },
+    { name: 'username', systems: ['gocd'], description: 'GoCD basic-auth user, instead of token.' },
+    { name: 'password', secret: true, systems: ['gocd'], description: 'GoCD basic-auth password.' },
+    {
+        name: 'ca-cert',
+        description: 'PEM text, or a path to a PEM file, trusted in addition to the system CAs.'
+    },
+    {
+        name: 'tls-verify',
+        default: 'true',
+        description: 'false skips certificate checks (with a warning every run).'
+    },
+    {
+        name: 'variables',
+        description: 'Variables for the run: lines of KEY=VALUE, or a JSON/YAML map.'
+    },
+    {
+        name: 'run',
+        description: 'Attach to an existing run instead of triggering one (GitLab pipeline id, GoCD pipeline counter, Gearset run request id).'
+    },
+    {
+        name: 'wait',
+        default: 'true',
+        description: 'false: trigger, set run-id and run-url, and succeed at once.'
+    },
+    { name: 'timeout', default: '1h', description: 'How long to wait: 90s, 45m, 1h30m, or plain seconds.' },
+    {
+        name: 'poll-interval',
+        default: '10s',
+        description: 'The longest gap between status polls (the first polls come sooner).'
+    },
+    {
+        name: 'cancel-on-timeout',
+        default: 'true',
+        description: 'Cancel the remote run when timeout passes.'
+    },
+    {
+        name: 'cancel-on-abort',
+        default: 'true',
+        description: 'Cancel the remote run when the calling job is cancelled.'
+    },
+    {
+        name: 'log',
+        default: 'stream',
+        description: 'The remote log in this log: stream (live), on-failure (tail of failed jobs), none.'
+    },
+    {
+        name: 'download-dir',
+        default: 'ci-relay',
+        description: 'Folder (relative to the working directory) for logs and artifacts.'
+    },
+    {
+        name: 'artifacts',
+        default: '**',
+        description: 'Newline- or comma-separated globs of artifact paths to download; none downloads none.'
+    },
+    {
+        name: 'success-on',
+        default: 'success',
+        description: 'Conclusions that count as success, comma-separated (e.g. success,partial).'
+    },
+    {
+        name: 'max-artifact-size',
+        default: '5GiB',
+        description: 'The most artifacts may take on disk per run; past it the download stops with an error.'
+    },
+    {
+        name: 'project',
+        systems: ['gitlab'],
+        description: 'GitLab project: numeric id or group/sub/name path (required for gitlab).'
+    },
+    { name: 'ref', systems: ['gitlab'], description: 'GitLab branch or tag to create a pipeline on.' },
+    {
+        name: 'trigger-token',
+        secret: true,
+        systems: ['gitlab'],
+        description: 'GitLab pipeline trigger token: create the pipeline through the trigger API.'
+    },
+    {
+        name: 'job',
+        systems: ['gitlab', 'gearset'],
+        description: 'GitLab: a job name to follow (played if manual) or a numeric job id (played, retried or followed). Gearset: the CI or unit-test job id (required).'
+    },
+    { name: 'pipeline', systems: ['gocd'], description: 'GoCD pipeline name (required for gocd).' },
+    { name: 'materials', systems: ['gocd'], description: 'GoCD material revisions: lines of fingerprint=revision.' },
+    {
+        name: 'secret-variables',
+        secret: true,
+        systems: ['gocd'],
+        description: 'Like variables, sent to GoCD as secure variables and masked.'
+    },
+    {
+        name: 'update-materials',
+        default: 'false',
+        systems: ['gocd'],
+        description: 'true: GoCD fetches materials before scheduling.'
+    },
+    {
+        name: 'job-type',
+        default: 'ci',
+        systems: ['gearset'],
+        description: 'Gearset job type: ci or unit-test.'
+    },
+    { name: 'commit', systems: ['gearset'], description: 'Source commit id to run the Gearset CI job on.' }
+];
+const OUTPUTS = [
+    { name: 'conclusion', description: 'success, failed, canceled, skipped, blocked, partial, timed_out or error.' },
+    { name: 'status', description: "The remote system's own final status word." },
+    { name: 'run-id', description: 'GitLab pipeline id, GoCD pipeline/counter, Gearset run request id.' },
+    { name: 'run-url', description: "The run's page in the remote system's web UI." },
+    {
+        name: 'jobs',
+        description: 'JSON array of {name,id,stage,status,conclusion,url,log,artifacts}.'
+    },
+    { name: 'log-file', description: 'Path of the log of the followed job (the first failed one when several).' },
+    { name: 'download-dir', description: 'Absolute path of the folder holding logs and artifacts.' },
+    { name: 'duration', description: 'Seconds from trigger to the end.' }
+];
+/** `poll-interval` → `pollInterval` (Azure's names). */
+function camelCase(name) {
+    return name.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+}
+/** `poll-interval` → `CI_RELAY_POLL_INTERVAL` (the CLI's environment). */
+function envName(name) {
+    return `CI_RELAY_${name.replace(/-/g, '_').toUpperCase()}`;
+}
+
+
+/***/ }),
+
+/***/ 5078:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   p: () => (/* binding */ Redactor)
+/* harmony export */ });
+/**
+ * Scrubs secrets from everything ci-relay writes, in every host. GitHub and Azure mask
+ * registered secrets too, but the CLI has no such help, and defence in depth costs little.
+ */
+class Redactor {
+    secrets = new Set();
+    add(value) {
+        if (!value)
+            return;
+        for (const part of [value, ...value.split(/\r?\n/)]) {
+            // Very short values would mask ordinary words; GitHub skips them too.
+            const text = part.trim();
+            if (text.length < 3)
+                continue;
+            // Also as it reads inside JSON and inside a URL.
+            for (const form of [text, JSON.stringify(text).slice(1, -1), encodeURIComponent(text)])
+                this.secrets.add(form);
+        }
+    }
+    get values() {
+        return [...this.secrets];
+    }
+    redact(text) {
+        let out = text;
+        // Longest first, so a secret that contains another is masked whole.
+        for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) {
+            if (out.includes(s))
+                out = out.split(s).join('***');
+        }
+        return out;
+    }
+}
+
+
+/***/ })
+
+};

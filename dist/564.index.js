@@ -1,0 +1,2169 @@
+export const id = 564;
+export const ids = [564];
+export const modules = {
+
+/***/ 452:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Hi: () => (/* binding */ RemoteError),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   oM: () => (/* binding */ AbortedError),
+/* harmony export */   sm: () => (/* binding */ AmbiguousRequestError)
+/* harmony export */ });
+/** Bad input or configuration: nothing was sent. CLI exit 2. */
+class InputError extends Error {
+    exitCode = 2;
+    constructor(message) {
+        super(message);
+        this.name = 'InputError';
+    }
+}
+/**
+ * ci-relay could not talk to the server (auth, network, protocol), or the server refused
+ * what was asked. The message is the server's own where it gave one. CLI exit 4.
+ */
+class RemoteError extends Error {
+    status;
+    exitCode = 4;
+    constructor(message, status) {
+        super(message);
+        this.status = status;
+        this.name = 'RemoteError';
+    }
+}
+/**
+ * A request that changes state (a trigger) failed after it may have reached the server:
+ * retrying could start a second run.
+ */
+class AmbiguousRequestError extends RemoteError {
+    constructor(message) {
+        super(message);
+        this.name = 'AmbiguousRequestError';
+    }
+}
+/** The wait was abandoned because the calling job was cancelled. */
+class AbortedError extends Error {
+    constructor() {
+        super('ci-relay was cancelled');
+        this.name = 'AbortedError';
+    }
+}
+function errorMessage(err) {
+    return err instanceof Error ? err.message : String(err);
+}
+
+
+/***/ }),
+
+/***/ 4247:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   lw: () => (/* binding */ Http),
+/* harmony export */   yy: () => (/* binding */ sleep)
+/* harmony export */ });
+/* unused harmony exports serverMessage, retryDelayMs, FileSink */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_tls__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1692);
+/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6466);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7075);
+/* harmony import */ var _actions_http_client__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4942);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(452);
+
+
+
+
+
+
+const REDIRECTS = [301, 302, 303, 307, 308];
+const RETRY_STATUSES = [429, 500, 502, 503, 504];
+/** Errors raised before any byte of the request could reach the server. */
+const NOT_SENT = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'];
+const MAX_REDIRECTS = 5;
+/** Pulls the server's own message out of an error body: JSON `message`, `error`, … or the text. */
+function serverMessage(body) {
+    const text = body.toString().trim();
+    if (!text)
+        return '';
+    try {
+        const data = JSON.parse(text);
+        const found = findMessage(data);
+        if (found)
+            return found;
+    }
+    catch {
+        // not JSON: the text itself
+    }
+    const plain = text
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+    return plain.length > 500 ? `${plain.slice(0, 500)}…` : plain;
+}
+function findMessage(data) {
+    if (typeof data === 'string')
+        return data;
+    if (Array.isArray(data))
+        return data.map(findMessage).filter(Boolean).join('; ') || undefined;
+    if (data && typeof data === 'object') {
+        const obj = data;
+        for (const key of ['message', 'Message', 'error', 'Error', 'title', 'error_description', 'errors']) {
+            if (obj[key] === undefined || obj[key] === null)
+                continue;
+            const value = obj[key];
+            if (typeof value === 'object' && !Array.isArray(value)) {
+                // GitLab: {"message": {"base": ["reference not found"]}}
+                const parts = Object.entries(value).map(([k, v]) => (k === 'base' ? '' : `${k} `) + (findMessage(v) ?? JSON.stringify(v)));
+                if (parts.length)
+                    return parts.join('; ');
+            }
+            const found = findMessage(value);
+            if (found)
+                return found;
+        }
+    }
+    return undefined;
+}
+/** Seconds (or an HTTP date) in Retry-After; a unix time or ISO date in the reset headers. */
+function retryDelayMs(headers, now = Date.now()) {
+    const retryAfter = header(headers, 'retry-after');
+    if (retryAfter) {
+        const seconds = Number(retryAfter);
+        if (Number.isFinite(seconds))
+            return Math.max(0, seconds * 1000);
+        const date = Date.parse(retryAfter);
+        if (!Number.isNaN(date))
+            return Math.max(0, date - now);
+    }
+    const reset = resetTime(headers, now);
+    return reset === undefined ? undefined : Math.max(0, reset - now);
+}
+/** Unix milliseconds or seconds, an ISO/HTTP date, or (small numbers, as the IETF draft has it) seconds from now. */
+function resetTime(headers, now = Date.now()) {
+    const raw = header(headers, 'ratelimit-reset') ?? header(headers, 'x-rate-limit-reset');
+    if (!raw)
+        return undefined;
+    const n = Number(raw);
+    if (Number.isFinite(n))
+        return n > 1e12 ? n : n < 1e9 ? now + n * 1000 : n * 1000;
+    const date = Date.parse(raw);
+    return Number.isNaN(date) ? undefined : date;
+}
+function header(headers, name) {
+    const v = headers[name];
+    return Array.isArray(v) ? v[0] : v;
+}
+function sleep(ms, signal) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .AbortedError */ .oM());
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .AbortedError */ .oM());
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+class RetryableError extends Error {
+    delayMs;
+    status;
+    constructor(message, delayMs, status) {
+        super(message);
+        this.delayMs = delayMs;
+        this.status = status;
+    }
+}
+/**
+ * The only HTTP client: credentials only to the configured origin, redirects followed by hand
+ * (credential-free to other origins, never https→http), retries with backoff that honour
+ * Retry-After and rate-limit headers, streamed downloads that resume.
+ */
+class Http {
+    config;
+    /** One client per protocol: @actions/http-client keeps one keep-alive agent per client, of one protocol. */
+    clients = new Map();
+    origin;
+    base;
+    /** Set from rate-limit headers: no request before this time. */
+    notBefore = 0;
+    /** Counts of what was sent, for messages and tests. */
+    stats = { requests: 0, retries: 0, bytes: 0 };
+    constructor(config) {
+        this.config = config;
+        this.base = new URL(config.baseUrl.endsWith('/') ? config.baseUrl : `${config.baseUrl}/`);
+        this.origin = this.base.origin;
+    }
+    client(url) {
+        const known = this.clients.get(url.protocol);
+        if (known)
+            return known;
+        const ca = this.config.caCert && url.protocol === 'https:' ? [...node_tls__WEBPACK_IMPORTED_MODULE_1__.rootCertificates, this.config.caCert] : undefined;
+        const handlers = ca
+            ? [
+                {
+                    prepareRequest: (options) => {
+                        options.ca = ca;
+                        // A proxy tunnel (HTTPS_PROXY) makes its TLS socket from its own options only.
+                        const agent = options.agent;
+                        if (agent?.proxyOptions && agent.options)
+                            agent.options.ca = ca;
+                    },
+                    canHandleAuthentication: () => false,
+                    handleAuthentication: () => Promise.reject(new Error('unused'))
+                }
+            ]
+            : [];
+        const client = new _actions_http_client__WEBPACK_IMPORTED_MODULE_4__/* .HttpClient */ .Qq('ci-relay', handlers, {
+            allowRedirects: false,
+            allowRetries: false,
+            ignoreSslError: this.config.tlsVerify === false,
+            keepAlive: true,
+            socketTimeout: this.config.socketTimeoutMs ?? 60_000
+        });
+        this.clients.set(url.protocol, client);
+        return client;
+    }
+    /** Absolute URL of a path relative to the base (absolute URLs pass through). */
+    resolve(path) {
+        return new URL(path.replace(/^\//, ''), this.base).toString();
+    }
+    dispose() {
+        for (const client of this.clients.values())
+            client.dispose();
+    }
+    /** A request whose whole answer is read; errors (≥ 400 not in `accept`) become RemoteError. */
+    async request(method, path, opts = {}) {
+        return this.withRetries(method, path, opts, async () => {
+            const res = await this.open(method, path, opts);
+            const body = await readAll(res.body);
+            return { status: res.status, headers: res.headers, body, url: res.url };
+        });
+    }
+    async json(method, path, opts = {}) {
+        return (await this.jsonResponse(method, path, opts)).body;
+    }
+    /**
+     * A JSON answer with its status and headers (pagination, Location, …). Bad JSON is retried like
+     * a dropped connection; an accepted status of 300 or more without JSON has a null body.
+     */
+    async jsonResponse(method, path, opts = {}) {
+        return this.withRetries(method, path, opts, async () => {
+            const res = await this.open(method, path, {
+                ...opts,
+                headers: { accept: 'application/json', ...opts.headers }
+            });
+            const body = await readAll(res.body);
+            try {
+                return {
+                    status: res.status,
+                    headers: res.headers,
+                    body: (body.length ? JSON.parse(body.toString('utf8')) : null)
+                };
+            }
+            catch {
+                // An accepted error status (404 "none") need not carry JSON.
+                if (res.status >= 300)
+                    return { status: res.status, headers: res.headers, body: null };
+                throw new RetryableError(`${this.config.serverName} sent a reply that is not JSON for ${method} ${this.show(path)}`);
+            }
+        });
+    }
+    /**
+     * Streams the answer of a GET. `consume` must read `body` to its end; when the connection
+     * breaks while it does, the whole exchange is tried again.
+     */
+    async stream(path, opts, consume) {
+        return this.withRetries('GET', path, opts, async () => {
+            const res = await this.open('GET', path, opts);
+            try {
+                return await consume(res);
+            }
+            catch (err) {
+                res.body.destroy();
+                throw err;
+            }
+        });
+    }
+    /**
+     * Downloads to `file`, streaming. A transfer cut short is resumed with Range where the
+     * server allows it, else restarted; a short body is never kept as complete.
+     * Returns the bytes written, or undefined when the server answered a status in `accept`.
+     */
+    async download(path, file, opts = {}) {
+        let written = 0;
+        return this.withRetries('GET', path, opts, async () => {
+            const headers = { ...opts.headers };
+            if (written > 0)
+                headers.range = `bytes=${written}-`;
+            const res = await this.open('GET', path, { ...opts, headers });
+            if (res.status >= 300 ||
+                (opts.accept?.includes(res.status) && res.status !== 200 && res.status !== 206)) {
+                await readAll(res.body);
+                return { status: res.status, bytes: 0 };
+            }
+            const resumed = res.status === 206 &&
+                written > 0 &&
+                header(res.headers, 'content-range')?.startsWith(`bytes ${written}-`);
+            if (!resumed)
+                written = 0;
+            const expected = header(res.headers, 'content-length');
+            const total = expected === undefined ? undefined : Number(expected) + written;
+            let seen = written;
+            let out;
+            try {
+                out = new FileSink(file, written > 0 ? 'a' : 'w', (chunk) => {
+                    seen += chunk.length;
+                    this.stats.bytes += chunk.length;
+                    opts.limit?.(seen);
+                });
+            }
+            catch (err) {
+                res.body.destroy();
+                throw err;
+            }
+            try {
+                await (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_2__.pipeline)(res.body, out);
+            }
+            catch (err) {
+                // The file's size counts only once its last write is done: resuming from less duplicates bytes.
+                if (!out.closed)
+                    await new Promise((resolve) => out.once('close', () => resolve()));
+                if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RemoteError */ .Hi || !isNetworkError(err))
+                    throw err;
+                written = fileSize(file);
+                throw new RetryableError(`the download of ${this.show(path)} was cut short after ${written} bytes`);
+            }
+            if (total !== undefined && seen !== total) {
+                written = fileSize(file);
+                throw new RetryableError(`the download of ${this.show(path)} ended at ${seen} of ${total} bytes`);
+            }
+            written = 0;
+            return { status: res.status, bytes: seen };
+        });
+    }
+    /** One exchange: redirects followed by hand, credentials only to our origin. Body unread. */
+    async open(method, path, opts) {
+        let url = new URL(this.resolve(path));
+        let verb = method;
+        let data = null;
+        const headers = { ...opts.headers };
+        if (opts.json !== undefined) {
+            data = JSON.stringify(opts.json);
+            headers['content-type'] = 'application/json';
+        }
+        else if (opts.form) {
+            data = new URLSearchParams(opts.form).toString();
+            headers['content-type'] = 'application/x-www-form-urlencoded';
+        }
+        for (let hop = 0;; hop++) {
+            await this.pace();
+            const sent = url.origin === this.origin ? { ...this.config.credentials, ...headers } : { ...headers };
+            this.config.debug?.(`${verb} ${this.show(url.toString())}`);
+            this.stats.requests++;
+            let res;
+            try {
+                res = await this.client(url).request(verb, url.toString(), data, sent);
+            }
+            catch (err) {
+                if (isTlsError(err)) {
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RemoteError */ .Hi(`${this.config.serverName} at ${url.origin} has a TLS certificate ci-relay does not trust (${err.message}); give its CA in ca-cert`);
+                }
+                throw err;
+            }
+            const msg = res.message;
+            const status = msg.statusCode ?? 0;
+            this.notePace(msg.headers);
+            if (REDIRECTS.includes(status) && msg.headers.location && hop < MAX_REDIRECTS) {
+                msg.resume();
+                const next = new URL(msg.headers.location, url);
+                if (url.protocol === 'https:' && next.protocol !== 'https:') {
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RemoteError */ .Hi(`${this.config.serverName} redirected ${this.show(url.toString())} from https to ${next.protocol.replace(':', '')}; ci-relay refuses to downgrade`);
+                }
+                if (status === 303 || ((status === 301 || status === 302) && verb === 'POST')) {
+                    verb = 'GET';
+                    data = null;
+                    delete headers['content-type'];
+                }
+                url = next;
+                continue;
+            }
+            if (status >= 400 && !opts.accept?.includes(status)) {
+                const body = await readAll(msg).catch(() => Buffer.alloc(0));
+                const text = serverMessage(body);
+                const what = `${this.config.serverName} answered ${status}${text ? `: ${text}` : ''} (${verb} ${this.show(url.toString())})`;
+                if (RETRY_STATUSES.includes(status))
+                    throw new RetryableError(what, retryDelayMs(msg.headers), status);
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RemoteError */ .Hi(what, status);
+            }
+            return { status, headers: msg.headers, body: msg, url: url.toString() };
+        }
+    }
+    async withRetries(method, path, opts, attempt) {
+        const idempotent = opts.idempotent ?? (method === 'GET' || method === 'HEAD');
+        const maxAttempts = this.config.maxAttempts ?? 7;
+        for (let n = 1;; n++) {
+            try {
+                return await attempt();
+            }
+            catch (err) {
+                const failure = classify(err);
+                if (!failure)
+                    throw err;
+                const notSent = failure.notSent || failure.status === 429;
+                if (!idempotent && !notSent) {
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .AmbiguousRequestError */ .sm(`${failure.message} — the ${method} to ${this.show(path)} may or may not have reached ${this.config.serverName}`);
+                }
+                if (n >= maxAttempts) {
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RemoteError */ .Hi(`${failure.message} (gave up after ${n} attempts)`, failure.status);
+                }
+                const backoff = (this.config.backoffMs ?? 1000) * 2 ** (n - 1);
+                const jittered = backoff / 2 + Math.random() * backoff;
+                const delay = Math.min(failure.delayMs ?? jittered, 15 * 60_000);
+                this.stats.retries++;
+                this.config.debug?.(`${failure.message}; trying again in ${Math.round(delay / 100) / 10}s`);
+                await sleep(delay, this.config.signal);
+            }
+        }
+    }
+    /** Waits while a rate limit's budget is spent. */
+    async pace() {
+        const wait = this.notBefore - Date.now();
+        if (wait > 0) {
+            this.config.debug?.(`${this.config.serverName} rate limit reached; waiting ${Math.ceil(wait / 1000)}s`);
+            await sleep(wait, this.config.signal);
+        }
+    }
+    notePace(headers) {
+        const remaining = header(headers, 'x-rate-limit-remaining') ?? header(headers, 'ratelimit-remaining');
+        if (remaining !== undefined && Number(remaining) <= 0) {
+            const reset = resetTime(headers);
+            if (reset !== undefined)
+                this.notBefore = Math.min(reset, Date.now() + 15 * 60_000);
+        }
+    }
+    /** A URL as shown in messages: no query (pre-signed URLs carry credentials there). */
+    show(pathOrUrl) {
+        try {
+            const u = new URL(this.resolve(pathOrUrl));
+            return u.origin === this.origin ? u.pathname : `${u.origin}${u.pathname}`;
+        }
+        catch {
+            return pathOrUrl;
+        }
+    }
+}
+/** Bytes gathered before each write to disk… */
+const WRITE_BATCH = 1024 * 1024;
+/** …or whatever has come once the first of them has waited this long (a slow transfer). */
+const WRITE_AFTER_MS = 20;
+/**
+ * A file written in batches of about WRITE_BATCH bytes, each with one synchronous writev, as
+ * curl writes. fs.WriteStream sends every 64 KiB network chunk on its own round trip through
+ * libuv's thread pool: on two cores that held a 1 GiB download to about 60% of curl's speed,
+ * where this keeps up with it (a batch is ~1 ms of blocking on a page cache). `onChunk` sees
+ * every chunk before it is kept and may refuse it by throwing. Bytes received reach the file
+ * within WRITE_AFTER_MS, and still do when the transfer breaks (they are a prefix of the body:
+ * a resumed download asks for less); 'close' comes once the file is closed, so its size is
+ * then exactly the bytes written.
+ */
+class FileSink extends node_stream__WEBPACK_IMPORTED_MODULE_3__.Writable {
+    onChunk;
+    fd;
+    batch = [];
+    size = 0;
+    timer;
+    constructor(file, flags, onChunk) {
+        super();
+        this.onChunk = onChunk;
+        this.fd = node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync(file, flags);
+    }
+    _write(chunk, _encoding, done) {
+        try {
+            this.onChunk?.(chunk);
+            this.batch.push(chunk);
+            this.size += chunk.length;
+            if (this.size >= WRITE_BATCH)
+                this.flush();
+            else
+                this.timer ??= setTimeout(() => this.flushLater(), WRITE_AFTER_MS);
+        }
+        catch (err) {
+            return done(err);
+        }
+        done();
+    }
+    _final(done) {
+        try {
+            this.flush();
+        }
+        catch (err) {
+            return done(err);
+        }
+        done();
+    }
+    _destroy(err, done) {
+        try {
+            this.flush();
+        }
+        catch {
+            // the error that destroyed the stream is the one to report
+        }
+        clearTimeout(this.timer);
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.close(this.fd, (closeErr) => done(err ?? closeErr));
+    }
+    flushLater() {
+        this.timer = undefined;
+        try {
+            this.flush();
+        }
+        catch (err) {
+            this.destroy(err);
+        }
+    }
+    flush() {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        if (this.size === 0)
+            return;
+        const chunks = this.batch;
+        const size = this.size;
+        this.batch = [];
+        this.size = 0;
+        let n = node_fs__WEBPACK_IMPORTED_MODULE_0__.writevSync(this.fd, chunks);
+        if (n < size) {
+            // A short write: the rest, from where it stopped.
+            const rest = Buffer.concat(chunks, size);
+            while (n < size) {
+                const wrote = node_fs__WEBPACK_IMPORTED_MODULE_0__.writeSync(this.fd, rest, n, size - n);
+                if (wrote <= 0)
+                    throw new Error('a write to disk wrote nothing');
+                n += wrote;
+            }
+        }
+    }
+}
+function classify(err) {
+    if (err instanceof RetryableError)
+        return { message: err.message, delayMs: err.delayMs, status: err.status };
+    if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RemoteError */ .Hi || err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .AbortedError */ .oM)
+        return undefined;
+    if (isNetworkError(err)) {
+        const code = err.code ?? '';
+        return { message: `network error: ${err.message}`, notSent: NOT_SENT.includes(code) };
+    }
+    return undefined;
+}
+/** Duck-typed: errors raised by Node itself may belong to another realm than our `Error`. */
+function isError(err) {
+    return typeof err === 'object' && err !== null && typeof err.message === 'string';
+}
+function isTlsError(err) {
+    return isError(err) && /^ERR_TLS_CERT|CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(err.code ?? '');
+}
+function isNetworkError(err) {
+    if (!isError(err) || isTlsError(err))
+        return false;
+    const code = err.code ?? '';
+    return (/^(E[A-Z]+|ERR_STREAM_PREMATURE_CLOSE|UND_ERR.*)$/.test(code) ||
+        /socket hang up|aborted|timeout|premature close/i.test(err.message));
+}
+async function readAll(stream) {
+    const chunks = [];
+    let length = 0;
+    for await (const chunk of stream) {
+        chunks.push(chunk);
+        length += chunk.length;
+    }
+    const expected = header(stream.headers, 'content-length');
+    if (expected !== undefined && Number(expected) !== length && stream.statusCode !== 304) {
+        throw Object.assign(new Error(`aborted: expected ${expected} bytes, got ${length}`), {
+            code: 'ECONNRESET'
+        });
+    }
+    return Buffer.concat(chunks, length);
+}
+function fileSize(file) {
+    try {
+        return node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync(file).size;
+    }
+    catch {
+        return 0;
+    }
+}
+
+
+/***/ }),
+
+/***/ 646:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   LB: () => (/* binding */ SYSTEMS),
+/* harmony export */   mc: () => (/* binding */ INPUTS),
+/* harmony export */   pD: () => (/* binding */ envName),
+/* harmony export */   xQ: () => (/* binding */ camelCase)
+/* harmony export */ });
+/* unused harmony export OUTPUTS */
+/**
+ * The public names of CONTRACT.md, in one place: settings, the CLI's flags and help, and the
+ * tests that check action.yml and task.json all read this table.
+ */
+const SYSTEMS = ['gitlab', 'gocd', 'gearset'];
+const INPUTS = [
+    { name: 'system', required: true, description: 'The remote CI system: gitlab, gocd or gearset.' },
+    {
+        name: 'url',
+        description: 'Server root. Default https://gitlab.com for gitlab, https://api.gearset.com for gearset; required for gocd (https://host or https://host/go).'
+    },
+    {
+        name: 'token',
+        secret: true,
+        description: 'GitLab access token, GoCD access token (bearer) or Gearset API token.'
+    },
+    { name: 'username', systems: ['gocd'], description: 'GoCD basic-auth user, instead of token.' },
+    { name: 'password', secret: true, systems: ['gocd'], description: 'GoCD basic-auth password.' },
+    {
+        name: 'ca-cert',
+        description: 'PEM text, or a path to a PEM file, trusted in addition to the system CAs.'
+    },
+    {
+        name: 'tls-verify',
+        default: 'true',
+        description: 'false skips certificate checks (with a warning every run).'
+    },
+    {
+        name: 'variables',
+        description: 'Variables for the run: lines of KEY=VALUE, or a JSON/YAML map.'
+    },
+    {
+        name: 'run',
+        description: 'Attach to an existing run instead of triggering one (GitLab pipeline id, GoCD pipeline counter, Gearset run request id).'
+    },
+    {
+        name: 'wait',
+        default: 'true',
+        description: 'false: trigger, set run-id and run-url, and succeed at once.'
+    },
+    { name: 'timeout', default: '1h', description: 'How long to wait: 90s, 45m, 1h30m, or plain seconds.' },
+    {
+        name: 'poll-interval',
+        default: '10s',
+        description: 'The longest gap between status polls (the first polls come sooner).'
+    },
+    {
+        name: 'cancel-on-timeout',
+        default: 'true',
+        description: 'Cancel the remote run when timeout passes.'
+    },
+    {
+        name: 'cancel-on-abort',
+        default: 'true',
+        description: 'Cancel the remote run when the calling job is cancelled.'
+    },
+    {
+        name: 'log',
+        default: 'stream',
+        description: 'The remote log in this log: stream (live), on-failure (tail of failed jobs), none.'
+    },
+    {
+        name: 'download-dir',
+        default: 'ci-relay',
+        description: 'Folder (relative to the working directory) for logs and artifacts.'
+    },
+    {
+        name: 'artifacts',
+        default: '**',
+        description: 'Newline- or comma-separated globs of artifact paths to download; none downloads none.'
+    },
+    {
+        name: 'success-on',
+        default: 'success',
+        description: 'Conclusions that count as success, comma-separated (e.g. success,partial).'
+    },
+    {
+        name: 'max-artifact-size',
+        default: '5GiB',
+        description: 'The most artifacts may take on disk per run; past it the download stops with an error.'
+    },
+    {
+        name: 'project',
+        systems: ['gitlab'],
+        description: 'GitLab project: numeric id or group/sub/name path (required for gitlab).'
+    },
+    { name: 'ref', systems: ['gitlab'], description: 'GitLab branch or tag to create a pipeline on.' },
+    {
+        name: 'trigger-token',
+        secret: true,
+        systems: ['gitlab'],
+        description: 'GitLab pipeline trigger token: create the pipeline through the trigger API.'
+    },
+    {
+        name: 'job',
+        systems: ['gitlab', 'gearset'],
+        description: 'GitLab: a job name to follow (played if manual) or a numeric job id (played, retried or followed). Gearset: the CI or unit-test job id (required).'
+    },
+    { name: 'pipeline', systems: ['gocd'], description: 'GoCD pipeline name (required for gocd).' },
+    { name: 'materials', systems: ['gocd'], description: 'GoCD material revisions: lines of fingerprint=revision.' },
+    {
+        name: 'secret-variables',
+        secret: true,
+        systems: ['gocd'],
+        description: 'Like variables, sent to GoCD as secure variables and masked.'
+    },
+    {
+        name: 'update-materials',
+        default: 'false',
+        systems: ['gocd'],
+        description: 'true: GoCD fetches materials before scheduling.'
+    },
+    {
+        name: 'job-type',
+        default: 'ci',
+        systems: ['gearset'],
+        description: 'Gearset job type: ci or unit-test.'
+    },
+    { name: 'commit', systems: ['gearset'], description: 'Source commit id to run the Gearset CI job on.' }
+];
+const OUTPUTS = [
+    { name: 'conclusion', description: 'success, failed, canceled, skipped, blocked, partial, timed_out or error.' },
+    { name: 'status', description: "The remote system's own final status word." },
+    { name: 'run-id', description: 'GitLab pipeline id, GoCD pipeline/counter, Gearset run request id.' },
+    { name: 'run-url', description: "The run's page in the remote system's web UI." },
+    {
+        name: 'jobs',
+        description: 'JSON array of {name,id,stage,status,conclusion,url,log,artifacts}.'
+    },
+    { name: 'log-file', description: 'Path of the log of the followed job (the first failed one when several).' },
+    { name: 'download-dir', description: 'Absolute path of the folder holding logs and artifacts.' },
+    { name: 'duration', description: 'Seconds from trigger to the end.' }
+];
+/** `poll-interval` → `pollInterval` (Azure's names). */
+function camelCase(name) {
+    return name.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+}
+/** `poll-interval` → `CI_RELAY_POLL_INTERVAL` (the CLI's environment). */
+function envName(name) {
+    return `CI_RELAY_${name.replace(/-/g, '_').toUpperCase()}`;
+}
+
+
+/***/ }),
+
+/***/ 2564:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  main: () => (/* binding */ main)
+});
+
+// EXTERNAL MODULE: ./lib/errors.js
+var errors = __webpack_require__(452);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __webpack_require__(7075);
+// EXTERNAL MODULE: external "node:stream/promises"
+var promises_ = __webpack_require__(6466);
+// EXTERNAL MODULE: ./node_modules/minimatch/dist/esm/index.js + 8 modules
+var esm = __webpack_require__(1138);
+// EXTERNAL MODULE: ./node_modules/yauzl/index.js
+var yauzl = __webpack_require__(663);
+;// CONCATENATED MODULE: ./lib/artifacts.js
+
+
+
+
+
+
+
+/** An entry that inflates more than this many times its packed size is refused past ZIP_BOMB_MIN_BYTES. */
+const MAX_COMPRESSION_RATIO = 1000;
+const ZIP_BOMB_MIN_BYTES = 64 * 1024 * 1024;
+/**
+ * The artifacts of one run: selection, the size cap shared by all its jobs, safe paths.
+ */
+class ArtifactStore {
+    root;
+    maxBytes;
+    warn;
+    globs;
+    used = 0;
+    tempCounter = 0;
+    /** Local files written, by job folder. */
+    written = new Map();
+    constructor(root, globs, maxBytes, warn) {
+        this.root = root;
+        this.maxBytes = maxBytes;
+        this.warn = warn;
+        this.globs = globs.map((g) => new esm/* Minimatch */.VR(g, { dot: true }));
+    }
+    get bytesWritten() {
+        return this.used;
+    }
+    /** Paths must be relative and stay inside; `..`, absolute paths and drive letters are refused. */
+    static safeJoin(root, relPath) {
+        const rel = relPath.replace(/\\/g, '/');
+        if (!rel || rel.includes('\0') || rel.startsWith('/') || /^[a-zA-Z]:/.test(rel))
+            return undefined;
+        const parts = rel.split('/').filter((p) => p && p !== '.');
+        if (!parts.length || parts.some((p) => p === '..'))
+            return undefined;
+        const full = external_node_path_.join(root, ...parts);
+        const back = external_node_path_.relative(root, full);
+        if (!back || back.startsWith('..') || external_node_path_.isAbsolute(back))
+            return undefined;
+        return full;
+    }
+    forJob(jobFolder) {
+        const dir = ArtifactStore.safeJoin(external_node_path_.join(this.root, 'artifacts'), jobFolder);
+        if (!dir)
+            throw new errors/* RemoteError */.Hi(`The job name '${jobFolder}' cannot be made into a folder name.`);
+        // eslint-disable-next-line @typescript-eslint/no-this-alias
+        const store = this;
+        const selects = (p) => {
+            const parts = p.replace(/\\/g, '/').split('/').filter(Boolean);
+            for (let i = parts.length; i > 0; i--) {
+                const prefix = parts.slice(0, i).join('/');
+                if (this.globs.some((g) => g.match(prefix)))
+                    return true;
+            }
+            return false;
+        };
+        return {
+            dir,
+            selects,
+            // minimatch's partial match wants the folder without a trailing slash.
+            mayHold: (folder) => selects(folder) || this.globs.some((g) => g.match(folder.replace(/\/+$/, ''), true)),
+            async downloadFile(http, urlPath, relPath, opts = {}) {
+                const target = ArtifactStore.safeJoin(dir, relPath);
+                if (!target)
+                    return store.warn(`Skipped artifact '${relPath}': its path leaves the download folder.`);
+                await store.prepare(dir, target);
+                const before = store.used;
+                const tmp = `${target}.part`;
+                // Whatever is there (a planted symlink would carry the write outside) goes first.
+                external_node_fs_.rmSync(tmp, { force: true });
+                let res;
+                try {
+                    res = await http.download(urlPath, tmp, { ...opts, limit: (n) => store.charge(before, n) });
+                }
+                catch (err) {
+                    // Cut short for good (size cap, retries spent): no part of the file stays behind.
+                    external_node_fs_.rmSync(tmp, { force: true });
+                    throw err;
+                }
+                if (res.status !== 200 && res.status !== 206) {
+                    // A status the caller accepts (e.g. 404): nothing to keep.
+                    external_node_fs_.rmSync(tmp, { force: true });
+                    return;
+                }
+                store.used = before + res.bytes;
+                external_node_fs_.renameSync(tmp, target);
+                store.record(dir, target);
+            },
+            async downloadZip(http, urlPath, prefix = '', opts = {}) {
+                external_node_fs_.mkdirSync(store.root, { recursive: true });
+                const tmp = external_node_path_.join(store.root, `.ci-relay-${process.pid}-${store.tempCounter++}.zip`);
+                try {
+                    external_node_fs_.rmSync(tmp, { force: true });
+                    const before = store.used;
+                    const res = await http.download(urlPath, tmp, { ...opts, limit: (n) => store.charge(before, n) });
+                    if (res.status !== 200 && res.status !== 206)
+                        return { status: res.status };
+                    store.used = before;
+                    await store.extract(tmp, dir, prefix, selects);
+                    return { status: res.status };
+                }
+                finally {
+                    external_node_fs_.rmSync(tmp, { force: true });
+                }
+            }
+        };
+    }
+    charge(before, bytes) {
+        if (before + bytes > this.maxBytes) {
+            throw new errors/* RemoteError */.Hi(`Artifacts passed max-artifact-size (${formatBytes(this.maxBytes)}); the download was stopped.`);
+        }
+    }
+    async prepare(dir, target) {
+        // A folder or file planted as a symlink must not carry a write, or even a mkdir, outside.
+        external_node_fs_.mkdirSync(this.root, { recursive: true });
+        const realRoot = external_node_fs_.realpathSync(this.root);
+        const inside = (real) => {
+            if (real === undefined)
+                return false;
+            const rel = external_node_path_.relative(realRoot, real);
+            return rel !== '..' && !rel.startsWith(`..${external_node_path_.sep}`) && !external_node_path_.isAbsolute(rel);
+        };
+        const refuse = () => new errors/* RemoteError */.Hi(`Refused to write '${target}': its folder leads outside the download folder.`);
+        let existing = external_node_path_.dirname(target);
+        while (!lexists(existing) && external_node_path_.dirname(existing) !== existing)
+            existing = external_node_path_.dirname(existing);
+        if (!inside(realpath(existing)))
+            throw refuse();
+        external_node_fs_.mkdirSync(external_node_path_.dirname(target), { recursive: true });
+        if (!inside(realpath(external_node_path_.dirname(target))))
+            throw refuse();
+        try {
+            if (external_node_fs_.lstatSync(target).isSymbolicLink())
+                external_node_fs_.unlinkSync(target);
+        }
+        catch {
+            // does not exist yet
+        }
+        void dir;
+    }
+    record(dir, file) {
+        const list = this.written.get(dir) ?? [];
+        list.push(file);
+        this.written.set(dir, list);
+    }
+    /** Extracts the selected entries of a zip on disk, streaming each, with every guard. */
+    async extract(zipFile, dir, prefix, selects) {
+        const zip = await new Promise((resolve, reject) => 
+        // Names are decoded and checked here, not by yauzl: it would end the whole archive at the first bad one.
+        yauzl.open(zipFile, { lazyEntries: true, autoClose: true, decodeStrings: false, validateEntrySizes: true }, (err, z) => err
+            ? reject(new errors/* RemoteError */.Hi(`The artifact archive is not a valid zip: ${err.message}`))
+            : resolve(z)));
+        const seen = new Set();
+        try {
+            for (;;) {
+                const entry = await new Promise((resolve, reject) => {
+                    const onEntry = (e) => {
+                        zip.off('end', onEnd);
+                        zip.off('error', onError);
+                        resolve(e);
+                    };
+                    const onEnd = () => {
+                        zip.off('entry', onEntry);
+                        zip.off('error', onError);
+                        resolve(undefined);
+                    };
+                    const onError = (err) => {
+                        zip.off('entry', onEntry);
+                        zip.off('end', onEnd);
+                        reject(new errors/* RemoteError */.Hi(`The artifact archive is damaged: ${err.message}`));
+                    };
+                    zip.once('entry', onEntry);
+                    zip.once('end', onEnd);
+                    zip.once('error', onError);
+                    zip.readEntry();
+                });
+                if (!entry)
+                    break;
+                const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false)
+                    .replace(/\\/g, '/');
+                if (name.endsWith('/'))
+                    continue;
+                const rel = prefix ? `${prefix.replace(/\/$/, '')}/${name}` : name;
+                // Checked before the globs: `**` never matches `..`, and a hostile name deserves a warning.
+                const target = ArtifactStore.safeJoin(dir, rel);
+                if (!target) {
+                    this.warn(`Skipped artifact '${rel}': its path leaves the download folder.`);
+                    continue;
+                }
+                if (!selects(rel))
+                    continue;
+                const mode = (entry.externalFileAttributes >>> 16) & 0o170000;
+                if (mode === 0o120000) {
+                    this.warn(`Skipped artifact '${rel}': it is a symbolic link.`);
+                    continue;
+                }
+                if (seen.has(target)) {
+                    this.warn(`Skipped artifact '${rel}': the archive holds that name twice.`);
+                    continue;
+                }
+                seen.add(target);
+                if (entry.uncompressedSize > ZIP_BOMB_MIN_BYTES &&
+                    entry.uncompressedSize > MAX_COMPRESSION_RATIO * Math.max(entry.compressedSize, 1)) {
+                    throw new errors/* RemoteError */.Hi(`Refused artifact '${rel}': it inflates ${Math.round(entry.uncompressedSize / Math.max(entry.compressedSize, 1))} times its packed size (a zip bomb?).`);
+                }
+                this.charge(this.used, entry.uncompressedSize);
+                await this.prepare(dir, target);
+                const input = await new Promise((resolve, reject) => zip.openReadStream(entry, (err, s) => err ? reject(new errors/* RemoteError */.Hi(`The artifact archive is damaged: ${err.message}`)) : resolve(s)));
+                const start = this.used;
+                let n = 0;
+                const meter = new external_node_stream_.Transform({
+                    transform: (chunk, _e, done) => {
+                        n += chunk.length;
+                        try {
+                            this.charge(start, n);
+                        }
+                        catch (err) {
+                            return done(err);
+                        }
+                        done(null, chunk);
+                    }
+                });
+                const out = external_node_fs_.createWriteStream(target);
+                try {
+                    await (0,promises_.pipeline)(input, meter, out);
+                }
+                catch (err) {
+                    // An entry cut short (size cap, damaged archive) is not left behind as if whole.
+                    if (!out.closed)
+                        await new Promise((resolve) => out.once('close', () => resolve()));
+                    external_node_fs_.rmSync(target, { force: true });
+                    throw err;
+                }
+                this.used = start + n;
+                this.record(dir, target);
+            }
+        }
+        finally {
+            zip.close();
+        }
+    }
+}
+/** Exists, without following a final symlink. */
+function lexists(p) {
+    try {
+        external_node_fs_.lstatSync(p);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** The real path, or undefined when it cannot be resolved (a dangling symlink). */
+function realpath(p) {
+    try {
+        return external_node_fs_.realpathSync(p);
+    }
+    catch {
+        return undefined;
+    }
+}
+function formatBytes(n) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let i = 0;
+    let v = n;
+    while (v >= 1024 && i < units.length - 1) {
+        v /= 1024;
+        i++;
+    }
+    return `${Number.isInteger(v) ? v : v.toFixed(1)} ${units[i]}`;
+}
+
+// EXTERNAL MODULE: ./lib/http.js
+var lib_http = __webpack_require__(4247);
+// EXTERNAL MODULE: external "node:string_decoder"
+var external_node_string_decoder_ = __webpack_require__(6193);
+;// CONCATENATED MODULE: ./lib/logs.js
+
+
+/** Below this size a whole-log remote is read at every poll, so small logs stay live. */
+const LIVE_WHOLE_LOG_BYTES = 64 * 1024;
+/** How many lines of a failed job's log `log: on-failure` shows. */
+const FAILURE_TAIL_LINES = 200;
+/** Bytes read back from a saved log at once when showing it. */
+const READ_BACK = 256 * 1024;
+/**
+ * Reads each job's log as it grows, saves it to `<download-dir>/<job>.log`, and (with
+ * `log: stream`) shows it live, one group per job: the job in focus streams as it grows, the
+ * others wait in their files until their turn, so groups never interleave.
+ */
+class LogFollower {
+    host;
+    remote;
+    run;
+    names;
+    options;
+    logs = new Map();
+    focus;
+    constructor(host, remote, run, names, options) {
+        this.host = host;
+        this.remote = remote;
+        this.run = run;
+        this.names = names;
+        this.options = options;
+    }
+    now() {
+        return (this.options.now ?? Date.now)();
+    }
+    /** Reads what is due of each started job's log; shows it when streaming. */
+    async update(jobs) {
+        for (const job of jobs) {
+            if (!job.started && !job.conclusion)
+                continue;
+            const log = this.entry(job);
+            log.job = job;
+            if (log.complete)
+                continue;
+            if (job.conclusion) {
+                await this.read(log);
+                log.complete = true;
+            }
+            else if (this.due(log)) {
+                await this.read(log);
+            }
+        }
+        if (this.options.stream)
+            this.show(jobs);
+    }
+    /** Reads every ended job's log to its end, and shows what is left. */
+    async finish(jobs) {
+        for (const job of jobs) {
+            if (!job.started && !job.conclusion)
+                continue;
+            const log = this.entry(job);
+            log.job = job;
+            if (!log.complete) {
+                await this.read(log);
+                log.complete = true;
+            }
+        }
+        if (this.options.stream)
+            this.show(jobs, true);
+        for (const log of this.logs.values())
+            external_node_fs_.closeSync(log.fd);
+    }
+    /** The saved log of a job, when it has one. */
+    file(job) {
+        return this.logs.get(job.key)?.file;
+    }
+    /** Shows the last lines of a saved log in a group (for `log: on-failure`). */
+    showTail(job) {
+        const log = this.logs.get(job.key);
+        if (!log || log.written === 0)
+            return;
+        const start = Math.max(0, log.written - 512 * 1024);
+        const text = readRange(log.file, start, log.written).toString('utf8');
+        const lines = text.split('\n');
+        if (start > 0)
+            lines.shift();
+        if (lines[lines.length - 1] === '')
+            lines.pop();
+        const tail = lines.slice(-FAILURE_TAIL_LINES);
+        this.host.startGroup(`${job.name}: ${job.status} (last ${tail.length} lines of its log)`);
+        this.host.remoteLines(tail.map(trimLine));
+        this.host.endGroup();
+    }
+    entry(job) {
+        let log = this.logs.get(job.key);
+        if (!log) {
+            const file = this.names.logPath(job.key, job.name);
+            log = {
+                job,
+                file,
+                fd: external_node_fs_.openSync(file, 'w'),
+                cursor: 0,
+                written: 0,
+                shown: 0,
+                decoder: new external_node_string_decoder_.StringDecoder('utf8'),
+                partial: '',
+                complete: false,
+                shownHeader: false,
+                lastRead: 0,
+                lastSize: 0,
+                growthPerMs: 0,
+                wait: 0
+            };
+            this.logs.set(job.key, log);
+        }
+        return log;
+    }
+    /**
+     * Incremental remotes fetch only what is new: read at every poll. Whole-log remotes re-send
+     * everything, so once a log is past LIVE_WHOLE_LOG_BYTES it is read when it should have
+     * doubled: the bytes fetched stay within a small multiple of the final size.
+     */
+    due(log) {
+        if (this.remote.logMode === 'incremental' || log.lastRead === 0)
+            return true;
+        if (log.lastSize < LIVE_WHOLE_LOG_BYTES)
+            return true;
+        return this.now() - log.lastRead >= log.wait;
+    }
+    async read(log) {
+        const before = log.written;
+        log.cursor = await this.remote.readLog(this.run, log.job, log.cursor, (chunk) => {
+            external_node_fs_.writeSync(log.fd, chunk);
+            log.written += chunk.length;
+            if (this.options.stream && this.focus === log)
+                this.display(log, chunk);
+        });
+        const now = this.now();
+        if (this.remote.logMode === 'whole') {
+            const grown = log.written - before;
+            if (log.lastRead > 0 && grown > 0)
+                log.growthPerMs = grown / Math.max(1, now - log.lastRead);
+            // Next read when the log should have doubled; if it did not grow, wait twice as long.
+            log.wait =
+                grown > 0 && log.growthPerMs > 0
+                    ? Math.max(this.options.pollIntervalMs, log.written / log.growthPerMs)
+                    : Math.min(Math.max(log.wait * 2, this.options.pollIntervalMs), 10 * 60_000);
+            log.lastSize = log.written;
+        }
+        log.lastRead = now;
+    }
+    /** Moves the focus along: finish the job in focus, then show the next one's backlog. */
+    show(jobs, final = false) {
+        for (;;) {
+            if (!this.focus) {
+                const next = jobs
+                    .map((j) => this.logs.get(j.key))
+                    .find((l) => !!l && (l.shown < l.written || (!l.complete && !l.job.conclusion) || !l.shownHeader));
+                if (!next)
+                    return;
+                this.focus = next;
+                next.shownHeader = true;
+                this.host.startGroup(groupTitle(next.job));
+                this.catchUp(next);
+            }
+            else {
+                this.catchUp(this.focus);
+            }
+            const f = this.focus;
+            if (!f.complete && !final)
+                return;
+            this.flush(f);
+            this.host.info(`${f.job.name}: ${f.job.status}${f.job.duration !== undefined ? ` after ${Math.round(f.job.duration)}s` : ''}`);
+            this.host.endGroup();
+            this.focus = undefined;
+        }
+    }
+    /** Shows what was saved before this job came into focus. */
+    catchUp(log) {
+        while (log.shown < log.written) {
+            const end = Math.min(log.written, log.shown + READ_BACK);
+            this.display(log, readRange(log.file, log.shown, end));
+        }
+    }
+    display(log, chunk) {
+        log.shown += chunk.length;
+        const text = log.partial + log.decoder.write(chunk);
+        const lines = text.split('\n');
+        log.partial = lines.pop() ?? '';
+        this.host.remoteLines(lines.map(trimLine));
+    }
+    flush(log) {
+        const rest = log.partial + log.decoder.end();
+        log.partial = '';
+        if (rest)
+            this.host.remoteLines([trimLine(rest)]);
+    }
+}
+function groupTitle(job) {
+    return job.stage && !job.name.startsWith(`${job.stage}.`) ? `${job.name} (${job.stage})` : job.name;
+}
+/** A terminal line may redraw itself with \r: show what it ended as. */
+function trimLine(line) {
+    const l = line.endsWith('\r') ? line.slice(0, -1) : line;
+    if (!l.includes('\r'))
+        return l;
+    const parts = l.split('\r').filter((p) => p.length > 0);
+    return parts[parts.length - 1] ?? '';
+}
+function readRange(file, start, end) {
+    const fd = external_node_fs_.openSync(file, 'r');
+    try {
+        const buf = Buffer.alloc(end - start);
+        let off = 0;
+        while (off < buf.length) {
+            const n = external_node_fs_.readSync(fd, buf, off, buf.length - off, start + off);
+            if (n === 0)
+                break;
+            off += n;
+        }
+        return buf.subarray(0, off);
+    }
+    finally {
+        external_node_fs_.closeSync(fd);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/paths.js
+
+const RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)$/i;
+/** Longest name made, in UTF-8 bytes: file systems count bytes (255 on most), and `.log` follows. */
+const MAX_NAME_BYTES = 120;
+/** The longest start of `text` that fits in `maxBytes` of UTF-8, never splitting a character. */
+function cutToBytes(text, maxBytes) {
+    let out = '';
+    let bytes = 0;
+    for (const ch of text) {
+        const n = Buffer.byteLength(ch);
+        if (bytes + n > maxBytes)
+            break;
+        out += ch;
+        bytes += n;
+    }
+    return out;
+}
+/** A job name made safe as a file or folder name on every file system. */
+function safeFileName(name) {
+    let out = cutToBytes(name
+        .normalize('NFC')
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\x00-\x1f<>:"/\\|?*\x7f]/g, '_')
+        .replace(/\s+/g, '_'), MAX_NAME_BYTES)
+        .replace(/^\.+/, '_')
+        .replace(/[. ]+$/, '_');
+    if (!out)
+        out = '_';
+    if (RESERVED.test(out.split('.')[0]))
+        out = `_${out}`;
+    return out;
+}
+/** Gives each job a file name of its own: the second job called `build` becomes `build-<key>`. */
+class JobNames {
+    dir;
+    byKey = new Map();
+    taken = new Set();
+    constructor(dir) {
+        this.dir = dir;
+    }
+    name(key, jobName) {
+        const known = this.byKey.get(key);
+        if (known)
+            return known;
+        const base = safeFileName(jobName);
+        // The suffix must survive the length cut, or long names would never become unique.
+        const withSuffix = (suffix) => safeFileName(`${cutToBytes(base, MAX_NAME_BYTES - Buffer.byteLength(suffix))}${suffix}`);
+        const keyPart = cutToBytes(safeFileName(key), 40);
+        let name = base;
+        if (this.taken.has(name.toLowerCase()))
+            name = withSuffix(`-${keyPart}`);
+        for (let i = 2; this.taken.has(name.toLowerCase()); i++)
+            name = withSuffix(`-${keyPart}-${i}`);
+        this.taken.add(name.toLowerCase());
+        this.byKey.set(key, name);
+        return name;
+    }
+    logPath(key, jobName) {
+        return external_node_path_.join(this.dir, `${this.name(key, jobName)}.log`);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/remotes/index.js
+/** Each remote is loaded only when asked for, so start-up reads one of them. */
+async function createRemote(ctx) {
+    switch (ctx.settings.system) {
+        case 'gitlab':
+            return (await __webpack_require__.e(/* import() */ 132).then(__webpack_require__.bind(__webpack_require__, 6132))).createGitLab(ctx);
+        case 'gocd':
+            return (await __webpack_require__.e(/* import() */ 266).then(__webpack_require__.bind(__webpack_require__, 3266))).createGoCD(ctx);
+        case 'gearset':
+            return (await __webpack_require__.e(/* import() */ 250).then(__webpack_require__.bind(__webpack_require__, 2250))).createGearset(ctx);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/relay.js
+
+
+
+
+
+
+
+
+/** The first poll comes this soon after the trigger; the gap then doubles up to `poll-interval`. */
+const FIRST_POLL_MS = 1000;
+const SYSTEM_NAMES = {
+    gitlab: 'GitLab',
+    gocd: 'GoCD',
+    gearset: 'Gearset'
+};
+/** Waits may last this long while a run is cancelled after the job itself was cancelled. */
+const CANCEL_GRACE_MS = 15_000;
+/** The remote for these settings, with the one HTTP configuration every remote shares. */
+async function connect(settings, host, signal) {
+    const clients = [];
+    const waits = { signal };
+    const ctx = {
+        settings,
+        startedAt: Date.now(),
+        get signal() {
+            return waits.signal;
+        },
+        note: (message) => host.info(message),
+        httpFor: (config) => {
+            const http = new lib_http/* Http */.lw({
+                ...config,
+                caCert: settings.caCert,
+                tlsVerify: settings.tlsVerify,
+                get signal() {
+                    return waits.signal;
+                },
+                debug: (m) => host.debug(m)
+            });
+            clients.push(http);
+            return http;
+        }
+    };
+    return {
+        remote: await createRemote(ctx),
+        clients,
+        graceForCancel: () => {
+            waits.signal = AbortSignal.timeout(CANCEL_GRACE_MS);
+        }
+    };
+}
+/** trigger (or attach) → follow, streaming logs → collect logs and artifacts → Result. */
+async function relay({ settings, host, signal }) {
+    const system = SYSTEM_NAMES[settings.system];
+    if (!settings.tlsVerify) {
+        host.warning(`tls-verify is false: ${system}'s certificate is not checked, so anyone on the network path can read the token.`);
+    }
+    const connection = await connect(settings, host, signal);
+    const { remote, clients } = connection;
+    try {
+        const started = Date.now();
+        const run = await start(remote, settings, host, system);
+        host.saveState('run', JSON.stringify(run));
+        host.setOutput('run-id', run.id);
+        host.setOutput('run-url', run.url ?? '');
+        host.info(`${settings.run ? 'Following' : 'Triggered'} ${system} run ${run.id}${run.url ? `: ${run.url}` : ''}`);
+        const base = { system, runId: run.id, runUrl: run.url ?? '', downloadDir: settings.downloadDir };
+        if (!settings.wait) {
+            host.saveState('finished', 'true');
+            return {
+                ...base,
+                conclusion: 'success',
+                status: 'triggered',
+                jobs: [],
+                logFile: '',
+                duration: 0,
+                accepted: true,
+                waited: false
+            };
+        }
+        return await follow(connection, run, settings, host, signal, started, base);
+    }
+    finally {
+        clients.forEach((c) => c.dispose());
+    }
+}
+async function start(remote, settings, host, system) {
+    if (settings.run)
+        return remote.attach(settings.run);
+    try {
+        return await remote.trigger();
+    }
+    catch (err) {
+        if (!(err instanceof errors/* AmbiguousRequestError */.sm))
+            throw err;
+        host.warning(`${err.message}. Looking for the run it may have created, without triggering again.`);
+        const found = remote.findTriggered ? await remote.findTriggered() : undefined;
+        if (!found) {
+            const what = remote.findTriggered
+                ? `no run created by it was found`
+                : `${system} offers no way to look for the run it may have created, so that run may exist`;
+            throw new errors/* RemoteError */.Hi(`${err.message}; ${what}. ci-relay sent the request once and did not retry it, so as not to trigger twice: check ${system} before running again.`);
+        }
+        host.warning(`Found run ${found.id}, created by that request: following it.`);
+        return found;
+    }
+}
+async function follow({ remote, graceForCancel }, run, settings, host, signal, started, base) {
+    external_node_fs_.mkdirSync(settings.downloadDir, { recursive: true });
+    const names = new JobNames(settings.downloadDir);
+    const logs = new LogFollower(host, remote, run, names, {
+        stream: settings.log === 'stream',
+        pollIntervalMs: settings.pollIntervalMs
+    });
+    const deadline = started + settings.timeoutMs;
+    const jobs = new Map();
+    let snapshot;
+    let conclusion;
+    let message;
+    let delay = Math.max(FIRST_POLL_MS, remote.minPollMs ?? 0);
+    // Gaps are measured from the start of one poll to the start of the next: the time a poll and
+    // its log reads take does not stretch them past poll-interval (nor the end's detection with them).
+    let pollStarted = Date.now();
+    let lastStatus = '';
+    let artifactDirs;
+    try {
+        for (;;) {
+            const wait = Math.min(pollStarted + delay - Date.now(), deadline - Date.now());
+            if (wait > 0)
+                await (0,lib_http/* sleep */.yy)(wait, signal);
+            if (Date.now() >= deadline) {
+                conclusion = 'timed_out';
+                message = `The run did not end within ${Math.round(settings.timeoutMs / 1000)}s.`;
+                break;
+            }
+            pollStarted = Date.now();
+            snapshot = await untilAborted(remote.poll(run), signal);
+            for (const job of snapshot.jobs) {
+                const before = jobs.get(job.key);
+                jobs.set(job.key, job);
+                if (settings.log !== 'stream' && job.conclusion && !before?.conclusion)
+                    host.info(`${job.name}: ${job.status}`);
+            }
+            if (snapshot.status !== lastStatus && settings.log !== 'stream')
+                host.info(`Run ${run.id}: ${snapshot.status}`);
+            lastStatus = snapshot.status;
+            if (settings.log === 'stream')
+                await untilAborted(logs.update([...jobs.values()]), signal);
+            if (snapshot.conclusion) {
+                conclusion = snapshot.conclusion;
+                break;
+            }
+            delay = Math.max(Math.min(delay * 2, settings.pollIntervalMs), remote.minPollMs ?? 0);
+        }
+    }
+    catch (err) {
+        if (err instanceof errors/* AbortedError */.oM || signal.aborted) {
+            conclusion = 'canceled';
+            message = 'The calling job was cancelled.';
+            if (settings.cancelOnAbort) {
+                graceForCancel();
+                await cancel(remote, run, host, 'the calling job was cancelled');
+            }
+            host.saveState('finished', 'true');
+            return finalResult();
+        }
+        conclusion = 'error';
+        message = (0,errors/* errorMessage */.gJ)(err);
+        host.error(message);
+    }
+    if (conclusion === 'timed_out') {
+        host.error(message ?? 'Timed out.');
+        if (settings.cancelOnTimeout)
+            await cancel(remote, run, host, 'timeout passed');
+    }
+    host.saveState('finished', 'true');
+    await collect();
+    return finalResult();
+    /** Reads every log to its end, shows failures' tails, downloads artifacts. Problems become warnings. */
+    async function collect() {
+        const all = [...jobs.values()];
+        try {
+            await logs.finish(all);
+        }
+        catch (err) {
+            host.warning(`Could not read every log: ${(0,errors/* errorMessage */.gJ)(err)}`);
+        }
+        if (settings.log === 'on-failure') {
+            for (const job of all)
+                if (job.conclusion === 'failed')
+                    logs.showTail(job);
+        }
+        if (!settings.artifacts.length || conclusion === 'timed_out' || conclusion === 'error')
+            return;
+        if (remote.artifactsNote) {
+            host.info(remote.artifactsNote);
+            return;
+        }
+        const store = new ArtifactStore(settings.downloadDir, settings.artifacts, settings.maxArtifactSize, (m) => host.warning(m));
+        for (const job of all) {
+            if (!job.conclusion)
+                continue;
+            try {
+                await remote.downloadArtifacts(run, job, store.forJob(names.name(job.key, job.name)));
+            }
+            catch (err) {
+                if (err instanceof errors/* AbortedError */.oM)
+                    throw err;
+                if (/max-artifact-size|zip bomb/.test((0,errors/* errorMessage */.gJ)(err))) {
+                    conclusion = 'error';
+                    message = (0,errors/* errorMessage */.gJ)(err);
+                    host.error(message);
+                    return;
+                }
+                host.warning(`Could not download the artifacts of ${job.name}: ${(0,errors/* errorMessage */.gJ)(err)}`);
+            }
+        }
+        artifactDirs = store.written;
+    }
+    function finalResult() {
+        const list = [...jobs.values()];
+        const results = list.map((job) => {
+            const log = logs.file(job);
+            const dir = external_node_path_.join(settings.downloadDir, 'artifacts', names.name(job.key, job.name));
+            return {
+                name: job.name,
+                id: job.key,
+                stage: job.stage,
+                status: job.status,
+                conclusion: job.conclusion ?? 'running',
+                url: job.url,
+                log: log && external_node_fs_.existsSync(log) ? log : undefined,
+                artifacts: artifactDirs?.has(dir) ? dir : undefined,
+                duration: job.duration
+            };
+        });
+        const final = conclusion ?? 'error';
+        const failed = results.find((j) => j.conclusion === 'failed' && j.log);
+        const logFile = failed?.log ?? [...results].reverse().find((j) => j.log)?.log ?? '';
+        return {
+            ...base,
+            conclusion: final,
+            status: snapshot?.status ?? '',
+            jobs: results,
+            logFile,
+            duration: Math.round((Date.now() - started) / 1000),
+            accepted: settings.successOn.includes(final),
+            waited: true,
+            message
+        };
+    }
+}
+async function cancel(remote, run, host, why) {
+    try {
+        await remote.cancel(run);
+        host.warning(`Cancelled run ${run.id} because ${why}.`);
+    }
+    catch (err) {
+        host.warning(`Could not cancel run ${run.id} (${why}): ${(0,errors/* errorMessage */.gJ)(err)}`);
+    }
+}
+/** Rejects as soon as the job is cancelled, without waiting for a slow answer. */
+function untilAborted(promise, signal) {
+    if (signal.aborted)
+        return Promise.reject(new errors/* AbortedError */.oM());
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(new errors/* AbortedError */.oM());
+        signal.addEventListener('abort', onAbort, { once: true });
+        promise.then((v) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(v);
+        }, (e) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(e);
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./lib/report.js
+/** Sets every output of CONTRACT.md from a result. */
+function setOutputs(host, result) {
+    host.setOutput('run-id', result.runId);
+    host.setOutput('run-url', result.runUrl);
+    host.setOutput('download-dir', result.downloadDir);
+    if (!result.waited)
+        return;
+    host.setOutput('conclusion', result.conclusion);
+    host.setOutput('status', result.status);
+    host.setOutput('jobs', JSON.stringify(result.jobs.map((j) => ({
+        name: j.name,
+        id: j.id,
+        stage: j.stage ?? '',
+        status: j.status,
+        conclusion: j.conclusion,
+        url: j.url ?? '',
+        log: j.log ?? '',
+        artifacts: j.artifacts ?? ''
+    }))));
+    host.setOutput('log-file', result.logFile);
+    host.setOutput('duration', String(result.duration));
+}
+const ICONS = {
+    success: '✅',
+    failed: '❌',
+    canceled: '⏹️',
+    skipped: '⏭️',
+    blocked: '✋',
+    partial: '⚠️',
+    timed_out: '⏱️',
+    error: '💥',
+    running: '🔄'
+};
+/** The Markdown report for GitHub's job summary and Azure's build summary. */
+function summaryMarkdown(result) {
+    const cell = (s) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+    const run = result.runUrl ? `[${result.runId}](${result.runUrl})` : result.runId;
+    const out = [`### ci-relay: ${result.system} run ${run}`, ''];
+    if (!result.waited) {
+        out.push('Triggered without waiting (`wait: false`).');
+        return out.join('\n') + '\n';
+    }
+    out.push(`**${ICONS[result.conclusion] ?? ''} ${result.conclusion}** (${cell(result.status)}) in ${result.duration}s` +
+        (result.message ? ` — ${cell(result.message)}` : ''), '');
+    if (result.jobs.length) {
+        out.push('| Job | Stage | Conclusion | Duration | Link |', '|---|---|---|---|---|');
+        for (const j of result.jobs) {
+            out.push(`| ${cell(j.name)} | ${cell(j.stage ?? '')} | ${ICONS[j.conclusion] ?? ''} ${j.conclusion} | ${j.duration !== undefined ? `${Math.round(j.duration)}s` : ''} | ${j.url ? `[open](${j.url})` : ''} |`);
+        }
+    }
+    return out.join('\n') + '\n';
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __webpack_require__(8815);
+// EXTERNAL MODULE: ./lib/inputs.js
+var inputs = __webpack_require__(646);
+// EXTERNAL MODULE: ./lib/redact.js
+var redact = __webpack_require__(5078);
+;// CONCATENATED MODULE: ./lib/remotes/remote.js
+/** The one normalized end of every run (CONTRACT.md, "Conclusions"). */
+const CONCLUSIONS = [
+    'success',
+    'failed',
+    'canceled',
+    'skipped',
+    'blocked',
+    'partial',
+    'timed_out',
+    'error'
+];
+
+;// CONCATENATED MODULE: ./lib/settings.js
+
+
+
+
+
+
+
+const DEFAULT_URLS = {
+    gitlab: 'https://gitlab.com',
+    gearset: 'https://api.gearset.com'
+};
+/**
+ * Inputs → a validated Settings, or an InputError naming the input in one sentence.
+ * `onSecret` is told each secret value as soon as it is read, before anything can echo it.
+ */
+function readSettings(read, onSecret, cwd = process.cwd()) {
+    // A secret pasted into the wrong input must not come back in that input's error message.
+    const redactor = new redact/* Redactor */.p();
+    try {
+        return settingsFrom(read, (value) => {
+            redactor.add(value);
+            onSecret(value);
+        }, cwd);
+    }
+    catch (err) {
+        if (err instanceof errors/* InputError */.dz)
+            throw new errors/* InputError */.dz(redactor.redact(err.message));
+        throw err;
+    }
+}
+function settingsFrom(read, onSecret, cwd) {
+    const get = (name) => {
+        const value = read(name).trim();
+        if (value)
+            return value;
+        return inputs/* INPUTS */.mc.find((i) => i.name === name)?.default ?? '';
+    };
+    for (const input of inputs/* INPUTS */.mc) {
+        if (!input.secret)
+            continue;
+        const value = read(input.name);
+        onSecret(value);
+        if (input.name === 'secret-variables' && value.trim()) {
+            try {
+                Object.values(parseVariables(value, input.name)).forEach(onSecret);
+            }
+            catch {
+                // reported below, where it is parsed for real
+            }
+        }
+    }
+    const system = get('system').toLowerCase();
+    if (!system)
+        throw new errors/* InputError */.dz(`Input 'system' is required: one of ${inputs/* SYSTEMS */.LB.join(', ')}.`);
+    if (!inputs/* SYSTEMS */.LB.includes(system)) {
+        throw new errors/* InputError */.dz(`Input 'system' must be one of ${inputs/* SYSTEMS */.LB.join(', ')}, not '${get('system')}'.`);
+    }
+    const sys = system;
+    const url = parseUrl(get('url') || DEFAULT_URLS[sys] || '', sys);
+    const token = get('token') || undefined;
+    const username = get('username') || undefined;
+    const password = get('password') || undefined;
+    if (username && !password)
+        throw new errors/* InputError */.dz(`Input 'password' is required when 'username' is set.`);
+    if (password && !username)
+        throw new errors/* InputError */.dz(`Input 'username' is required when 'password' is set.`);
+    if (sys === 'gearset' && !token)
+        throw new errors/* InputError */.dz(`Input 'token' is required for gearset: a Gearset API token.`);
+    const settings = {
+        system: sys,
+        url,
+        token,
+        username,
+        password,
+        caCert: parseCaCert(get('ca-cert'), cwd),
+        tlsVerify: parseBool(get('tls-verify'), 'tls-verify'),
+        variables: get('variables') ? parseVariables(get('variables'), 'variables') : {},
+        run: get('run') || undefined,
+        wait: parseBool(get('wait'), 'wait'),
+        timeoutMs: parseDuration(get('timeout'), 'timeout'),
+        pollIntervalMs: parseDuration(get('poll-interval'), 'poll-interval'),
+        cancelOnTimeout: parseBool(get('cancel-on-timeout'), 'cancel-on-timeout'),
+        cancelOnAbort: parseBool(get('cancel-on-abort'), 'cancel-on-abort'),
+        log: parseEnum(get('log'), 'log', ['stream', 'on-failure', 'none']),
+        downloadDir: external_node_path_.resolve(cwd, get('download-dir')),
+        artifacts: parseGlobs(get('artifacts')),
+        successOn: parseSuccessOn(get('success-on')),
+        maxArtifactSize: parseSize(get('max-artifact-size'), 'max-artifact-size')
+    };
+    if (settings.pollIntervalMs < 1000)
+        throw new errors/* InputError */.dz(`Input 'poll-interval' must be at least 1s.`);
+    if (sys === 'gitlab')
+        settings.gitlab = gitlabSettings(get, settings);
+    if (sys === 'gocd')
+        settings.gocd = gocdSettings(get, settings);
+    if (sys === 'gearset')
+        settings.gearset = gearsetSettings(get, settings);
+    return settings;
+}
+function gitlabSettings(get, s) {
+    const project = get('project');
+    if (!project)
+        throw new errors/* InputError */.dz(`Input 'project' is required for gitlab: a numeric id or a group/name path.`);
+    if (!/^\d+$/.test(project) && !/^[\w.-]+(\/[\w.-]+)+$/.test(project)) {
+        throw new errors/* InputError */.dz(`Input 'project' must be a numeric id or a group/name path, not '${project}'.`);
+    }
+    const ref = get('ref') || undefined;
+    const triggerToken = get('trigger-token') || undefined;
+    const job = get('job') || undefined;
+    const jobById = job !== undefined && /^\d+$/.test(job);
+    if (!s.run && !jobById && !ref) {
+        throw new errors/* InputError */.dz(`Input 'ref' is required for gitlab to create a pipeline (or give 'run' to attach to one).`);
+    }
+    if (s.run && !/^\d+$/.test(s.run))
+        throw new errors/* InputError */.dz(`Input 'run' must be a GitLab pipeline id (a number) for gitlab.`);
+    return { project, ref, triggerToken, job };
+}
+function gocdSettings(get, s) {
+    const pipeline = get('pipeline');
+    if (!pipeline)
+        throw new errors/* InputError */.dz(`Input 'pipeline' is required for gocd: the pipeline name.`);
+    if (!/^[\w.-]+$/.test(pipeline))
+        throw new errors/* InputError */.dz(`Input 'pipeline' is not a GoCD pipeline name: '${pipeline}'.`);
+    if (s.run && !/^\d+$/.test(s.run))
+        throw new errors/* InputError */.dz(`Input 'run' must be a GoCD pipeline counter (a number) for gocd.`);
+    const materials = lines(get('materials')).map((line) => {
+        const eq = line.indexOf('=');
+        if (eq <= 0 || eq === line.length - 1) {
+            throw new errors/* InputError */.dz(`Input 'materials' must be lines of fingerprint=revision; '${line}' is not.`);
+        }
+        return { fingerprint: line.slice(0, eq).trim(), revision: line.slice(eq + 1).trim() };
+    });
+    const secret = get('secret-variables');
+    return {
+        pipeline,
+        materials,
+        secretVariables: secret ? parseVariables(secret, 'secret-variables') : {},
+        updateMaterials: parseBool(get('update-materials'), 'update-materials')
+    };
+}
+function gearsetSettings(get, s) {
+    const job = get('job');
+    if (!job)
+        throw new errors/* InputError */.dz(`Input 'job' is required for gearset: the CI job id (or unit-test job id).`);
+    if (!/^[\w-]+$/.test(job))
+        throw new errors/* InputError */.dz(`Input 'job' is not a Gearset job id: '${job}'.`);
+    const jobType = parseEnum(get('job-type'), 'job-type', ['ci', 'unit-test']);
+    const commit = get('commit') || undefined;
+    if (commit && jobType !== 'ci')
+        throw new errors/* InputError */.dz(`Input 'commit' applies only to job-type ci.`);
+    if (commit && !/^[0-9a-fA-F]{7,64}$/.test(commit))
+        throw new errors/* InputError */.dz(`Input 'commit' must be a commit id, not '${commit}'.`);
+    if (s.run && !/^[\w-]+$/.test(s.run))
+        throw new errors/* InputError */.dz(`Input 'run' is not a Gearset run request id: '${s.run}'.`);
+    return { job, jobType, commit };
+}
+function parseUrl(value, system) {
+    if (!value)
+        throw new errors/* InputError */.dz(`Input 'url' is required for ${system}: the server root, such as https://gocd.example.com.`);
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new errors/* InputError */.dz(`Input 'url' is not a URL: '${value}'.`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new errors/* InputError */.dz(`Input 'url' must start with https:// or http://, not '${url.protocol}'.`);
+    }
+    if (url.username || url.password) {
+        throw new errors/* InputError */.dz(`Input 'url' must not hold credentials; use 'token' or 'username' and 'password'.`);
+    }
+    if (url.search || url.hash)
+        throw new errors/* InputError */.dz(`Input 'url' must not have a query or fragment.`);
+    return url.toString().replace(/\/+$/, '');
+}
+function parseBool(value, name) {
+    const v = value.trim().toLowerCase();
+    if (['true', 'yes', '1', 'on'].includes(v))
+        return true;
+    if (['false', 'no', '0', 'off'].includes(v))
+        return false;
+    throw new errors/* InputError */.dz(`Input '${name}' must be true or false, not '${value}'.`);
+}
+function parseEnum(value, name, allowed) {
+    const v = value.trim().toLowerCase();
+    if (allowed.includes(v))
+        return v;
+    throw new errors/* InputError */.dz(`Input '${name}' must be one of ${allowed.join(', ')}, not '${value}'.`);
+}
+/** `90s`, `45m`, `1h30m`, `2d`, or plain seconds → milliseconds. */
+function parseDuration(value, name) {
+    const v = value.trim().toLowerCase();
+    let ms;
+    if (/^\d+(\.\d+)?$/.test(v))
+        ms = Number(v) * 1000;
+    else if (/^(\d+(\.\d+)?(ms|d|h|m|s))+$/.test(v)) {
+        const units = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+        ms = 0;
+        for (const [, n, unit] of v.matchAll(/(\d+(?:\.\d+)?)(ms|d|h|m|s)/g))
+            ms += Number(n) * units[unit];
+    }
+    if (ms === undefined || !(ms > 0)) {
+        throw new errors/* InputError */.dz(`Input '${name}' must be a duration such as 90s, 45m, 1h30m or plain seconds, not '${value}'.`);
+    }
+    return Math.round(ms);
+}
+/** `5GiB`, `500MB`, `1024` (bytes) → bytes. */
+function parseSize(value, name) {
+    const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?i?b?)?$/i.exec(value.trim());
+    if (!m)
+        throw new errors/* InputError */.dz(`Input '${name}' must be a size such as 500MB or 5GiB, not '${value}'.`);
+    const unit = (m[2] ?? '').toLowerCase().replace(/b$/, '');
+    const powers = {
+        '': 1,
+        k: 1e3,
+        m: 1e6,
+        g: 1e9,
+        t: 1e12,
+        ki: 2 ** 10,
+        mi: 2 ** 20,
+        gi: 2 ** 30,
+        ti: 2 ** 40
+    };
+    if (!(unit in powers))
+        throw new errors/* InputError */.dz(`Input '${name}' must be a size such as 500MB or 5GiB, not '${value}'.`);
+    const bytes = Math.floor(Number(m[1]) * powers[unit]);
+    if (bytes <= 0)
+        throw new errors/* InputError */.dz(`Input '${name}' must be more than zero.`);
+    return bytes;
+}
+/**
+ * `KEY=VALUE` lines (the value may hold `=`), or a JSON or YAML map. Keys must be variable
+ * names; values are kept as text.
+ */
+function parseVariables(value, name) {
+    const text = value.trim();
+    if (!text)
+        return {};
+    let map;
+    const isLines = lines(text).every((l) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(l));
+    if (isLines) {
+        map = {};
+        for (const line of lines(text)) {
+            const eq = line.indexOf('=');
+            map[line.slice(0, eq)] = line.slice(eq + 1);
+        }
+    }
+    else {
+        let parsed;
+        try {
+            parsed = text.startsWith('{') ? JSON.parse(text) : (0,dist/* parse */.qg)(text);
+        }
+        catch {
+            throw new errors/* InputError */.dz(`Input '${name}' must be lines of KEY=VALUE or a JSON or YAML map.`);
+        }
+        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+            throw new errors/* InputError */.dz(`Input '${name}' must be lines of KEY=VALUE or a JSON or YAML map.`);
+        }
+        map = parsed;
+    }
+    const out = {};
+    for (const [key, v] of Object.entries(map)) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+            throw new errors/* InputError */.dz(`Input '${name}' has '${key}', which is not a variable name.`);
+        }
+        if (v !== null && typeof v === 'object')
+            throw new errors/* InputError */.dz(`Input '${name}' has a value for '${key}' that is not text.`);
+        out[key] = v === null || v === undefined ? '' : String(v);
+    }
+    return out;
+}
+function parseGlobs(value) {
+    const globs = value
+        .split(/[\n,]/)
+        .map((g) => g.trim())
+        .filter(Boolean);
+    if (globs.length === 1 && globs[0].toLowerCase() === 'none')
+        return [];
+    for (const g of globs) {
+        if (g.startsWith('/') || /(^|\/)\.\.(\/|$)/.test(g)) {
+            throw new errors/* InputError */.dz(`Input 'artifacts' has '${g}'; globs are relative to the artifact root and may not hold '..'.`);
+        }
+    }
+    return globs;
+}
+function parseSuccessOn(value) {
+    const given = value
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean);
+    if (!given.length)
+        throw new errors/* InputError */.dz(`Input 'success-on' must name at least one conclusion.`);
+    for (const c of given) {
+        if (!CONCLUSIONS.includes(c.toLowerCase())) {
+            throw new errors/* InputError */.dz(`Input 'success-on' has '${c}', which is not one of ${CONCLUSIONS.join(', ')}.`);
+        }
+    }
+    return given.map((c) => c.toLowerCase());
+}
+function parseCaCert(value, cwd) {
+    if (!value)
+        return undefined;
+    if (value.includes('-----BEGIN CERTIFICATE-----'))
+        return value;
+    const file = external_node_path_.resolve(cwd, value);
+    let text;
+    try {
+        text = external_node_fs_.readFileSync(file, 'utf8');
+    }
+    catch {
+        throw new errors/* InputError */.dz(`Input 'ca-cert' is neither PEM text nor a readable file: '${value}'.`);
+    }
+    if (!text.includes('-----BEGIN CERTIFICATE-----')) {
+        throw new errors/* InputError */.dz(`Input 'ca-cert' names a file that holds no PEM certificate: '${value}'.`);
+    }
+    return text;
+}
+function lines(text) {
+    return text
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean);
+}
+
+;// CONCATENATED MODULE: ./lib/main.js
+
+
+
+
+/** read settings → relay → report, for any host; the one place errors are caught. Returns the exit code. */
+async function main(host) {
+    if (host.isPost)
+        return post(host);
+    host.saveState('isPost', 'true');
+    const abort = new AbortController();
+    const onSignal = (signal) => {
+        if (abort.signal.aborted)
+            return;
+        host.warning(`Received ${signal}: stopping.`);
+        abort.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+        const settings = readSettings((name) => host.input(name), (value) => host.secret(value));
+        const result = await relay({ settings, host, signal: abort.signal });
+        setOutputs(host, result);
+        await host.summary(summaryMarkdown(result));
+        return await host.finish({ result });
+    }
+    catch (err) {
+        const error = userError(err);
+        host.setOutput('conclusion', error instanceof errors/* AbortedError */.oM ? 'canceled' : 'error');
+        host.debug(err instanceof Error && err.stack ? err.stack : String(err));
+        return host.finish({ error });
+    }
+    finally {
+        // However it ended, the main step ended: the post step must not cancel a run it left going.
+        host.saveState('finished', 'true');
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+    }
+}
+/**
+ * GitHub's post step: when the main step was cancelled before it could end the run (the
+ * runner kills it), cancel the remote run once. Does nothing when the main step finished.
+ */
+async function post(host) {
+    const saved = host.getState('run');
+    if (!saved || host.getState('finished'))
+        return 0;
+    let settings;
+    try {
+        settings = readSettings((name) => host.input(name), (value) => host.secret(value));
+    }
+    catch {
+        return 0;
+    }
+    if (!settings.cancelOnAbort)
+        return 0;
+    const run = JSON.parse(saved);
+    const { remote, clients } = await connect(settings, host, new AbortController().signal);
+    try {
+        await remote.cancel(JSON.parse(saved));
+        host.warning(`Cancelled ${SYSTEM_NAMES[settings.system]} run ${run.id}: the job was cancelled before it ended.`);
+    }
+    catch (err) {
+        host.warning(`Could not cancel ${SYSTEM_NAMES[settings.system]} run ${run.id}: ${(0,errors/* errorMessage */.gJ)(err)}`);
+    }
+    finally {
+        clients.forEach((c) => c.dispose());
+    }
+    return 0;
+}
+/** Errors as users should read them: ours keep their sentence; anything else is a failure to talk to the server. */
+function userError(err) {
+    if (err instanceof errors/* InputError */.dz || err instanceof errors/* RemoteError */.Hi || err instanceof errors/* AbortedError */.oM)
+        return err;
+    const code = err?.code;
+    const message = (0,errors/* errorMessage */.gJ)(err);
+    if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
+        return new errors/* RemoteError */.Hi(`TLS: ${message}. Give the server's CA in 'ca-cert' (or, at your own risk, tls-verify: false).`);
+    }
+    // A file system error names its path: the server is not to blame.
+    if (code && err.path)
+        return new errors/* RemoteError */.Hi(`ci-relay failed: ${message}`);
+    return new errors/* RemoteError */.Hi(code ? `Could not reach the server: ${message}` : `ci-relay failed: ${message}`);
+}
+
+
+/***/ }),
+
+/***/ 5078:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   p: () => (/* binding */ Redactor)
+/* harmony export */ });
+/**
+ * Scrubs secrets from everything ci-relay writes, in every host. GitHub and Azure mask
+ * registered secrets too, but the CLI has no such help, and defence in depth costs little.
+ */
+class Redactor {
+    secrets = new Set();
+    add(value) {
+        if (!value)
+            return;
+        for (const part of [value, ...value.split(/\r?\n/)]) {
+            // Very short values would mask ordinary words; GitHub skips them too.
+            const text = part.trim();
+            if (text.length < 3)
+                continue;
+            // Also as it reads inside JSON and inside a URL.
+            for (const form of [text, JSON.stringify(text).slice(1, -1), encodeURIComponent(text)])
+                this.secrets.add(form);
+        }
+    }
+    get values() {
+        return [...this.secrets];
+    }
+    redact(text) {
+        let out = text;
+        // Longest first, so a secret that contains another is masked whole.
+        for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) {
+            if (out.includes(s))
+                out = out.split(s).join('***');
+        }
+        return out;
+    }
+}
+
+
+/***/ })
+
+};

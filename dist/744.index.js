@@ -1,0 +1,516 @@
+export const id = 744;
+export const ids = [744];
+export const modules = {
+
+/***/ 452:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Hi: () => (/* binding */ RemoteError),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   oM: () => (/* binding */ AbortedError),
+/* harmony export */   sm: () => (/* binding */ AmbiguousRequestError)
+/* harmony export */ });
+/** Bad input or configuration: nothing was sent. CLI exit 2. */
+class InputError extends Error {
+    exitCode = 2;
+    constructor(message) {
+        super(message);
+        this.name = 'InputError';
+    }
+}
+/**
+ * ci-relay could not talk to the server (auth, network, protocol), or the server refused
+ * what was asked. The message is the server's own where it gave one. CLI exit 4.
+ */
+class RemoteError extends Error {
+    status;
+    exitCode = 4;
+    constructor(message, status) {
+        super(message);
+        this.status = status;
+        this.name = 'RemoteError';
+    }
+}
+/**
+ * A request that changes state (a trigger) failed after it may have reached the server:
+ * retrying could start a second run.
+ */
+class AmbiguousRequestError extends RemoteError {
+    constructor(message) {
+        super(message);
+        this.name = 'AmbiguousRequestError';
+    }
+}
+/** The wait was abandoned because the calling job was cancelled. */
+class AbortedError extends Error {
+    constructor() {
+        super('ci-relay was cancelled');
+        this.name = 'AbortedError';
+    }
+}
+function errorMessage(err) {
+    return err instanceof Error ? err.message : String(err);
+}
+
+
+/***/ }),
+
+/***/ 9744:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   createAzureHost: () => (/* binding */ createAzureHost),
+/* harmony export */   neutralize: () => (/* binding */ neutralize)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7075);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(646);
+/* harmony import */ var _host_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4337);
+/**
+ * The Azure Pipelines host: the task CiRelay@1 (azure/CiRelayV1/task.json), run by the agent's
+ * Node24 or Node20_1 handler on the same bundle as every other host.
+ *
+ * azure-pipelines-task-lib is loaded here only, and only by `await import()`: loading it moves
+ * every INPUT_* (and SECRET_*, ENDPOINT_AUTH_*) variable out of the environment into its vault,
+ * so nothing else may load it, and the CLI and GitHub hosts must never pay for it.
+ *
+ * Exit status: the agent takes the step's result from `##vso[task.complete result=…]`, and a
+ * Node handler also fails the step on a non-zero exit code. So the process exits 0 for both
+ * Succeeded and SucceededWithIssues (a conclusion that `success-on` accepts), and with the
+ * CLI's codes (1–4, from `exitCode`) for Failed, which tells the same story twice.
+ */
+
+
+
+
+
+/**
+ * The agent obeys `##vso[` anywhere in a line and `##[` formatting commands: a zero-width space
+ * after the `##` keeps the text as it reads and makes it no command at all.
+ */
+const COMMAND_START = /##(?=(?:vso)?\[)/gi;
+function neutralize(line) {
+    return line.replace(COMMAND_START, '##\u200b');
+}
+/** Swallows what the task lib writes while it reads an input (it echoes values as debug lines). */
+const SINK = new node_stream__WEBPACK_IMPORTED_MODULE_2__.Writable({
+    write(_chunk, _encoding, callback) {
+        callback();
+    }
+});
+class AzureHost extends _host_js__WEBPACK_IMPORTED_MODULE_4__/* .BaseHost */ .o {
+    tl;
+    kind = 'azure';
+    masked = new Set();
+    /** Error issues already logged, so that finish() does not log the same one again. */
+    issued = new Set();
+    summaries = 0;
+    constructor(tl) {
+        super();
+        this.tl = tl;
+    }
+    input(name) {
+        // tl.getInput writes `##vso[task.debug]name=value` before anyone could have masked a secret value.
+        this.tl.setStdStream(SINK);
+        try {
+            return (this.tl.getInput((0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .camelCase */ .xQ)(name)) ?? '').trim();
+        }
+        finally {
+            this.tl.setStdStream(process.stdout);
+        }
+    }
+    secret(value) {
+        super.secret(value);
+        // Every form the redactor masks (each line, and as it reads in JSON or a URL), so the agent
+        // masks them too. The agent refuses multi-line secrets: those are covered line by line.
+        for (const v of this.redactor.values) {
+            if (/[\r\n]/.test(v) || this.masked.has(v))
+                continue;
+            this.masked.add(v);
+            this.tl.setSecret(v);
+        }
+    }
+    write(kind, message) {
+        const text = neutralize(message);
+        switch (kind) {
+            case 'info':
+                this.lines(text.split(/\r?\n/));
+                break;
+            case 'debug':
+                this.tl.debug(text);
+                break;
+            default:
+                if (kind === 'error')
+                    this.issued.add(text);
+                this.tl.command('task.logissue', { type: kind }, text);
+        }
+    }
+    startGroup(title) {
+        this.lines([`##[group]${neutralize(this.redactor.redact(title).replace(/[\r\n]+/g, ' '))}`]);
+    }
+    endGroup() {
+        this.lines(['##[endgroup]']);
+    }
+    writeRemote(lines) {
+        this.lines(lines.map(neutralize));
+    }
+    setOutput(name, value) {
+        // → ##vso[task.setvariable variable=runId;isOutput=true;issecret=false;]…
+        this.tl.setVariable((0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .camelCase */ .xQ)(name), this.redactor.redact(value), false, true);
+    }
+    async summary(markdown) {
+        const base = this.tl.getVariable('Agent.TempDirectory') || node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(this.input('download-dir') || 'ci-relay');
+        // A folder of its own, so two ci-relay steps in one job never share a file, while the
+        // name the agent shows as the section title stays `ci-relay`.
+        const dir = node_path__WEBPACK_IMPORTED_MODULE_1__.join(base, `ci-relay-summary-${process.pid}-${++this.summaries}`);
+        await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.mkdir(dir, { recursive: true });
+        const file = node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, 'ci-relay.md');
+        await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.writeFile(file, this.redactor.redact(markdown), 'utf8');
+        this.tl.uploadSummary(file);
+    }
+    async finish(outcome) {
+        const { TaskResult } = this.tl;
+        const line = (s) => neutralize(this.redactor.redact(s).replace(/\s*[\r\n]+\s*/g, ' '));
+        const failed = (message) => {
+            // setResult logs the message as an error issue too: once is enough.
+            if (this.issued.has(message))
+                this.tl.command('task.complete', { result: 'Failed' }, message);
+            else
+                this.tl.setResult(TaskResult.Failed, message);
+        };
+        if (outcome.error) {
+            failed(line(outcome.error.message));
+        }
+        else {
+            const r = outcome.result;
+            const status = r.status && r.status !== r.conclusion ? ` (${r.status})` : '';
+            const run = `${r.system} run ${r.runId}`.trim();
+            if (!r.waited) {
+                this.tl.setResult(TaskResult.Succeeded, line(`Triggered the ${run}; not waiting for it (wait: false).`));
+            }
+            else if (r.accepted && r.conclusion === 'success') {
+                this.tl.setResult(TaskResult.Succeeded, line(`The ${run} concluded success${status}.`));
+            }
+            else if (r.accepted) {
+                this.tl.setResult(TaskResult.SucceededWithIssues, line(`The ${run} concluded ${r.conclusion}${status}, which success-on accepts.`));
+            }
+            else {
+                failed(line(r.message || `The ${run} concluded ${r.conclusion}${status}.`));
+            }
+        }
+        return (0,_host_js__WEBPACK_IMPORTED_MODULE_4__/* .exitCode */ .I$)(outcome);
+    }
+    lines(lines) {
+        if (lines.length)
+            process.stdout.write(lines.join('\n') + '\n');
+    }
+}
+async function createAzureHost() {
+    const mod = (await __webpack_require__.e(/* import() */ 358).then(__webpack_require__.t.bind(__webpack_require__, 358, 19)));
+    // Node's CommonJS interop names each export; a bundler may only give `default`.
+    const tl = typeof mod.getInput === 'function' ? mod : mod.default;
+    return new AzureHost(tl);
+}
+
+
+/***/ }),
+
+/***/ 4337:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   I$: () => (/* binding */ exitCode),
+/* harmony export */   Kw: () => (/* binding */ neutralizeCommands),
+/* harmony export */   o: () => (/* binding */ BaseHost)
+/* harmony export */ });
+/* unused harmony exports MAX_SHOWN_LINE, tidyRemoteLine */
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5078);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(452);
+
+
+/** CONTRACT.md, "Exit status". */
+function exitCode(outcome) {
+    if (outcome.error) {
+        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz)
+            return 2;
+        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AbortedError */ .oM)
+            return 1;
+        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RemoteError */ .Hi)
+            return 4;
+        return 4;
+    }
+    const { result } = outcome;
+    if (result.accepted)
+        return 0;
+    if (result.conclusion === 'timed_out')
+        return 3;
+    if (result.conclusion === 'error')
+        return 4;
+    return 1;
+}
+/**
+ * Escape sequences other than colours (SGR, `ESC[…m`): cursor moves, screen clears, scroll,
+ * titles and hyperlinks (OSC), device strings (DCS, APC, PM, SOS), lone ESCs; C0 and C1 controls
+ * but tab.
+ */
+const ESCAPES = 
+// eslint-disable-next-line no-control-regex
+/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[PX^_][^\x1b]*(?:\x1b\\)?|\x1b[ -/]*[0-~]?|[\x00-\x08\x0a-\x1a\x1c-\x1f\x7f-\x9f]/g;
+// eslint-disable-next-line no-control-regex
+const SGR = /^\x1b\[[0-9;:]*m$/;
+/** Longest line shown; the saved log keeps every byte. */
+const MAX_SHOWN_LINE = 16 * 1024;
+/** A remote line made safe to show in any host: no control sequences but colours, not too long. */
+function tidyRemoteLine(line) {
+    let out = line.replace(ESCAPES, (m) => (SGR.test(m) ? m : ''));
+    if (out.length > MAX_SHOWN_LINE) {
+        out = `${out.slice(0, MAX_SHOWN_LINE)} … (${out.length - MAX_SHOWN_LINE} more characters in the saved log)`;
+    }
+    return out;
+}
+/**
+ * Text that no runner takes for a command: GitHub obeys `::name::` at a line's start (after
+ * spaces) and `##[name]` anywhere; Azure `##vso[…]` and `##[…]` anywhere. A zero-width space
+ * inside each keeps the text as it reads.
+ */
+function neutralizeCommands(text) {
+    return text.replace(/^(\s*):(?=:)/gm, '$1:\u200b').replace(/##(?=(?:vso)?\[)/gi, '##\u200b');
+}
+/** What every host shares: redaction of everything written, and the message of an outcome. */
+class BaseHost {
+    redactor = new _redact_js__WEBPACK_IMPORTED_MODULE_1__/* .Redactor */ .p();
+    get isPost() {
+        return false;
+    }
+    secret(value) {
+        this.redactor.add(value);
+    }
+    info(message) {
+        this.write('info', this.redactor.redact(message));
+    }
+    warning(message) {
+        this.write('warning', this.redactor.redact(message));
+    }
+    error(message) {
+        this.write('error', this.redactor.redact(message));
+    }
+    debug(message) {
+        this.write('debug', this.redactor.redact(message));
+    }
+    remoteLines(lines) {
+        // Redacted again once tidied: a secret split by a control sequence the tidying drops is whole again.
+        if (lines.length)
+            this.writeRemote(lines.map((l) => this.redactor.redact(tidyRemoteLine(this.redactor.redact(l)))));
+    }
+    async summary(_markdown) { }
+    saveState(_name, _value) { }
+    getState(_name) {
+        return '';
+    }
+}
+
+
+/***/ }),
+
+/***/ 646:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   LB: () => (/* binding */ SYSTEMS),
+/* harmony export */   mc: () => (/* binding */ INPUTS),
+/* harmony export */   pD: () => (/* binding */ envName),
+/* harmony export */   xQ: () => (/* binding */ camelCase)
+/* harmony export */ });
+/* unused harmony export OUTPUTS */
+/**
+ * The public names of CONTRACT.md, in one place: settings, the CLI's flags and help, and the
+ * tests that check action.yml and task.json all read this table.
+ */
+const SYSTEMS = ['gitlab', 'gocd', 'gearset'];
+const INPUTS = [
+    { name: 'system', required: true, description: 'The remote CI system: gitlab, gocd or gearset.' },
+    {
+        name: 'url',
+        description: 'Server root. Default https://gitlab.com for gitlab, https://api.gearset.com for gearset; required for gocd (https://host or https://host/go).'
+    },
+    {
+        name: 'token',
+        secret: true,
+        description: 'GitLab access token, GoCD access token (bearer) or Gearset API token.'
+    },
+    { name: 'username', systems: ['gocd'], description: 'GoCD basic-auth user, instead of token.' },
+    { name: 'password', secret: true, systems: ['gocd'], description: 'GoCD basic-auth password.' },
+    {
+        name: 'ca-cert',
+        description: 'PEM text, or a path to a PEM file, trusted in addition to the system CAs.'
+    },
+    {
+        name: 'tls-verify',
+        default: 'true',
+        description: 'false skips certificate checks (with a warning every run).'
+    },
+    {
+        name: 'variables',
+        description: 'Variables for the run: lines of KEY=VALUE, or a JSON/YAML map.'
+    },
+    {
+        name: 'run',
+        description: 'Attach to an existing run instead of triggering one (GitLab pipeline id, GoCD pipeline counter, Gearset run request id).'
+    },
+    {
+        name: 'wait',
+        default: 'true',
+        description: 'false: trigger, set run-id and run-url, and succeed at once.'
+    },
+    { name: 'timeout', default: '1h', description: 'How long to wait: 90s, 45m, 1h30m, or plain seconds.' },
+    {
+        name: 'poll-interval',
+        default: '10s',
+        description: 'The longest gap between status polls (the first polls come sooner).'
+    },
+    {
+        name: 'cancel-on-timeout',
+        default: 'true',
+        description: 'Cancel the remote run when timeout passes.'
+    },
+    {
+        name: 'cancel-on-abort',
+        default: 'true',
+        description: 'Cancel the remote run when the calling job is cancelled.'
+    },
+    {
+        name: 'log',
+        default: 'stream',
+        description: 'The remote log in this log: stream (live), on-failure (tail of failed jobs), none.'
+    },
+    {
+        name: 'download-dir',
+        default: 'ci-relay',
+        description: 'Folder (relative to the working directory) for logs and artifacts.'
+    },
+    {
+        name: 'artifacts',
+        default: '**',
+        description: 'Newline- or comma-separated globs of artifact paths to download; none downloads none.'
+    },
+    {
+        name: 'success-on',
+        default: 'success',
+        description: 'Conclusions that count as success, comma-separated (e.g. success,partial).'
+    },
+    {
+        name: 'max-artifact-size',
+        default: '5GiB',
+        description: 'The most artifacts may take on disk per run; past it the download stops with an error.'
+    },
+    {
+        name: 'project',
+        systems: ['gitlab'],
+        description: 'GitLab project: numeric id or group/sub/name path (required for gitlab).'
+    },
+    { name: 'ref', systems: ['gitlab'], description: 'GitLab branch or tag to create a pipeline on.' },
+    {
+        name: 'trigger-token',
+        secret: true,
+        systems: ['gitlab'],
+        description: 'GitLab pipeline trigger token: create the pipeline through the trigger API.'
+    },
+    {
+        name: 'job',
+        systems: ['gitlab', 'gearset'],
+        description: 'GitLab: a job name to follow (played if manual) or a numeric job id (played, retried or followed). Gearset: the CI or unit-test job id (required).'
+    },
+    { name: 'pipeline', systems: ['gocd'], description: 'GoCD pipeline name (required for gocd).' },
+    { name: 'materials', systems: ['gocd'], description: 'GoCD material revisions: lines of fingerprint=revision.' },
+    {
+        name: 'secret-variables',
+        secret: true,
+        systems: ['gocd'],
+        description: 'Like variables, sent to GoCD as secure variables and masked.'
+    },
+    {
+        name: 'update-materials',
+        default: 'false',
+        systems: ['gocd'],
+        description: 'true: GoCD fetches materials before scheduling.'
+    },
+    {
+        name: 'job-type',
+        default: 'ci',
+        systems: ['gearset'],
+        description: 'Gearset job type: ci or unit-test.'
+    },
+    { name: 'commit', systems: ['gearset'], description: 'Source commit id to run the Gearset CI job on.' }
+];
+const OUTPUTS = [
+    { name: 'conclusion', description: 'success, failed, canceled, skipped, blocked, partial, timed_out or error.' },
+    { name: 'status', description: "The remote system's own final status word." },
+    { name: 'run-id', description: 'GitLab pipeline id, GoCD pipeline/counter, Gearset run request id.' },
+    { name: 'run-url', description: "The run's page in the remote system's web UI." },
+    {
+        name: 'jobs',
+        description: 'JSON array of {name,id,stage,status,conclusion,url,log,artifacts}.'
+    },
+    { name: 'log-file', description: 'Path of the log of the followed job (the first failed one when several).' },
+    { name: 'download-dir', description: 'Absolute path of the folder holding logs and artifacts.' },
+    { name: 'duration', description: 'Seconds from trigger to the end.' }
+];
+/** `poll-interval` → `pollInterval` (Azure's names). */
+function camelCase(name) {
+    return name.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+}
+/** `poll-interval` → `CI_RELAY_POLL_INTERVAL` (the CLI's environment). */
+function envName(name) {
+    return `CI_RELAY_${name.replace(/-/g, '_').toUpperCase()}`;
+}
+
+
+/***/ }),
+
+/***/ 5078:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   p: () => (/* binding */ Redactor)
+/* harmony export */ });
+/**
+ * Scrubs secrets from everything ci-relay writes, in every host. GitHub and Azure mask
+ * registered secrets too, but the CLI has no such help, and defence in depth costs little.
+ */
+class Redactor {
+    secrets = new Set();
+    add(value) {
+        if (!value)
+            return;
+        for (const part of [value, ...value.split(/\r?\n/)]) {
+            // Very short values would mask ordinary words; GitHub skips them too.
+            const text = part.trim();
+            if (text.length < 3)
+                continue;
+            // Also as it reads inside JSON and inside a URL.
+            for (const form of [text, JSON.stringify(text).slice(1, -1), encodeURIComponent(text)])
+                this.secrets.add(form);
+        }
+    }
+    get values() {
+        return [...this.secrets];
+    }
+    redact(text) {
+        let out = text;
+        // Longest first, so a secret that contains another is masked whole.
+        for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) {
+            if (out.includes(s))
+                out = out.split(s).join('***');
+        }
+        return out;
+    }
+}
+
+
+/***/ })
+
+};

@@ -1,0 +1,288 @@
+export const id = 896;
+export const ids = [896];
+export const modules = {
+
+/***/ 452:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Hi: () => (/* binding */ RemoteError),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   oM: () => (/* binding */ AbortedError),
+/* harmony export */   sm: () => (/* binding */ AmbiguousRequestError)
+/* harmony export */ });
+/** Bad input or configuration: nothing was sent. CLI exit 2. */
+class InputError extends Error {
+    exitCode = 2;
+    constructor(message) {
+        super(message);
+        this.name = 'InputError';
+    }
+}
+/**
+ * ci-relay could not talk to the server (auth, network, protocol), or the server refused
+ * what was asked. The message is the server's own where it gave one. CLI exit 4.
+ */
+class RemoteError extends Error {
+    status;
+    exitCode = 4;
+    constructor(message, status) {
+        super(message);
+        this.status = status;
+        this.name = 'RemoteError';
+    }
+}
+/**
+ * A request that changes state (a trigger) failed after it may have reached the server:
+ * retrying could start a second run.
+ */
+class AmbiguousRequestError extends RemoteError {
+    constructor(message) {
+        super(message);
+        this.name = 'AmbiguousRequestError';
+    }
+}
+/** The wait was abandoned because the calling job was cancelled. */
+class AbortedError extends Error {
+    constructor() {
+        super('ci-relay was cancelled');
+        this.name = 'AbortedError';
+    }
+}
+function errorMessage(err) {
+    return err instanceof Error ? err.message : String(err);
+}
+
+
+/***/ }),
+
+/***/ 3896:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   GitHubHost: () => (/* binding */ GitHubHost),
+/* harmony export */   createGitHubHost: () => (/* binding */ createGitHubHost)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(143);
+/* harmony import */ var _host_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4337);
+
+
+
+/** GitHub Actions through @actions/core: inputs, masks, groups, step outputs, job summary, post-step state. */
+class GitHubHost extends _host_js__WEBPACK_IMPORTED_MODULE_2__/* .BaseHost */ .o {
+    kind = 'github';
+    input(name) {
+        return _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .getInput */ .V4(name);
+    }
+    masked = new Set();
+    secret(value) {
+        super.secret(value);
+        for (const v of this.redactor.values) {
+            if (this.masked.has(v))
+                continue;
+            this.masked.add(v);
+            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setSecret */ .Pq(v);
+        }
+    }
+    write(kind, message) {
+        // core.info writes the text as it is: a line of it must not read as a command.
+        if (kind === 'info')
+            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq((0,_host_js__WEBPACK_IMPORTED_MODULE_2__/* .neutralizeCommands */ .Kw)(message));
+        else if (kind === 'warning')
+            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .warning */ .$e(message);
+        else if (kind === 'error')
+            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .error */ .z3(message);
+        else
+            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(message);
+    }
+    startGroup(title) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .startGroup */ .Oh(this.redactor.redact(title).replace(/[\r\n]/g, ' '));
+    }
+    endGroup() {
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .endGroup */ .N4();
+    }
+    /** Remote text between `::stop-commands::` and its unguessable end token: shown, never obeyed. */
+    writeRemote(lines) {
+        let token = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(16).toString('hex');
+        while (lines.some((l) => l.includes(token)))
+            token = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(16).toString('hex');
+        process.stdout.write(`::stop-commands::${token}\n${lines.join('\n')}\n::${token}::\n`);
+    }
+    setOutput(name, value) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setOutput */ .uH(name, this.redactor.redact(value));
+    }
+    async summary(markdown) {
+        if (!process.env.GITHUB_STEP_SUMMARY)
+            return;
+        await _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .summary */ .z.addRaw(this.redactor.redact(markdown)).write();
+    }
+    async finish(outcome) {
+        const code = (0,_host_js__WEBPACK_IMPORTED_MODULE_2__/* .exitCode */ .I$)(outcome);
+        if (outcome.error)
+            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(this.redactor.redact(outcome.error.message));
+        else if (code !== 0) {
+            const r = outcome.result;
+            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(this.redactor.redact(`${r.system} run ${r.runId} ended ${r.conclusion}${r.message ? `: ${r.message}` : ''}`));
+        }
+        return code;
+    }
+    get isPost() {
+        return _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .getState */ .Gu('isPost') === 'true';
+    }
+    saveState(name, value) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .saveState */ .LZ(name, this.redactor.redact(value));
+    }
+    getState(name) {
+        return _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .getState */ .Gu(name);
+    }
+}
+function createGitHubHost() {
+    return new GitHubHost();
+}
+
+
+/***/ }),
+
+/***/ 4337:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   I$: () => (/* binding */ exitCode),
+/* harmony export */   Kw: () => (/* binding */ neutralizeCommands),
+/* harmony export */   o: () => (/* binding */ BaseHost)
+/* harmony export */ });
+/* unused harmony exports MAX_SHOWN_LINE, tidyRemoteLine */
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5078);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(452);
+
+
+/** CONTRACT.md, "Exit status". */
+function exitCode(outcome) {
+    if (outcome.error) {
+        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz)
+            return 2;
+        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AbortedError */ .oM)
+            return 1;
+        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RemoteError */ .Hi)
+            return 4;
+        return 4;
+    }
+    const { result } = outcome;
+    if (result.accepted)
+        return 0;
+    if (result.conclusion === 'timed_out')
+        return 3;
+    if (result.conclusion === 'error')
+        return 4;
+    return 1;
+}
+/**
+ * Escape sequences other than colours (SGR, `ESC[…m`): cursor moves, screen clears, scroll,
+ * titles and hyperlinks (OSC), device strings (DCS, APC, PM, SOS), lone ESCs; C0 and C1 controls
+ * but tab.
+ */
+const ESCAPES = 
+// eslint-disable-next-line no-control-regex
+/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[PX^_][^\x1b]*(?:\x1b\\)?|\x1b[ -/]*[0-~]?|[\x00-\x08\x0a-\x1a\x1c-\x1f\x7f-\x9f]/g;
+// eslint-disable-next-line no-control-regex
+const SGR = /^\x1b\[[0-9;:]*m$/;
+/** Longest line shown; the saved log keeps every byte. */
+const MAX_SHOWN_LINE = 16 * 1024;
+/** A remote line made safe to show in any host: no control sequences but colours, not too long. */
+function tidyRemoteLine(line) {
+    let out = line.replace(ESCAPES, (m) => (SGR.test(m) ? m : ''));
+    if (out.length > MAX_SHOWN_LINE) {
+        out = `${out.slice(0, MAX_SHOWN_LINE)} … (${out.length - MAX_SHOWN_LINE} more characters in the saved log)`;
+    }
+    return out;
+}
+/**
+ * Text that no runner takes for a command: GitHub obeys `::name::` at a line's start (after
+ * spaces) and `##[name]` anywhere; Azure `##vso[…]` and `##[…]` anywhere. A zero-width space
+ * inside each keeps the text as it reads.
+ */
+function neutralizeCommands(text) {
+    return text.replace(/^(\s*):(?=:)/gm, '$1:\u200b').replace(/##(?=(?:vso)?\[)/gi, '##\u200b');
+}
+/** What every host shares: redaction of everything written, and the message of an outcome. */
+class BaseHost {
+    redactor = new _redact_js__WEBPACK_IMPORTED_MODULE_1__/* .Redactor */ .p();
+    get isPost() {
+        return false;
+    }
+    secret(value) {
+        this.redactor.add(value);
+    }
+    info(message) {
+        this.write('info', this.redactor.redact(message));
+    }
+    warning(message) {
+        this.write('warning', this.redactor.redact(message));
+    }
+    error(message) {
+        this.write('error', this.redactor.redact(message));
+    }
+    debug(message) {
+        this.write('debug', this.redactor.redact(message));
+    }
+    remoteLines(lines) {
+        // Redacted again once tidied: a secret split by a control sequence the tidying drops is whole again.
+        if (lines.length)
+            this.writeRemote(lines.map((l) => this.redactor.redact(tidyRemoteLine(this.redactor.redact(l)))));
+    }
+    async summary(_markdown) { }
+    saveState(_name, _value) { }
+    getState(_name) {
+        return '';
+    }
+}
+
+
+/***/ }),
+
+/***/ 5078:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   p: () => (/* binding */ Redactor)
+/* harmony export */ });
+/**
+ * Scrubs secrets from everything ci-relay writes, in every host. GitHub and Azure mask
+ * registered secrets too, but the CLI has no such help, and defence in depth costs little.
+ */
+class Redactor {
+    secrets = new Set();
+    add(value) {
+        if (!value)
+            return;
+        for (const part of [value, ...value.split(/\r?\n/)]) {
+            // Very short values would mask ordinary words; GitHub skips them too.
+            const text = part.trim();
+            if (text.length < 3)
+                continue;
+            // Also as it reads inside JSON and inside a URL.
+            for (const form of [text, JSON.stringify(text).slice(1, -1), encodeURIComponent(text)])
+                this.secrets.add(form);
+        }
+    }
+    get values() {
+        return [...this.secrets];
+    }
+    redact(text) {
+        let out = text;
+        // Longest first, so a secret that contains another is masked whole.
+        for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) {
+            if (out.includes(s))
+                out = out.split(s).join('***');
+        }
+        return out;
+    }
+}
+
+
+/***/ })
+
+};
