@@ -22,7 +22,10 @@ test('action.yml declares every input with its default, every output, and node24
 });
 
 test('the version in the bundle is package.json’s', async () => {
-  const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { version: string; bin: Record<string, string> };
+  const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8')) as {
+    version: string;
+    bin: Record<string, string>;
+  };
   expect(VERSION).toBe(pkg.version);
   expect(pkg.bin['ci-relay']).toBe('dist/index.js');
   const run = await runCli(['--version']);

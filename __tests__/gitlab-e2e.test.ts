@@ -15,15 +15,21 @@ afterEach(async () => {
   await sim?.close();
 });
 
-async function start(pipelines: Record<string, SimPipeline>, opts: { perPage?: number } = {}): Promise<GitLabSim> {
+async function start(
+  pipelines: Record<string, SimPipeline>,
+  opts: { perPage?: number } = {}
+): Promise<GitLabSim> {
   sim = await startGitLabSim({ pipelines, token: TOKEN, triggerToken: TRIGGER, ...opts });
   return sim;
 }
 
 function cli(extra: string[], env: Record<string, string> = {}): ReturnType<typeof runCli> {
-  return runCli(['gitlab', '--url', sim.url, '--project', 'group/sub/app', '--poll-interval', '1s', '--json', ...extra], {
-    env: { CI_RELAY_TOKEN: TOKEN, ...env }
-  });
+  return runCli(
+    ['gitlab', '--url', sim.url, '--project', 'group/sub/app', '--poll-interval', '1s', '--json', ...extra],
+    {
+      env: { CI_RELAY_TOKEN: TOKEN, ...env }
+    }
+  );
 }
 
 const posts = (s: GitLabSim, suffix: string): number =>
@@ -36,7 +42,12 @@ test('a pipeline that succeeds: live groups, logs and artifacts saved, artifacts
         {
           name: 'build',
           stage: 'build',
-          log: ['compiling', '::set-output name=conclusion::failed', '##vso[task.complete result=Failed;]', '::add-mask::compiling'],
+          log: [
+            'compiling',
+            '::set-output name=conclusion::failed',
+            '##vso[task.complete result=Failed;]',
+            '::add-mask::compiling'
+          ],
           artifacts: { 'dist/app.txt': 'hello from build', 'reports/junit.xml': '<testsuite/>' }
         },
         { name: 'test', stage: 'test', log: ['testing', 'all good'] }
@@ -45,7 +56,15 @@ test('a pipeline that succeeds: live groups, logs and artifacts saved, artifacts
   });
   const cwd = tempDir();
   const run = await runGitHub(
-    { system: 'gitlab', url: sim.url, token: TOKEN, project: 'group/sub/app', ref: 'main', 'poll-interval': '1s', artifacts: 'dist/**' },
+    {
+      system: 'gitlab',
+      url: sim.url,
+      token: TOKEN,
+      project: 'group/sub/app',
+      ref: 'main',
+      'poll-interval': '1s',
+      artifacts: 'dist/**'
+    },
     { cwd }
   );
   expect(run.code).toBe(0);
@@ -55,7 +74,12 @@ test('a pipeline that succeeds: live groups, logs and artifacts saved, artifacts
   expect(run.outputs['run-url']).toBe(sim.pipelines[0].webUrl);
   const dir = path.join(cwd, 'ci-relay');
   expect(run.outputs['download-dir']).toBe(dir);
-  const jobs = JSON.parse(run.outputs.jobs) as { name: string; conclusion: string; log: string; artifacts: string }[];
+  const jobs = JSON.parse(run.outputs.jobs) as {
+    name: string;
+    conclusion: string;
+    log: string;
+    artifacts: string;
+  }[];
   expect(jobs.map((j) => [j.name, j.conclusion])).toEqual([
     ['build', 'success'],
     ['test', 'success']
@@ -139,7 +163,14 @@ test('a manual job played with variables, following only that job of an existing
     body: JSON.stringify({ ref: 'main' })
   });
   const pipeline = (await created.json()) as { id: number };
-  const run = await cli(['--run', String(pipeline.id), '--job', 'deploy', '--variables', 'TARGET=staging\nURL=https://x/?a=b']);
+  const run = await cli([
+    '--run',
+    String(pipeline.id),
+    '--job',
+    'deploy',
+    '--variables',
+    'TARGET=staging\nURL=https://x/?a=b'
+  ]);
   expect(run.code).toBe(0);
   const result = JSON.parse(run.stdout);
   expect(result.conclusion).toBe('success');
@@ -221,7 +252,14 @@ test('429 and 502 while polling are survived, and the pipeline is created exactl
 
 test('the trigger token creates the pipeline through the trigger API, with variables as a map', async () => {
   await start({ main: { jobs: [{ name: 'build', stage: 'build' }] } });
-  const run = await cli(['--ref', 'main', '--trigger-token', TRIGGER, '--variables', '{"A": "1", "B": "x=y"}']);
+  const run = await cli([
+    '--ref',
+    'main',
+    '--trigger-token',
+    TRIGGER,
+    '--variables',
+    '{"A": "1", "B": "x=y"}'
+  ]);
   expect(run.code).toBe(0);
   expect(sim.pipelines[0].source).toBe('trigger');
   expect(sim.pipelines[0].variables).toEqual({ A: '1', B: 'x=y' });
@@ -298,9 +336,12 @@ test.each([
 
 test('SIGTERM mid-run cancels the pipeline once before exiting', async () => {
   await start({ main: { jobs: [{ name: 'slow', stage: 'build', runningMs: 60_000, log: ['working'] }] } });
-  const started = startDist(['gitlab', '--url', sim.url, '--project', 'group/sub/app', '--ref', 'main', '--poll-interval', '1s'], {
-    env: { CI_RELAY_TOKEN: TOKEN }
-  });
+  const started = startDist(
+    ['gitlab', '--url', sim.url, '--project', 'group/sub/app', '--ref', 'main', '--poll-interval', '1s'],
+    {
+      env: { CI_RELAY_TOKEN: TOKEN }
+    }
+  );
   await started.waitFor(/Triggered GitLab run/);
   started.child.kill('SIGTERM');
   const run = await started.done;
@@ -311,10 +352,17 @@ test('SIGTERM mid-run cancels the pipeline once before exiting', async () => {
 
 test('after SIGTERM the cancel still gets its retries: a 502 on the first cancel does not leave the pipeline running', async () => {
   await start({ main: { jobs: [{ name: 'slow', stage: 'build', runningMs: 60_000 }] } });
-  sim.faults.push({ kind: 'status', status: 502, match: (r) => r.method === 'POST' && r.path.endsWith('/cancel') });
-  const started = startDist(['gitlab', '--url', sim.url, '--project', 'group/sub/app', '--ref', 'main', '--poll-interval', '1s'], {
-    env: { CI_RELAY_TOKEN: TOKEN }
+  sim.faults.push({
+    kind: 'status',
+    status: 502,
+    match: (r) => r.method === 'POST' && r.path.endsWith('/cancel')
   });
+  const started = startDist(
+    ['gitlab', '--url', sim.url, '--project', 'group/sub/app', '--ref', 'main', '--poll-interval', '1s'],
+    {
+      env: { CI_RELAY_TOKEN: TOKEN }
+    }
+  );
   await started.waitFor(/Triggered GitLab run/);
   started.child.kill('SIGTERM');
   const run = await started.done;
@@ -328,20 +376,29 @@ test('log on-failure: only the tail of the failed job is shown, at the end; ever
     main: {
       jobs: [
         { name: 'build', stage: 'build', log: ['build line that stays quiet'] },
-        { name: 'test', stage: 'test', result: 'failed', log: ['first test line', 'the assertion that failed'] }
+        {
+          name: 'test',
+          stage: 'test',
+          result: 'failed',
+          log: ['first test line', 'the assertion that failed']
+        }
       ]
     }
   });
   const run = await cli(['--ref', 'main', '--log', 'on-failure']);
   expect(run.code).toBe(1);
   expect(run.stderr).not.toContain('build line that stays quiet');
-  expect(run.stderr).toMatch(/test: failed \(last 2 lines of its log\)\n {2}first test line\n {2}the assertion that failed/);
+  expect(run.stderr).toMatch(
+    /test: failed \(last 2 lines of its log\)\n {2}first test line\n {2}the assertion that failed/
+  );
   const result = JSON.parse(run.stdout);
   expect(fs.readFileSync(result.jobs[0].log, 'utf8')).toContain('build line that stays quiet');
 });
 
 test('log none: no remote text in the log, logs saved all the same', async () => {
-  await start({ main: { jobs: [{ name: 'build', stage: 'build', result: 'failed', log: ['secret-ish build output'] }] } });
+  await start({
+    main: { jobs: [{ name: 'build', stage: 'build', result: 'failed', log: ['secret-ish build output'] }] }
+  });
   const run = await cli(['--ref', 'main', '--log', 'none']);
   expect(run.code).toBe(1);
   expect(run.stderr).not.toContain('secret-ish build output');

@@ -454,7 +454,11 @@ const INPUTS = [
         description: 'GitLab: a job name to follow (played if manual) or a numeric job id (played, retried or followed). Gearset: the CI or unit-test job id (required).'
     },
     { name: 'pipeline', systems: ['gocd'], description: 'GoCD pipeline name (required for gocd).' },
-    { name: 'materials', systems: ['gocd'], description: 'GoCD material revisions: lines of fingerprint=revision.' },
+    {
+        name: 'materials',
+        systems: ['gocd'],
+        description: 'GoCD material revisions: lines of fingerprint=revision.'
+    },
     {
         name: 'secret-variables',
         secret: true,
@@ -476,7 +480,10 @@ const INPUTS = [
     { name: 'commit', systems: ['gearset'], description: 'Source commit id to run the Gearset CI job on.' }
 ];
 const OUTPUTS = [
-    { name: 'conclusion', description: 'success, failed, canceled, skipped, blocked, partial, timed_out or error.' },
+    {
+        name: 'conclusion',
+        description: 'success, failed, canceled, skipped, blocked, partial, timed_out or error.'
+    },
     { name: 'status', description: "The remote system's own final status word." },
     { name: 'run-id', description: 'GitLab pipeline id, GoCD pipeline/counter, Gearset run request id.' },
     { name: 'run-url', description: "The run's page in the remote system's web UI." },
@@ -484,7 +491,10 @@ const OUTPUTS = [
         name: 'jobs',
         description: 'JSON array of {name,id,stage,status,conclusion,url,log,artifacts}.'
     },
-    { name: 'log-file', description: 'Path of the log of the followed job (the first failed one when several).' },
+    {
+        name: 'log-file',
+        description: 'Path of the log of the followed job (the first failed one when several).'
+    },
     { name: 'download-dir', description: 'Absolute path of the folder holding logs and artifacts.' },
     { name: 'duration', description: 'Seconds from trigger to the end.' }
 ];

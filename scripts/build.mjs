@@ -9,9 +9,13 @@ const next = `.dist-${process.pid}`;
 rmSync('lib', { recursive: true, force: true });
 execFileSync(bin('tsc'), ['-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 try {
-  execFileSync(bin('ncc'), ['build', 'lib/index.js', '-o', next, '--license', 'licenses.txt', '--target', 'es2022', '--quiet'], {
-    stdio: 'inherit'
-  });
+  execFileSync(
+    bin('ncc'),
+    ['build', 'lib/index.js', '-o', next, '--license', 'licenses.txt', '--target', 'es2022', '--quiet'],
+    {
+      stdio: 'inherit'
+    }
+  );
   rmSync('dist', { recursive: true, force: true });
   renameSync(next, 'dist');
 } finally {

@@ -19,12 +19,17 @@ const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ci-relay-demo-'));
 function relay(title: string, args: string[], env: Record<string, string>): Promise<number> {
   process.stdout.write(`\n\x1b[1m━━ ${title}\x1b[0m\n$ ci-relay ${args.join(' ')}\n\n`);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [DIST, ...args], { stdio: 'inherit', cwd: workDir, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [DIST, ...args], {
+      stdio: 'inherit',
+      cwd: workDir,
+      env: { ...process.env, ...env }
+    });
     child.on('close', (code) => resolve(code ?? 1));
   });
 }
 
-const lines = (n: number, what: string): string[] => Array.from({ length: n }, (_, i) => `${what} step ${i + 1}/${n}`);
+const lines = (n: number, what: string): string[] =>
+  Array.from({ length: n }, (_, i) => `${what} step ${i + 1}/${n}`);
 
 async function gitlab(): Promise<void> {
   const sim = await startGitLabSim({
@@ -36,10 +41,20 @@ async function gitlab(): Promise<void> {
             stage: 'build',
             runningMs: 2500,
             log: lines(6, 'compiling'),
-            artifacts: { 'dist/app.js': 'console.log("hello from the demo build")\n', 'dist/README.txt': 'built by the GitLab simulator\n' }
+            artifacts: {
+              'dist/app.js': 'console.log("hello from the demo build")\n',
+              'dist/README.txt': 'built by the GitLab simulator\n'
+            }
           },
           { name: 'unit-tests', stage: 'test', runningMs: 2000, log: lines(4, 'testing') },
-          { name: 'lint', stage: 'test', runningMs: 1000, result: 'failed', allowFailure: true, log: ['3 warnings, 1 error (allowed to fail)'] },
+          {
+            name: 'lint',
+            stage: 'test',
+            runningMs: 1000,
+            result: 'failed',
+            allowFailure: true,
+            log: ['3 warnings, 1 error (allowed to fail)']
+          },
           { name: 'deploy', stage: 'deploy', runningMs: 1500, log: ['deploying to staging', 'done'] }
         ]
       }
@@ -48,7 +63,23 @@ async function gitlab(): Promise<void> {
   try {
     await relay(
       'GitLab: create a pipeline on main, follow it, download its artifacts',
-      ['gitlab', '--url', sim.url, '--project', 'group/sub/app', '--ref', 'main', '--variables', 'ENVIRONMENT=staging', '--poll-interval', '2s', '--download-dir', 'gitlab', '--output-file', 'gitlab/result.json'],
+      [
+        'gitlab',
+        '--url',
+        sim.url,
+        '--project',
+        'group/sub/app',
+        '--ref',
+        'main',
+        '--variables',
+        'ENVIRONMENT=staging',
+        '--poll-interval',
+        '2s',
+        '--download-dir',
+        'gitlab',
+        '--output-file',
+        'gitlab/result.json'
+      ],
       { CI_RELAY_TOKEN: 'glpat-sim-token' }
     );
   } finally {
@@ -64,8 +95,21 @@ async function gocd(): Promise<void> {
       'web-app': {
         historyCounter: 41,
         stages: [
-          { name: 'build', jobs: [{ name: 'compile', runningMs: 2000, log: lines(5, 'gradle build'), artifacts: { 'dist/app.jar': 'jar bytes' } }] },
-          { name: 'test', jobs: [{ name: 'integration', runningMs: 1500, log: lines(3, 'integration test') }] }
+          {
+            name: 'build',
+            jobs: [
+              {
+                name: 'compile',
+                runningMs: 2000,
+                log: lines(5, 'gradle build'),
+                artifacts: { 'dist/app.jar': 'jar bytes' }
+              }
+            ]
+          },
+          {
+            name: 'test',
+            jobs: [{ name: 'integration', runningMs: 1500, log: lines(3, 'integration test') }]
+          }
         ]
       }
     }
@@ -73,7 +117,17 @@ async function gocd(): Promise<void> {
   try {
     await relay(
       'GoCD: schedule a pipeline, follow both stages with live consoles',
-      ['gocd', '--url', `${sim.url}/go`, '--pipeline', 'web-app', '--poll-interval', '2s', '--download-dir', 'gocd'],
+      [
+        'gocd',
+        '--url',
+        `${sim.url}/go`,
+        '--pipeline',
+        'web-app',
+        '--poll-interval',
+        '2s',
+        '--download-dir',
+        'gocd'
+      ],
       { CI_RELAY_TOKEN: 'gocd-sim-token' }
     );
   } finally {
@@ -96,7 +150,17 @@ async function gearset(): Promise<void> {
   try {
     await relay(
       'Gearset: run a CI job that ends Partial, accepted with success-on',
-      ['gearset', '--url', sim.url, '--job', 'ci-job', '--success-on', 'success,partial', '--download-dir', 'gearset'],
+      [
+        'gearset',
+        '--url',
+        sim.url,
+        '--job',
+        'ci-job',
+        '--success-on',
+        'success,partial',
+        '--download-dir',
+        'gearset'
+      ],
       { CI_RELAY_TOKEN: 'gearset-sim-token' }
     );
   } finally {

@@ -17,13 +17,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type * as http from 'node:http';
 import yazl from 'yazl';
-import {
-  sendJson,
-  sendText,
-  startServer,
-  type SimRequest,
-  type SimServer
-} from './server.js';
+import { sendJson, sendText, startServer, type SimRequest, type SimServer } from './server.js';
 
 export interface SimJob {
   name: string;
@@ -1609,4 +1603,3 @@ export async function startGitLabSim(opts: GitLabSimOptions = {}): Promise<GitLa
   };
   return sim;
 }
-

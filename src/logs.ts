@@ -170,7 +170,10 @@ export class LogFollower {
       if (!this.focus) {
         const next = jobs
           .map((j) => this.logs.get(j.key))
-          .find((l): l is JobLog => !!l && (l.shown < l.written || (!l.complete && !l.job.conclusion) || !l.shownHeader));
+          .find(
+            (l): l is JobLog =>
+              !!l && (l.shown < l.written || (!l.complete && !l.job.conclusion) || !l.shownHeader)
+          );
         if (!next) return;
         this.focus = next;
         next.shownHeader = true;
@@ -182,7 +185,9 @@ export class LogFollower {
       const f = this.focus;
       if (!f.complete && !final) return;
       this.flush(f);
-      this.host.info(`${f.job.name}: ${f.job.status}${f.job.duration !== undefined ? ` after ${Math.round(f.job.duration)}s` : ''}`);
+      this.host.info(
+        `${f.job.name}: ${f.job.status}${f.job.duration !== undefined ? ` after ${Math.round(f.job.duration)}s` : ''}`
+      );
       this.host.endGroup();
       this.focus = undefined;
     }

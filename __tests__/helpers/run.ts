@@ -34,14 +34,30 @@ export function cleanEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v === undefined) continue;
-    if (/^(GITHUB_|RUNNER_|INPUT_|STATE_|CI_RELAY_|ACTIONS_|AGENT_|SYSTEM_|BUILD_|ENDPOINT_|SECRET_)/.test(k)) continue;
-    if (['TF_BUILD', 'CI', 'JENKINS_URL', 'NODE_OPTIONS', 'HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy'].includes(k)) continue;
+    if (/^(GITHUB_|RUNNER_|INPUT_|STATE_|CI_RELAY_|ACTIONS_|AGENT_|SYSTEM_|BUILD_|ENDPOINT_|SECRET_)/.test(k))
+      continue;
+    if (
+      [
+        'TF_BUILD',
+        'CI',
+        'JENKINS_URL',
+        'NODE_OPTIONS',
+        'HTTPS_PROXY',
+        'HTTP_PROXY',
+        'https_proxy',
+        'http_proxy'
+      ].includes(k)
+    )
+      continue;
     env[k] = v;
   }
   return env;
 }
 
-export function startDist(args: string[], opts: { env?: Record<string, string>; cwd?: string } = {}): Started {
+export function startDist(
+  args: string[],
+  opts: { env?: Record<string, string>; cwd?: string } = {}
+): Started {
   const child = spawn(process.execPath, [DIST, ...args], {
     cwd: opts.cwd ?? tempDir(),
     env: { ...cleanEnv(), ...opts.env },
@@ -84,7 +100,10 @@ export function startDist(args: string[], opts: { env?: Record<string, string>; 
 }
 
 /** `node dist/index.js <args>` as Jenkins' `sh` would run it. */
-export function runCli(args: string[], opts: { env?: Record<string, string>; cwd?: string } = {}): Promise<DistRun> {
+export function runCli(
+  args: string[],
+  opts: { env?: Record<string, string>; cwd?: string } = {}
+): Promise<DistRun> {
   return startDist(args, opts).done;
 }
 
@@ -120,7 +139,8 @@ export function startGitHub(
     ...opts.env
   };
   // The runner turns `with: { poll-interval: 1s }` into INPUT_POLL-INTERVAL.
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  for (const [name, value] of Object.entries(inputs))
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   for (const [name, value] of Object.entries(opts.state ?? {})) env[`STATE_${name}`] = value;
   const started = startDist([], { env, cwd });
   const finished = started.done.then((run) => ({

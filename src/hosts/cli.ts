@@ -53,7 +53,8 @@ export function usage(): string {
 function argumentError(err: NodeJS.ErrnoException): string {
   const flag = /'(-{1,2}[\w-]+)/.exec(err.message)?.[1] ?? '';
   const name = flag.replace(/^-+/, '');
-  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `Unknown option '${flag}': 'ci-relay --help' lists every input.`;
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+    return `Unknown option '${flag}': 'ci-relay --help' lists every input.`;
   if (/ambiguous/.test(err.message)) {
     return `Input '${name}' needs a value; a value that starts with '-' is written --${name}=<value>.`;
   }
