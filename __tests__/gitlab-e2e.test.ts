@@ -147,40 +147,47 @@ test('an allowed-to-fail job in a successful pipeline: success, exit 0', async (
   expect(result.jobs.find((j: { name: string }) => j.name === 'deploy').conclusion).toBe('success');
 });
 
-test('a manual job played with variables, following only that job of an existing pipeline', async () => {
-  await start({
-    main: {
-      jobs: [
-        { name: 'build', stage: 'build' },
-        { name: 'deploy', stage: 'deploy', manual: 'blocking', log: ['deploying to staging'] }
-      ]
-    }
-  });
-  // An existing pipeline, created outside ci-relay.
-  const created = await fetch(`${sim.url}/api/v4/projects/42/pipeline`, {
-    method: 'POST',
-    headers: { 'private-token': TOKEN, 'content-type': 'application/json' },
-    body: JSON.stringify({ ref: 'main' })
-  });
-  const pipeline = (await created.json()) as { id: number };
-  const run = await cli([
-    '--run',
-    String(pipeline.id),
-    '--job',
-    'deploy',
-    '--variables',
-    'TARGET=staging\nURL=https://x/?a=b'
-  ]);
-  expect(run.code).toBe(0);
-  const result = JSON.parse(run.stdout);
-  expect(result.conclusion).toBe('success');
-  expect(result.jobs.map((j: { name: string }) => j.name)).toEqual(['deploy']);
-  const deploy = sim.jobs.find((j) => j.name === 'deploy' && j.playedWith);
-  expect(deploy?.playedWith).toEqual({ TARGET: 'staging', URL: 'https://x/?a=b' });
-  expect(posts(sim, '/play')).toBe(1);
-  expect(sim.created).toBe(1);
-  expect(fs.readFileSync(result['log-file'], 'utf8')).toContain('deploying to staging');
-});
+test.each([
+  ['already waiting to be played', 200, 1500],
+  ['still waiting for an earlier stage', 3000, 0]
+])(
+  'a manual job played with variables, following only that job of an existing pipeline (%s)',
+  async (_, buildMs, delayMs) => {
+    await start({
+      main: {
+        jobs: [
+          { name: 'build', stage: 'build', runningMs: buildMs },
+          { name: 'deploy', stage: 'deploy', manual: 'blocking', log: ['deploying to staging'] }
+        ]
+      }
+    });
+    // An existing pipeline, created outside ci-relay.
+    const created = await fetch(`${sim.url}/api/v4/projects/42/pipeline`, {
+      method: 'POST',
+      headers: { 'private-token': TOKEN, 'content-type': 'application/json' },
+      body: JSON.stringify({ ref: 'main' })
+    });
+    const pipeline = (await created.json()) as { id: number };
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    const run = await cli([
+      '--run',
+      String(pipeline.id),
+      '--job',
+      'deploy',
+      '--variables',
+      'TARGET=staging\nURL=https://x/?a=b'
+    ]);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result.conclusion).toBe('success');
+    expect(result.jobs.map((j: { name: string }) => j.name)).toEqual(['deploy']);
+    const deploy = sim.jobs.find((j) => j.name === 'deploy' && j.playedWith);
+    expect(deploy?.playedWith).toEqual({ TARGET: 'staging', URL: 'https://x/?a=b' });
+    expect(posts(sim, '/play')).toBe(1);
+    expect(sim.created).toBe(1);
+    expect(fs.readFileSync(result['log-file'], 'utf8')).toContain('deploying to staging');
+  }
+);
 
 test('a pipeline waiting on a blocking manual job is blocked, and ci-relay does not hang', async () => {
   await start({

@@ -11,6 +11,8 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(452);
 
+/** A job in these states has not run yet and may still turn `manual` (to be played). */
+const NOT_YET_RUN = ['created', 'waiting_for_resource', 'scheduled'];
 const ENDED = {
     success: 'success',
     failed: 'failed',
@@ -117,10 +119,10 @@ class GitLab {
     }
     async poll(run) {
         const data = run.data;
+        if (data.jobName && !data.settled)
+            return this.pollNamedJob(run, data);
         if (data.jobId !== undefined)
             return this.pollJob(run, data.jobId);
-        if (data.jobName)
-            return this.pollNamedJob(run, data);
         return this.pollPipeline(data.pipelineId);
     }
     /** One job followed alone. */
@@ -146,14 +148,20 @@ class GitLab {
             }
             return { status: pipeline.status, jobs: [] };
         }
+        data.jobId = job.id;
         if (job.status === 'manual' && !data.played) {
             data.played = true;
+            data.settled = true;
             const played = await this.play(job.id);
             data.jobId = played.id;
             this.ctx.note(`Played manual job ${played.name} (${played.id}).`);
             return this.pollJob(run, played.id);
         }
-        data.jobId = job.id;
+        // Still waiting for earlier stages: look it up by name again next time, so that it is
+        // played once it turns manual.
+        if (NOT_YET_RUN.includes(job.status))
+            return { status: job.status, jobs: [this.toJob(job)] };
+        data.settled = true;
         return this.pollJob(run, job.id);
     }
     /** The whole pipeline, child pipelines included. */

@@ -40,7 +40,12 @@ interface RunData extends Record<string, unknown> {
   jobName?: string;
   /** The manual job has been played (a POST sent at most once). */
   played?: boolean;
+  /** The named job has left the states in which it may still become manual: follow it by id. */
+  settled?: boolean;
 }
+
+/** A job in these states has not run yet and may still turn `manual` (to be played). */
+const NOT_YET_RUN = ['created', 'waiting_for_resource', 'scheduled'];
 
 const ENDED: Record<string, Conclusion> = {
   success: 'success',
@@ -159,8 +164,8 @@ class GitLab implements Remote {
 
   async poll(run: Run): Promise<Snapshot> {
     const data = run.data as RunData;
+    if (data.jobName && !data.settled) return this.pollNamedJob(run, data);
     if (data.jobId !== undefined) return this.pollJob(run, data.jobId);
-    if (data.jobName) return this.pollNamedJob(run, data);
     return this.pollPipeline(data.pipelineId);
   }
 
@@ -189,14 +194,19 @@ class GitLab implements Remote {
       }
       return { status: pipeline.status, jobs: [] };
     }
+    data.jobId = job.id;
     if (job.status === 'manual' && !data.played) {
       data.played = true;
+      data.settled = true;
       const played = await this.play(job.id);
       data.jobId = played.id;
       this.ctx.note(`Played manual job ${played.name} (${played.id}).`);
       return this.pollJob(run, played.id);
     }
-    data.jobId = job.id;
+    // Still waiting for earlier stages: look it up by name again next time, so that it is
+    // played once it turns manual.
+    if (NOT_YET_RUN.includes(job.status)) return { status: job.status, jobs: [this.toJob(job)] };
+    data.settled = true;
     return this.pollJob(run, job.id);
   }
 
