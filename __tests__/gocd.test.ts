@@ -5,7 +5,6 @@
  * driven directly, the way the relay drives it.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ArtifactStore } from '../src/artifacts.js';
 import { AmbiguousRequestError, RemoteError } from '../src/errors.js';
@@ -14,6 +13,7 @@ import { createGoCD, gocdRoot } from '../src/remotes/gocd.js';
 import type { Job, Remote, Run, Snapshot } from '../src/remotes/remote.js';
 import { startGoCDSim, type GoCDSim, type GoCDSimOptions, type SimPipeline } from '../sim/gocd.js';
 import { disposeClients, remoteContext } from './helpers/remote.js';
+import { tempDir } from './helpers/run.js';
 import type { RecordedRequest } from '../sim/server.js';
 
 const V1 = 'application/vnd.go.cd.v1+json';
@@ -41,7 +41,7 @@ async function sim(opts: GoCDSimOptions = {}): Promise<GoCDSim> {
 }
 
 function harness(s: GoCDSim, inputs: Record<string, string> = {}): Harness {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ci-relay-gocd-test-'));
+  const dir = tempDir('ci-relay-gocd-test-');
   const values: Record<string, string> = {
     system: 'gocd',
     url: s.url,

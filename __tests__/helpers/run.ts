@@ -26,7 +26,17 @@ export interface Started {
 
 /** A folder of its own for one test run (the working directory, so download-dir lands inside). */
 export function tempDir(prefix = 'ci-relay-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+/** Folders made by tempDir, removed after each test file. */
+const made: string[] = [];
+if (typeof afterAll === 'function') {
+  afterAll(() => {
+    for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  });
 }
 
 /** The test process's environment without any CI host's or ci-relay's variables. */
