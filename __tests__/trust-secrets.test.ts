@@ -104,6 +104,12 @@ test('GitHub, GitLab with a token and a trigger token, step debug on: masked onc
   expectAbsent('outputs', JSON.stringify(run.outputs), [TOKEN, TRIGGER]);
   expectAbsent('summary', run.summary, [TOKEN, TRIGGER]);
   expectAbsent('state', JSON.stringify(run.state), [TOKEN, TRIGGER]);
+  // The saved logs (the log-file output, and what a workflow may upload) are masked too.
+  for (const job of ['build', 'test']) {
+    const saved = fs.readFileSync(path.join(run.cwd, `ci-relay/${job}.log`), 'utf8');
+    expectAbsent(`saved ${job}.log`, saved, [TOKEN, TRIGGER]);
+    expect(saved).toContain(job === 'build' ? 'both: ***/***' : 'token=***');
+  }
   // Credentials only to url's origin: the artifact came from storage, which saw none.
   expect(fs.readFileSync(path.join(run.cwd, 'ci-relay/artifacts/build/out/app.txt'), 'utf8')).toBe('the app');
   expect(s.storage.requests.length).toBeGreaterThan(0);

@@ -1069,7 +1069,10 @@ function formatBytes(n) {
 var lib_http = __webpack_require__(4247);
 // EXTERNAL MODULE: external "node:string_decoder"
 var external_node_string_decoder_ = __webpack_require__(6193);
+// EXTERNAL MODULE: ./lib/redact.js
+var redact = __webpack_require__(5078);
 ;// CONCATENATED MODULE: ./lib/logs.js
+
 
 
 /** Below this size a whole-log remote is read at every poll, so small logs stay live. */
@@ -1079,7 +1082,8 @@ const FAILURE_TAIL_LINES = 200;
 /** Bytes read back from a saved log at once when showing it. */
 const READ_BACK = 256 * 1024;
 /**
- * Reads each job's log as it grows, saves it to `<download-dir>/<job>.log`, and (with
+ * Reads each job's log as it grows, saves it to `<download-dir>/<job>.log` (secrets the remote
+ * echoes are masked there too: a workflow may upload that folder), and (with
  * `log: stream`) shows it live, one group per job: the job in focus streams as it grows, the
  * others wait in their files until their turn, so groups never interleave.
  */
@@ -1111,8 +1115,7 @@ class LogFollower {
             if (log.complete)
                 continue;
             if (job.conclusion) {
-                await this.read(log);
-                log.complete = true;
+                await this.readToEnd(log);
             }
             else if (this.due(log)) {
                 await this.read(log);
@@ -1128,10 +1131,8 @@ class LogFollower {
                 continue;
             const log = this.entry(job);
             log.job = job;
-            if (!log.complete) {
-                await this.read(log);
-                log.complete = true;
-            }
+            if (!log.complete)
+                await this.readToEnd(log);
         }
         if (this.options.stream)
             this.show(jobs, true);
@@ -1174,6 +1175,7 @@ class LogFollower {
                 partial: '',
                 complete: false,
                 shownHeader: false,
+                redactor: new redact/* StreamRedactor */.d(this.host.secrets),
                 lastRead: 0,
                 lastSize: 0,
                 growthPerMs: 0,
@@ -1195,13 +1197,16 @@ class LogFollower {
             return true;
         return this.now() - log.lastRead >= log.wait;
     }
+    /** The last read of an ended job, and what the redactor held back. */
+    async readToEnd(log) {
+        await this.read(log);
+        this.save(log, log.redactor.end());
+        log.complete = true;
+    }
     async read(log) {
         const before = log.written;
         log.cursor = await this.remote.readLog(this.run, log.job, log.cursor, (chunk) => {
-            external_node_fs_.writeSync(log.fd, chunk);
-            log.written += chunk.length;
-            if (this.options.stream && this.focus === log)
-                this.display(log, chunk);
+            this.save(log, log.redactor.push(chunk));
         });
         const now = this.now();
         if (this.remote.logMode === 'whole') {
@@ -1216,6 +1221,15 @@ class LogFollower {
             log.lastSize = log.written;
         }
         log.lastRead = now;
+    }
+    /** Saved and, for the job in focus, shown: the same bytes, secrets masked. */
+    save(log, bytes) {
+        if (!bytes.length)
+            return;
+        external_node_fs_.writeSync(log.fd, bytes);
+        log.written += bytes.length;
+        if (this.options.stream && this.focus === log)
+            this.display(log, bytes);
     }
     /** Moves the focus along: finish the job in focus, then show the next one's backlog. */
     show(jobs, final = false) {
@@ -1705,8 +1719,6 @@ function summaryMarkdown(result) {
 var dist = __webpack_require__(8815);
 // EXTERNAL MODULE: ./lib/inputs.js
 var inputs = __webpack_require__(646);
-// EXTERNAL MODULE: ./lib/redact.js
-var redact = __webpack_require__(5078);
 ;// CONCATENATED MODULE: ./lib/remotes/remote.js
 /** The one normalized end of every run (CONTRACT.md, "Conclusions"). */
 const CONCLUSIONS = [
@@ -2138,6 +2150,7 @@ function userError(err) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ StreamRedactor),
 /* harmony export */   p: () => (/* binding */ Redactor)
 /* harmony export */ });
 /**
@@ -2170,6 +2183,52 @@ class Redactor {
                 out = out.split(s).join('***');
         }
         return out;
+    }
+}
+const MASK = Buffer.from('***');
+/**
+ * Masks secrets in a stream of bytes whose chunks may cut a secret in two: the bytes that
+ * could begin a secret are held back until the next chunk (or the end) shows whether they do.
+ */
+class StreamRedactor {
+    held = Buffer.alloc(0);
+    secrets;
+    longest;
+    constructor(secrets) {
+        this.secrets = secrets.map((s) => Buffer.from(s)).sort((a, b) => b.length - a.length);
+        this.longest = this.secrets[0]?.length ?? 0;
+    }
+    /** The chunk's bytes that are safe to write now. */
+    push(chunk) {
+        if (!this.longest)
+            return chunk;
+        return this.scan(this.held.length ? Buffer.concat([this.held, chunk]) : chunk, false);
+    }
+    /** What was held back, once nothing more will come. */
+    end() {
+        return this.scan(this.held, true);
+    }
+    scan(data, final) {
+        const cut = final ? data.length : Math.max(0, data.length - (this.longest - 1));
+        const out = [];
+        let i = 0;
+        for (;;) {
+            let at = -1;
+            let length = 0;
+            for (const s of this.secrets) {
+                const p = data.indexOf(s, i);
+                if (p >= 0 && (at < 0 || p < at))
+                    [at, length] = [p, s.length];
+            }
+            if (at < 0 || at >= cut)
+                break;
+            out.push(data.subarray(i, at), MASK);
+            i = at + length;
+        }
+        const end = Math.max(i, cut);
+        out.push(data.subarray(i, end));
+        this.held = Buffer.from(data.subarray(end));
+        return out.length === 1 ? out[0] : Buffer.concat(out);
     }
 }
 

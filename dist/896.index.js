@@ -155,18 +155,18 @@ function createGitHubHost() {
 /* harmony export */   o: () => (/* binding */ BaseHost)
 /* harmony export */ });
 /* unused harmony exports MAX_SHOWN_LINE, tidyRemoteLine */
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5078);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(452);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5078);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(452);
 
 
 /** CONTRACT.md, "Exit status". */
 function exitCode(outcome) {
     if (outcome.error) {
-        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz)
+        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz)
             return 2;
-        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AbortedError */ .oM)
+        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .AbortedError */ .oM)
             return 1;
-        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RemoteError */ .Hi)
+        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RemoteError */ .Hi)
             return 4;
         return 4;
     }
@@ -209,12 +209,15 @@ function neutralizeCommands(text) {
 }
 /** What every host shares: redaction of everything written, and the message of an outcome. */
 class BaseHost {
-    redactor = new _redact_js__WEBPACK_IMPORTED_MODULE_1__/* .Redactor */ .p();
+    redactor = new _redact_js__WEBPACK_IMPORTED_MODULE_0__/* .Redactor */ .p();
     get isPost() {
         return false;
     }
     secret(value) {
         this.redactor.add(value);
+    }
+    get secrets() {
+        return this.redactor.values;
     }
     info(message) {
         this.write('info', this.redactor.redact(message));
@@ -247,6 +250,7 @@ class BaseHost {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ StreamRedactor),
 /* harmony export */   p: () => (/* binding */ Redactor)
 /* harmony export */ });
 /**
@@ -279,6 +283,52 @@ class Redactor {
                 out = out.split(s).join('***');
         }
         return out;
+    }
+}
+const MASK = Buffer.from('***');
+/**
+ * Masks secrets in a stream of bytes whose chunks may cut a secret in two: the bytes that
+ * could begin a secret are held back until the next chunk (or the end) shows whether they do.
+ */
+class StreamRedactor {
+    held = Buffer.alloc(0);
+    secrets;
+    longest;
+    constructor(secrets) {
+        this.secrets = secrets.map((s) => Buffer.from(s)).sort((a, b) => b.length - a.length);
+        this.longest = this.secrets[0]?.length ?? 0;
+    }
+    /** The chunk's bytes that are safe to write now. */
+    push(chunk) {
+        if (!this.longest)
+            return chunk;
+        return this.scan(this.held.length ? Buffer.concat([this.held, chunk]) : chunk, false);
+    }
+    /** What was held back, once nothing more will come. */
+    end() {
+        return this.scan(this.held, true);
+    }
+    scan(data, final) {
+        const cut = final ? data.length : Math.max(0, data.length - (this.longest - 1));
+        const out = [];
+        let i = 0;
+        for (;;) {
+            let at = -1;
+            let length = 0;
+            for (const s of this.secrets) {
+                const p = data.indexOf(s, i);
+                if (p >= 0 && (at < 0 || p < at))
+                    [at, length] = [p, s.length];
+            }
+            if (at < 0 || at >= cut)
+                break;
+            out.push(data.subarray(i, at), MASK);
+            i = at + length;
+        }
+        const end = Math.max(i, cut);
+        out.push(data.subarray(i, end));
+        this.held = Buffer.from(data.subarray(end));
+        return out.length === 1 ? out[0] : Buffer.concat(out);
     }
 }
 

@@ -3,6 +3,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { Host } from './hosts/host.js';
 import type { Job, Remote, Run } from './remotes/remote.js';
 import type { JobNames } from './paths.js';
+import { StreamRedactor } from './redact.js';
 
 /** Below this size a whole-log remote is read at every poll, so small logs stay live. */
 export const LIVE_WHOLE_LOG_BYTES = 64 * 1024;
@@ -27,6 +28,8 @@ interface JobLog {
   complete: boolean;
   /** Its group has been opened. */
   shownHeader: boolean;
+  /** Masks secrets a remote echoes, before the bytes are saved or shown. */
+  redactor: StreamRedactor;
   lastRead: number;
   /** Size and time of the two last reads, to pace whole-log remotes. */
   lastSize: number;
@@ -35,7 +38,8 @@ interface JobLog {
 }
 
 /**
- * Reads each job's log as it grows, saves it to `<download-dir>/<job>.log`, and (with
+ * Reads each job's log as it grows, saves it to `<download-dir>/<job>.log` (secrets the remote
+ * echoes are masked there too: a workflow may upload that folder), and (with
  * `log: stream`) shows it live, one group per job: the job in focus streams as it grows, the
  * others wait in their files until their turn, so groups never interleave.
  */
@@ -63,8 +67,7 @@ export class LogFollower {
       log.job = job;
       if (log.complete) continue;
       if (job.conclusion) {
-        await this.read(log);
-        log.complete = true;
+        await this.readToEnd(log);
       } else if (this.due(log)) {
         await this.read(log);
       }
@@ -78,10 +81,7 @@ export class LogFollower {
       if (!job.started && !job.conclusion) continue;
       const log = this.entry(job);
       log.job = job;
-      if (!log.complete) {
-        await this.read(log);
-        log.complete = true;
-      }
+      if (!log.complete) await this.readToEnd(log);
     }
     if (this.options.stream) this.show(jobs, true);
     for (const log of this.logs.values()) fs.closeSync(log.fd);
@@ -122,6 +122,7 @@ export class LogFollower {
         partial: '',
         complete: false,
         shownHeader: false,
+        redactor: new StreamRedactor(this.host.secrets),
         lastRead: 0,
         lastSize: 0,
         growthPerMs: 0,
@@ -143,12 +144,17 @@ export class LogFollower {
     return this.now() - log.lastRead >= log.wait;
   }
 
+  /** The last read of an ended job, and what the redactor held back. */
+  private async readToEnd(log: JobLog): Promise<void> {
+    await this.read(log);
+    this.save(log, log.redactor.end());
+    log.complete = true;
+  }
+
   private async read(log: JobLog): Promise<void> {
     const before = log.written;
     log.cursor = await this.remote.readLog(this.run, log.job, log.cursor, (chunk) => {
-      fs.writeSync(log.fd, chunk);
-      log.written += chunk.length;
-      if (this.options.stream && this.focus === log) this.display(log, chunk);
+      this.save(log, log.redactor.push(chunk));
     });
     const now = this.now();
     if (this.remote.logMode === 'whole') {
@@ -162,6 +168,14 @@ export class LogFollower {
       log.lastSize = log.written;
     }
     log.lastRead = now;
+  }
+
+  /** Saved and, for the job in focus, shown: the same bytes, secrets masked. */
+  private save(log: JobLog, bytes: Buffer): void {
+    if (!bytes.length) return;
+    fs.writeSync(log.fd, bytes);
+    log.written += bytes.length;
+    if (this.options.stream && this.focus === log) this.display(log, bytes);
   }
 
   /** Moves the focus along: finish the job in focus, then show the next one's backlog. */

@@ -30,3 +30,52 @@ export class Redactor {
     return out;
   }
 }
+
+const MASK = Buffer.from('***');
+
+/**
+ * Masks secrets in a stream of bytes whose chunks may cut a secret in two: the bytes that
+ * could begin a secret are held back until the next chunk (or the end) shows whether they do.
+ */
+export class StreamRedactor {
+  private held = Buffer.alloc(0);
+  private readonly secrets: Buffer[];
+  private readonly longest: number;
+
+  constructor(secrets: readonly string[]) {
+    this.secrets = secrets.map((s) => Buffer.from(s)).sort((a, b) => b.length - a.length);
+    this.longest = this.secrets[0]?.length ?? 0;
+  }
+
+  /** The chunk's bytes that are safe to write now. */
+  push(chunk: Buffer): Buffer {
+    if (!this.longest) return chunk;
+    return this.scan(this.held.length ? Buffer.concat([this.held, chunk]) : chunk, false);
+  }
+
+  /** What was held back, once nothing more will come. */
+  end(): Buffer {
+    return this.scan(this.held, true);
+  }
+
+  private scan(data: Buffer, final: boolean): Buffer {
+    const cut = final ? data.length : Math.max(0, data.length - (this.longest - 1));
+    const out: Buffer[] = [];
+    let i = 0;
+    for (;;) {
+      let at = -1;
+      let length = 0;
+      for (const s of this.secrets) {
+        const p = data.indexOf(s, i);
+        if (p >= 0 && (at < 0 || p < at)) [at, length] = [p, s.length];
+      }
+      if (at < 0 || at >= cut) break;
+      out.push(data.subarray(i, at), MASK);
+      i = at + length;
+    }
+    const end = Math.max(i, cut);
+    out.push(data.subarray(i, end));
+    this.held = Buffer.from(data.subarray(end));
+    return out.length === 1 ? out[0] : Buffer.concat(out);
+  }
+}

@@ -18,6 +18,8 @@ export interface Host {
   input(name: string): string;
   /** Registers a secret: the host masks it, and nothing ci-relay writes contains it. */
   secret(value: string): void;
+  /** Every secret registered, in every form it is masked in. */
+  readonly secrets: readonly string[];
   info(message: string): void;
   warning(message: string): void;
   error(message: string): void;
@@ -103,6 +105,10 @@ export abstract class BaseHost implements Host {
 
   secret(value: string): void {
     this.redactor.add(value);
+  }
+
+  get secrets(): readonly string[] {
+    return this.redactor.values;
   }
 
   info(message: string): void {

@@ -1,0 +1,42 @@
+import { Redactor, StreamRedactor } from '../src/redact.js';
+
+const SECRET = 'glpat-s3cr3t';
+
+/** Feeds `text` to a StreamRedactor cut at the given places; returns what came out. */
+function streamed(text: string, cuts: number[], secrets = [SECRET]): string {
+  const bytes = Buffer.from(text);
+  const r = new StreamRedactor(secrets);
+  const out: Buffer[] = [];
+  let from = 0;
+  for (const cut of [...cuts, bytes.length]) {
+    out.push(r.push(bytes.subarray(from, cut)));
+    from = cut;
+  }
+  out.push(r.end());
+  return Buffer.concat(out).toString();
+}
+
+test('a secret cut in two by a chunk boundary, at every possible place, is still masked', () => {
+  const text = `before ${SECRET} middle ${SECRET}${SECRET} after`;
+  const expected = 'before *** middle ****** after';
+  for (let cut = 0; cut <= Buffer.byteLength(text); cut++) {
+    expect([cut, streamed(text, [cut])]).toEqual([cut, expected]);
+  }
+  // One byte at a time.
+  expect(streamed(text, [...Array(Buffer.byteLength(text)).keys()].slice(1))).toBe(expected);
+});
+
+test('the longest of overlapping secrets wins; text without secrets passes unchanged, whatever the bytes', () => {
+  expect(streamed(`x ${SECRET}-extended y`, [5], [SECRET, `${SECRET}-extended`])).toBe('x *** y');
+  const binary = Buffer.from([0xff, 0xfe, 0x00, 0x41, 0xc3]);
+  const r = new StreamRedactor([SECRET]);
+  expect(Buffer.concat([r.push(binary), r.end()])).toEqual(binary);
+  expect(new StreamRedactor([]).push(binary)).toBe(binary);
+});
+
+test('the streamed and the whole-text redactors agree', () => {
+  const redactor = new Redactor();
+  redactor.add(SECRET);
+  const text = `a ${SECRET} b "${SECRET}" c`;
+  expect(streamed(text, [3, 9, 17], redactor.values)).toBe(redactor.redact(text));
+});
