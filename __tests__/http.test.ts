@@ -604,6 +604,15 @@ describe('retryDelayMs', () => {
 /* ---------------------------------------------------------------- downloads */
 
 describe('download', () => {
+  test('a disk error (a folder that is a file) is not retried as if the network had failed', async () => {
+    const s = await sim((_req, res) => sendText(res, 200, 'artifact bytes'));
+    const blocker = path.join(tmp, 'not-a-folder');
+    fs.writeFileSync(blocker, 'x');
+    const err = await rejection(client({ baseUrl: s.url }).download('file', path.join(blocker, 'out.bin')));
+    expect((err as NodeJS.ErrnoException).code).toBe('ENOTDIR');
+    expect(s.requests).toHaveLength(1);
+  });
+
   const payload = randomBytes(300_000);
 
   /**

@@ -3,7 +3,7 @@ import { Redactor, StreamRedactor } from '../src/redact.js';
 const SECRET = 'glpat-s3cr3t';
 
 /** Feeds `text` to a StreamRedactor cut at the given places; returns what came out. */
-function streamed(text: string, cuts: number[], secrets = [SECRET]): string {
+function streamed(text: string, cuts: number[], secrets: readonly string[] = [SECRET]): string {
   const bytes = Buffer.from(text);
   const r = new StreamRedactor(secrets);
   const out: Buffer[] = [];

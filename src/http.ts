@@ -571,9 +571,26 @@ function isTlsError(err: unknown): boolean {
   return isError(err) && /^ERR_TLS_CERT|CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(err.code ?? '');
 }
 
+/** What the disk says (a full disk, no permission): trying the network again cannot help. */
+const FILE_SYSTEM_ERRORS = [
+  'ENOSPC',
+  'EDQUOT',
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'EISDIR',
+  'ENOTDIR',
+  'EEXIST',
+  'EMFILE',
+  'ENFILE',
+  'EFBIG',
+  'EIO'
+];
+
 function isNetworkError(err: unknown): boolean {
   if (!isError(err) || isTlsError(err)) return false;
   const code = err.code ?? '';
+  if (FILE_SYSTEM_ERRORS.includes(code) || (err as NodeJS.ErrnoException).syscall === 'open') return false;
   return (
     /^(E[A-Z]+|ERR_STREAM_PREMATURE_CLOSE|UND_ERR.*)$/.test(code) ||
     /socket hang up|aborted|timeout|premature close/i.test(err.message)
