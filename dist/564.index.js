@@ -7,6 +7,7 @@ export const modules = {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Hi: () => (/* binding */ RemoteError),
+/* harmony export */   _o: () => (/* binding */ ArtifactLimitError),
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   oM: () => (/* binding */ AbortedError),
@@ -41,6 +42,13 @@ class AmbiguousRequestError extends RemoteError {
     constructor(message) {
         super(message);
         this.name = 'AmbiguousRequestError';
+    }
+}
+/** Artifacts passed `max-artifact-size`, or an archive looked like a zip bomb: the download stops. */
+class ArtifactLimitError extends RemoteError {
+    constructor(message) {
+        super(message);
+        this.name = 'ArtifactLimitError';
     }
 }
 /** The wait was abandoned because the calling job was cancelled. */
@@ -919,7 +927,7 @@ class ArtifactStore {
     }
     charge(before, bytes) {
         if (before + bytes > this.maxBytes) {
-            throw new errors/* RemoteError */.Hi(`Artifacts passed max-artifact-size (${formatBytes(this.maxBytes)}); the download was stopped.`);
+            throw new errors/* ArtifactLimitError */._o(`Artifacts passed max-artifact-size (${formatBytes(this.maxBytes)}); the download was stopped.`);
         }
     }
     async prepare(dir, target) {
@@ -1013,7 +1021,7 @@ class ArtifactStore {
                 seen.add(target);
                 if (entry.uncompressedSize > ZIP_BOMB_MIN_BYTES &&
                     entry.uncompressedSize > MAX_COMPRESSION_RATIO * Math.max(entry.compressedSize, 1)) {
-                    throw new errors/* RemoteError */.Hi(`Refused artifact '${rel}': it inflates ${Math.round(entry.uncompressedSize / Math.max(entry.compressedSize, 1))} times its packed size (a zip bomb?).`);
+                    throw new errors/* ArtifactLimitError */._o(`Refused artifact '${rel}': it inflates ${Math.round(entry.uncompressedSize / Math.max(entry.compressedSize, 1))} times its packed size (a zip bomb?).`);
                 }
                 this.charge(this.used, entry.uncompressedSize);
                 await this.prepare(dir, target);
@@ -1608,7 +1616,7 @@ async function follow({ remote, graceForCancel }, run, settings, host, signal, s
             catch (err) {
                 if (err instanceof errors/* AbortedError */.oM)
                     throw err;
-                if (/max-artifact-size|zip bomb/.test((0,errors/* errorMessage */.gJ)(err))) {
+                if (err instanceof errors/* ArtifactLimitError */._o) {
                     conclusion = 'error';
                     message = (0,errors/* errorMessage */.gJ)(err);
                     host.error(message);

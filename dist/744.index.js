@@ -7,6 +7,7 @@ export const modules = {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Hi: () => (/* binding */ RemoteError),
+/* harmony export */   _o: () => (/* binding */ ArtifactLimitError),
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   oM: () => (/* binding */ AbortedError),
@@ -41,6 +42,13 @@ class AmbiguousRequestError extends RemoteError {
     constructor(message) {
         super(message);
         this.name = 'AmbiguousRequestError';
+    }
+}
+/** Artifacts passed `max-artifact-size`, or an archive looked like a zip bomb: the download stops. */
+class ArtifactLimitError extends RemoteError {
+    constructor(message) {
+        super(message);
+        this.name = 'ArtifactLimitError';
     }
 }
 /** The wait was abandoned because the calling job was cancelled. */

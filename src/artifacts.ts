@@ -4,7 +4,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Minimatch } from 'minimatch';
 import yauzl from 'yauzl';
-import { RemoteError } from './errors.js';
+import { ArtifactLimitError, RemoteError } from './errors.js';
 import type { Http, RequestOpts } from './http.js';
 
 /** An entry that inflates more than this many times its packed size is refused past ZIP_BOMB_MIN_BYTES. */
@@ -127,7 +127,7 @@ export class ArtifactStore {
 
   private charge(before: number, bytes: number): void {
     if (before + bytes > this.maxBytes) {
-      throw new RemoteError(
+      throw new ArtifactLimitError(
         `Artifacts passed max-artifact-size (${formatBytes(this.maxBytes)}); the download was stopped.`
       );
     }
@@ -232,7 +232,7 @@ export class ArtifactStore {
           entry.uncompressedSize > ZIP_BOMB_MIN_BYTES &&
           entry.uncompressedSize > MAX_COMPRESSION_RATIO * Math.max(entry.compressedSize, 1)
         ) {
-          throw new RemoteError(
+          throw new ArtifactLimitError(
             `Refused artifact '${rel}': it inflates ${Math.round(entry.uncompressedSize / Math.max(entry.compressedSize, 1))} times its packed size (a zip bomb?).`
           );
         }

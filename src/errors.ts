@@ -33,6 +33,14 @@ export class AmbiguousRequestError extends RemoteError {
   }
 }
 
+/** Artifacts passed `max-artifact-size`, or an archive looked like a zip bomb: the download stops. */
+export class ArtifactLimitError extends RemoteError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ArtifactLimitError';
+  }
+}
+
 /** The wait was abandoned because the calling job was cancelled. */
 export class AbortedError extends Error {
   constructor() {

@@ -1,7 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ArtifactStore } from './artifacts.js';
-import { AbortedError, AmbiguousRequestError, RemoteError, errorMessage } from './errors.js';
+import {
+  AbortedError,
+  AmbiguousRequestError,
+  ArtifactLimitError,
+  RemoteError,
+  errorMessage
+} from './errors.js';
 import type { Host } from './hosts/host.js';
 import { Http, sleep } from './http.js';
 import { LogFollower } from './logs.js';
@@ -237,7 +243,7 @@ async function follow(
         await remote.downloadArtifacts(run, job, store.forJob(names.name(job.key, job.name)));
       } catch (err) {
         if (err instanceof AbortedError) throw err;
-        if (/max-artifact-size|zip bomb/.test(errorMessage(err))) {
+        if (err instanceof ArtifactLimitError) {
           conclusion = 'error';
           message = errorMessage(err);
           host.error(message);
