@@ -103,6 +103,7 @@ test('a pipeline that succeeds: live groups, logs and artifacts saved, artifacts
   expect(sim.storage.requests.length).toBeGreaterThan(0);
   expect(sim.leakedToStorage).toBe(0);
   expect(run.summary).toContain('| build | build | ✅ success |');
+  expect(run.summary).toMatch(/\*\*✅ success\*\* in \d+s/);
   // The token reaches the runner once, to be masked; nowhere else.
   expect(run.stdout.match(new RegExp(TOKEN, 'g'))).toHaveLength(1);
   expect(run.stdout).toContain(`::add-mask::${TOKEN}`);

@@ -1729,7 +1729,9 @@ function summaryMarkdown(result) {
         out.push('Triggered without waiting (`wait: false`).');
         return out.join('\n') + '\n';
     }
-    out.push(`**${ICONS[result.conclusion] ?? ''} ${result.conclusion}** (${cell(result.status)}) in ${result.duration}s` +
+    out.push(`**${ICONS[result.conclusion] ?? ''} ${result.conclusion}**` +
+        (result.status && result.status !== result.conclusion ? ` (${cell(result.status)})` : '') +
+        ` in ${result.duration}s` +
         (result.message ? ` — ${cell(result.message)}` : ''), '');
     if (result.jobs.length) {
         out.push('| Job | Stage | Conclusion | Duration | Link |', '|---|---|---|---|---|');

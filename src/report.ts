@@ -50,7 +50,9 @@ export function summaryMarkdown(result: Result): string {
     return out.join('\n') + '\n';
   }
   out.push(
-    `**${ICONS[result.conclusion] ?? ''} ${result.conclusion}** (${cell(result.status)}) in ${result.duration}s` +
+    `**${ICONS[result.conclusion] ?? ''} ${result.conclusion}**` +
+      (result.status && result.status !== result.conclusion ? ` (${cell(result.status)})` : '') +
+      ` in ${result.duration}s` +
       (result.message ? ` — ${cell(result.message)}` : ''),
     ''
   );
