@@ -4,7 +4,6 @@
  * retries and what is never retried, server messages, resumed downloads, rate-limit pacing
  * and proxies from the environment.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -16,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { AbortedError, AmbiguousRequestError, RemoteError } from '../src/errors.js';
 import { Http, retryDelayMs, serverMessage, sleep, type HttpConfig } from '../src/http.js';
 import { sendJson, sendText, startServer, type Handler, type SimServer } from '../sim/server.js';
+import { selfSignedCert } from './helpers/tls.js';
 
 const TOKEN = 'glpat-http-test-T0KEN';
 
@@ -214,36 +214,9 @@ describe('credentials and redirects', () => {
 
 const cert = { pem: '', key: '', otherPem: '', otherKey: '' };
 
-function makeCert(dir: string, name: string): { pem: string; key: string } {
-  const keyFile = path.join(dir, `${name}.key`);
-  const pemFile = path.join(dir, `${name}.pem`);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      keyFile,
-      '-out',
-      pemFile,
-      '-days',
-      '2',
-      '-subj',
-      `/CN=${name}`,
-      '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:proxied.ci-relay.test'
-    ],
-    { stdio: 'ignore' }
-  );
-  return { pem: fs.readFileSync(pemFile, 'utf8'), key: fs.readFileSync(keyFile, 'utf8') };
-}
-
 beforeAll(() => {
-  const a = makeCert(tmp, 'ci-relay-test-ca');
-  const b = makeCert(tmp, 'someone-else');
+  const a = selfSignedCert(tmp, 'ci-relay-test-ca');
+  const b = selfSignedCert(tmp, 'someone-else');
   cert.pem = a.pem;
   cert.key = a.key;
   cert.otherPem = b.pem;

@@ -5,14 +5,13 @@
  * works and warns in EVERY run. Also across hosts: GitLab's artifact redirect points at the
  * simulator's plain-http object storage, an https→http downgrade that must be refused.
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import * as path from 'node:path';
 import { startGitLabSim, type GitLabSim } from '../sim/gitlab.js';
 import { runCli, runGitHub, tempDir } from './helpers/run.js';
+import { selfSignedCert } from './helpers/tls.js';
 import { githubCommands } from './helpers/trust.js';
 
 const TOKEN = 'glpat-tls-2f8c0d';
@@ -24,29 +23,9 @@ let frontRequests = 0;
 
 beforeAll(async () => {
   const dir = tempDir('ci-relay-tls-');
-  const key = path.join(dir, 'server.key');
-  caFile = path.join(dir, 'server.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      caFile,
-      '-days',
-      '2',
-      '-subj',
-      '/CN=ci-relay-tls-test',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1'
-    ],
-    { stdio: 'ignore' }
-  );
+  const made = selfSignedCert(dir, 'ci-relay-tls-test');
+  const key = made.keyFile;
+  caFile = made.pemFile;
   sim = await startGitLabSim({
     token: TOKEN,
     pipelines: {

@@ -22,6 +22,7 @@ import {
   type FaultSchedule,
   type ScheduledKind
 } from '../sim/faults.js';
+import { cleanEnv } from '../__tests__/helpers/run.js';
 import { startGearsetSim } from '../sim/gearset.js';
 import { startGitLabSim } from '../sim/gitlab.js';
 import { startGoCDSim } from '../sim/gocd.js';
@@ -54,27 +55,7 @@ const log = (message: string): void => {
 
 /** The bench's environment, without the outer CI's variables (a runner would read our output otherwise). */
 function env(extra: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v === undefined) continue;
-    if (/^(GITHUB_|RUNNER_|INPUT_|STATE_|CI_RELAY_|ACTIONS_|AGENT_|SYSTEM_|BUILD_|ENDPOINT_|SECRET_)/.test(k))
-      continue;
-    if (
-      [
-        'TF_BUILD',
-        'CI',
-        'JENKINS_URL',
-        'NODE_OPTIONS',
-        'HTTPS_PROXY',
-        'HTTP_PROXY',
-        'https_proxy',
-        'http_proxy'
-      ].includes(k)
-    )
-      continue;
-    out[k] = v;
-  }
-  return { ...out, ...extra };
+  return { ...cleanEnv(), ...extra };
 }
 
 function relay(
