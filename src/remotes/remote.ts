@@ -117,5 +117,3 @@ export interface RemoteContext {
   /** Aborted on timeout or cancellation: pass it to waits. */
   signal: AbortSignal;
 }
-
-export type RemoteFactory = (ctx: RemoteContext) => Remote;
