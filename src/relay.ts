@@ -57,6 +57,7 @@ export async function connect(settings: Settings, host: Host, signal: AbortSigna
       return waits.signal;
     },
     note: (message) => host.info(message),
+    warn: (message) => host.warning(message),
     httpFor: (config) => {
       const http = new Http({
         ...config,

@@ -6,6 +6,7 @@ import { readSettings } from '../../src/settings.js';
 export interface RemoteHarness {
   ctx: RemoteContext;
   notes: string[];
+  warnings: string[];
   abort: AbortController;
 }
 
@@ -18,6 +19,7 @@ export function remoteContext(values: Record<string, string>): RemoteHarness {
     () => undefined
   );
   const notes: string[] = [];
+  const warnings: string[] = [];
   const abort = new AbortController();
   const ctx: RemoteContext = {
     settings,
@@ -28,9 +30,10 @@ export function remoteContext(values: Record<string, string>): RemoteHarness {
     },
     startedAt: Date.now(),
     note: (message) => notes.push(message),
+    warn: (message) => warnings.push(message),
     signal: abort.signal
   };
-  return { ctx, notes, abort };
+  return { ctx, notes, warnings, abort };
 }
 
 /** Closes every client made since the last call (afterEach). */

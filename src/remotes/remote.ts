@@ -1,6 +1,7 @@
 import type { Http, HttpConfig } from '../http.js';
 import type { Settings } from '../settings.js';
 import type { ArtifactSink } from '../artifacts.js';
+import type { TestSummary } from '../tests.js';
 
 /** The one normalized end of every run (CONTRACT.md, "Conclusions"). */
 export const CONCLUSIONS = [
@@ -99,6 +100,12 @@ export interface Remote {
 
   /** A note the relay shows once, e.g. "Gearset has no artifacts to download". */
   readonly artifactsNote?: string;
+
+  /**
+   * The run's test results as the remote itself reports them (GitLab's pipeline test report
+   * API), read once after the run ended; undefined when the remote or this server has none.
+   */
+  testReport?(run: Run): Promise<TestSummary | undefined>;
 }
 
 /** What every remote is built from. */
@@ -114,6 +121,11 @@ export interface RemoteContext {
   startedAt: number;
   /** Tells the user something (the relay decides how to show it); remotes never print. */
   note(message: string): void;
+  /**
+   * Warns the user (a part of the run that cannot be read, variables the server may have
+   * ignored, …): a warning in every host. Remotes never print.
+   */
+  warn(message: string): void;
   /** Aborted on timeout or cancellation: pass it to waits. */
   signal: AbortSignal;
 }
