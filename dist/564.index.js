@@ -1437,6 +1437,7 @@ async function connect(settings, host, signal) {
             return waits.signal;
         },
         note: (message) => host.info(message),
+        warn: (message) => host.warning(message),
         httpFor: (config) => {
             const http = new lib_http/* Http */.lw({
                 ...config,
