@@ -145,6 +145,8 @@ const cases: [string, (p: GitLabProfile) => Promise<void>][] = [
         expect(names(o)).toEqual(['build', 'downstream.child-job']);
         expect(warnings(o)).toEqual([]);
       }
+      // Without project_id (< 14) the child's project comes from its web_url, never `projects/undefined`.
+      expect(o.sim.requests.filter((r) => r.path.includes('undefined'))).toEqual([]);
       // What was learned about the trigger job routes is not paid for twice.
       const probes = o.sim.requests.filter((r) => /\/(trigger_jobs|bridges)$/.test(r.path));
       const misses = probes.filter((r) => r.path.endsWith('/trigger_jobs') && !p.routes.triggerJobs);
