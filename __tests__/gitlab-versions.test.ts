@@ -100,6 +100,25 @@ describe('requests per poll (issue 14)', () => {
     }
   });
 
+  test('a trigger job waiting for an earlier stage is not listed again while nothing moves', async () => {
+    const s = await sim({
+      jobs: [
+        { name: 'build', stage: 'build', runningMs: 20_000 },
+        { name: 'trigger', stage: 'deploy', child: { jobs: [{ name: 'c', stage: 'c' }] } }
+      ]
+    });
+    const { remote } = gitlab(s);
+    const run = await remote.trigger();
+    await remote.poll(run);
+    // build goes pending → running: that poll may look at the trigger jobs once more.
+    for (let i = 0; i < 30 && s.jobs[0].status !== 'running'; i++) await sleep(50);
+    await remote.poll(run);
+    for (let i = 0; i < 3; i++) {
+      const later = await requestsDuring(s, () => remote.poll(run));
+      expect(later).toEqual([`GET /pipelines/${run.id}`, `GET /pipelines/${run.id}/jobs`]);
+    }
+  });
+
   test('a child that has ended is not read again, and its bridge is not listed again', async () => {
     const s = await sim(
       {

@@ -30,7 +30,7 @@ interface Node {
   jobs: Job[];
   jobIds: Set<number>;
   bridges?: Bridge[];
-  /** The pipeline's status when its trigger jobs were last listed. */
+  /** The pipeline's status and its jobs' statuses when its trigger jobs were last listed. */
   listedAt?: string;
   /** Set when GitLab would not let us read this child: it is followed through its bridge. */
   unreadable?: Bridge;
@@ -54,8 +54,10 @@ export interface TreeSnapshot {
   jobs: Job[];
 }
 
-/** A trigger job that may still start or end a child: worth listing again. */
-const active = (b: Bridge): boolean => !ENDED[b.status] && b.status !== 'manual';
+/** Trigger jobs in these states wait on something else (an earlier stage, a person) to move. */
+const WAITING = ['created', 'manual'];
+/** A trigger job that moves on its own (pending, running, scheduled, …): worth listing again. */
+const moving = (b: Bridge): boolean => !ENDED[b.status] && !WAITING.includes(b.status);
 
 /** Before 13.5 the jobs list holds retried jobs too: keep the newest per name (highest id). */
 export function latestPerName<T extends { id: number; name: string }>(jobs: T[]): T[] {
@@ -110,20 +112,22 @@ export class PipelineTree {
     const listed = await this.host.api.pages(JobShape, `${path}/jobs`, `GET pipeline ${node.id} jobs`);
     const own = latestPerName(listed ?? []);
     const fresh = own.some((j) => !node.jobIds.has(j.id));
+    const moment = `${node.status} ${own.map((j) => `${j.id}:${j.status}`).join(',')}`;
     for (const j of own) {
       node.jobIds.add(j.id);
       this.host.seen(j, node.project);
     }
     node.jobs = own.map((j) => this.host.toJob(j, node.prefix));
 
+    // A waiting trigger job can only move when something else in the pipeline did.
     const stale =
       node.bridges === undefined ||
       fresh ||
-      node.bridges.some(active) ||
-      (node.listedAt !== node.status && node.bridges.some((b) => b.status === 'manual'));
+      node.bridges.some(moving) ||
+      (node.listedAt !== moment && node.bridges.some((b) => WAITING.includes(b.status)));
     if (stale) {
       node.bridges = await this.listBridges(node);
-      node.listedAt = node.status;
+      node.listedAt = moment;
     }
 
     let done = true;
