@@ -8,7 +8,13 @@ import * as path from 'node:path';
 import AjvModule from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import yauzl from 'yauzl';
-import { startGitLabSim, type GitLabSim, type GitLabSimOptions, type SimJob } from '../sim/gitlab.js';
+import {
+  GITLAB_PROFILES,
+  startGitLabSim,
+  type GitLabSim,
+  type GitLabSimOptions,
+  type SimJob
+} from '../sim/gitlab.js';
 
 const Ajv = AjvModule.default;
 const TOKEN = 'glpat-sim-token';
@@ -38,6 +44,8 @@ interface Schemas {
   /** job.json plus `failure_reason`: see loadSchemas. */
   failedJob: ValidateFunction;
   pipeline: ValidateFunction;
+  /** PipelineBasic: a bridge's downstream_pipeline. */
+  pipelineBasic: ValidateFunction;
   pipelines: ValidateFunction;
 }
 
@@ -141,6 +149,7 @@ function loadSchemas(): Schemas {
     job: get('public_api/v4/job.json'),
     failedJob: get('public_api/v4/job-with-failure-reason.json'),
     pipeline: get('public_api/v4/pipeline/detail.json'),
+    pipelineBasic: get('public_api/v4/pipeline/basic.json'),
     pipelines: get('public_api/v4/pipelines.json')
   };
 }
@@ -957,5 +966,68 @@ describe('GitLab simulator', () => {
     expect(s.requests[0]).toMatchObject({ status: 429, fault: 'rate-limit' });
     expect((await call(s, 'GET', '/pipelines')).status).toBe(200);
     expect(s.faults).toHaveLength(0);
+  });
+
+  describe.each(GITLAB_PROFILES.map((p) => [p.name, p] as const))('profile %s', (_name, profile) => {
+    test('its JSON matches GitLab’s schemas; its routes, fields and lists are as the profile says', async () => {
+      const s = await start({
+        profile,
+        pipelines: {
+          main: {
+            jobs: [
+              fast({ name: 'build', stage: 'build', result: 'failed', allowFailure: true }),
+              fast({ name: 'unit', stage: 'build', tests: [{ suite: 's', name: 'ok', status: 'success' }] }),
+              fast({ name: 'trigger', stage: 'deploy', child: { jobs: [fast({ name: 'c', stage: 'c' })] } })
+            ]
+          }
+        }
+      });
+      expect(s.profile).toBe(profile);
+      const created = await createPipeline(s);
+      expectValid(schemas.pipeline, created, 'the created pipeline');
+      const done = await waitFor(() => get(s, `/pipelines/${created.id}`), pipelineDone, 'pipeline done');
+      expectValid(schemas.pipeline, done, 'the finished pipeline');
+      for (const j of await jobsOf(s, created.id)) {
+        expectValid(j.status === 'failed' ? schemas.failedJob : schemas.job, j, `job ${j.name}`);
+      }
+      const version = await get(s, '/api/v4/version');
+      expect(version.version).toBe(profile.version);
+
+      const status = async (p: string): Promise<number> => (await call(s, 'GET', p)).status;
+      const at = `/pipelines/${created.id}`;
+      expect(await status(`${at}/bridges`)).toBe(profile.routes.bridges ? 200 : 404);
+      expect(await status(`${at}/trigger_jobs`)).toBe(profile.routes.triggerJobs ? 200 : 404);
+      expect(await status(`${at}/test_report`)).toBe(profile.routes.testReport ? 200 : 404);
+      expect(await status(`${at}/test_report_summary`)).toBe(profile.routes.testReportSummary ? 200 : 404);
+      expect(await status(`${at}/variables`)).toBe(profile.routes.pipelineVariables ? 200 : 404);
+
+      const route = profile.routes.triggerJobs ? 'trigger_jobs' : 'bridges';
+      if (profile.routes.bridges || profile.routes.triggerJobs) {
+        const [bridge] = (await get(s, `${at}/${route}`)) as unknown as Json[];
+        const ds = bridge.downstream_pipeline as Json;
+        expectValid(schemas.pipelineBasic, ds, 'downstream_pipeline');
+        expect('project_id' in ds).toBe(profile.fields.downstreamProjectId);
+        expect(await status(`/pipelines/${ds.id}`)).toBe(profile.children.readable ? 200 : 404);
+        expect(await status(`/pipelines/${ds.id}/jobs`)).toBe(profile.children.readable ? 200 : 404);
+      }
+
+      // Retry the failed job: before 13.5 the list keeps the old attempt too, oldest first.
+      const build = (await jobsOf(s, created.id)).find((j) => j.name === 'build')!;
+      expect((await call(s, 'POST', `/jobs/${build.id}/retry`)).status).toBe(201);
+      const ids = (await jobsOf(s, created.id)).filter((j) => j.name === 'build').map((j) => j.id as number);
+      expect(ids.length).toBe(profile.lists.jobsIncludeRetried ? 2 : 1);
+      if (ids.length === 2) expect(ids[0]).toBeLessThan(ids[1]);
+
+      // gitlab.com 17.7+: variables refused with the chain's own message.
+      const refused = await call(s, 'POST', '/pipeline', {
+        json: { ref: 'main', variables: [{ key: 'A', value: '1' }] }
+      });
+      expect(refused.status).toBe(profile.variables.forbidden ? 400 : 201);
+      if (profile.variables.forbidden) {
+        expect(refused.body).toEqual({
+          message: { base: ['Insufficient permissions to set pipeline variables'] }
+        });
+      }
+    });
   });
 });

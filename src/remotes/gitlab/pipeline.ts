@@ -1,0 +1,234 @@
+/**
+ * Following a whole pipeline, child pipelines included, asking only for what can have changed
+ * (issue 14): each poll reads the pipeline and its jobs; trigger jobs are listed at the start
+ * and again only while one has not ended, when the jobs list shows new ids, or when the pipeline
+ * moved while a manual trigger job waited; a child that has ended is not read again.
+ *
+ * ETag/If-None-Match would not help: GitLab's ETag caching (lib/gitlab/etag_caching/router/
+ * rails.rb and restful.rb) covers only the web UI's `.json` routes, never /api/v4.
+ */
+import type { Conclusion, Job } from '../remote.js';
+import type { GitLabApi } from './api.js';
+import { Bridge, Job as JobShape, Pipeline, type Job as GlJob } from './shapes.js';
+
+export const ENDED: Record<string, Conclusion> = {
+  success: 'success',
+  failed: 'failed',
+  canceled: 'canceled',
+  skipped: 'skipped'
+};
+
+/** Where a server lists trigger jobs, learned from its answers once per run. */
+type BridgeRoute = 'trigger_jobs' | 'bridges' | 'none';
+
+/** One pipeline of the tree: the run's own, or a child. */
+interface Node {
+  project: string;
+  id: number;
+  prefix: string;
+  status?: string;
+  jobs: Job[];
+  jobIds: Set<number>;
+  bridges?: Bridge[];
+  /** The pipeline's status and its jobs' statuses when its trigger jobs were last listed. */
+  listedAt?: string;
+  /** Set when GitLab would not let us read this child: it is followed through its bridge. */
+  unreadable?: Bridge;
+  /** It and everything below it ended: nothing of it is read again. */
+  ended?: boolean;
+}
+
+export interface TreeHost {
+  api: GitLabApi;
+  /** The server's root URL (for finding a child's project from its web_url). */
+  baseUrl: string;
+  warn(message: string): void;
+  /** Records a job as last seen, for logs and artifacts. */
+  seen(gl: GlJob, project: string): void;
+  toJob(gl: GlJob, prefix: string): Job;
+}
+
+export interface TreeSnapshot {
+  status: string;
+  conclusion?: Conclusion;
+  jobs: Job[];
+}
+
+/** Trigger jobs in these states wait on something else (an earlier stage, a person) to move. */
+const WAITING = ['created', 'manual'];
+/** A trigger job that moves on its own (pending, running, scheduled, …): worth listing again. */
+const moving = (b: Bridge): boolean => !ENDED[b.status] && !WAITING.includes(b.status);
+
+/** Before 13.5 the jobs list holds retried jobs too: keep the newest per name (highest id). */
+export function latestPerName<T extends { id: number; name: string }>(jobs: T[]): T[] {
+  const newest = new Map<string, T>();
+  for (const j of jobs) {
+    const had = newest.get(j.name);
+    if (!had || j.id > had.id) newest.set(j.name, j);
+  }
+  return [...newest.values()].sort((a, b) => a.id - b.id);
+}
+
+export class PipelineTree {
+  private route?: BridgeRoute;
+  private readonly root: Node;
+  /** Child pipelines by id, in the order found. */
+  readonly children = new Map<number, Node>();
+
+  constructor(
+    private readonly host: TreeHost,
+    project: string,
+    id: number
+  ) {
+    this.root = { project, id, prefix: '', jobs: [], jobIds: new Set() };
+  }
+
+  async poll(): Promise<TreeSnapshot> {
+    const pipeline = await this.host.api.json(
+      Pipeline,
+      'GET',
+      `${this.root.project}/pipelines/${this.root.id}`,
+      `GET pipeline ${this.root.id}`
+    );
+    this.root.status = pipeline.status;
+    const childrenDone = await this.visit(this.root);
+    const jobs = this.flatten(this.root);
+
+    let conclusion: Conclusion | undefined = ENDED[pipeline.status];
+    if (pipeline.status === 'manual') conclusion = 'blocked';
+    if (conclusion && !childrenDone && conclusion !== 'canceled') conclusion = undefined;
+    if (conclusion) {
+      for (const job of jobs) {
+        if (job.conclusion) continue;
+        job.conclusion = job.status === 'manual' && conclusion === 'blocked' ? 'blocked' : 'skipped';
+      }
+    }
+    return { status: pipeline.status, conclusion, jobs };
+  }
+
+  /** Reads what can have changed in this pipeline and its children; true once they all ended. */
+  private async visit(node: Node): Promise<boolean> {
+    const path = `${node.project}/pipelines/${node.id}`;
+    const listed = await this.host.api.pages(JobShape, `${path}/jobs`, `GET pipeline ${node.id} jobs`);
+    const own = latestPerName(listed ?? []);
+    const fresh = own.some((j) => !node.jobIds.has(j.id));
+    const moment = `${node.status} ${own.map((j) => `${j.id}:${j.status}`).join(',')}`;
+    for (const j of own) {
+      node.jobIds.add(j.id);
+      this.host.seen(j, node.project);
+    }
+    node.jobs = own.map((j) => this.host.toJob(j, node.prefix));
+
+    // A waiting trigger job can only move when something else in the pipeline did.
+    const stale =
+      node.bridges === undefined ||
+      fresh ||
+      node.bridges.some(moving) ||
+      (node.listedAt !== moment && node.bridges.some((b) => WAITING.includes(b.status)));
+    if (stale) {
+      node.bridges = await this.listBridges(node);
+      node.listedAt = moment;
+    }
+
+    let done = true;
+    for (const bridge of node.bridges ?? []) {
+      const ds = bridge.downstream_pipeline;
+      // An unplayed manual trigger job (allow_failure by default) never holds a finished pipeline back.
+      if (!ds) {
+        if (!ENDED[bridge.status] && bridge.status !== 'manual') done = false;
+        continue;
+      }
+      let child = this.children.get(ds.id);
+      if (!child) {
+        child = {
+          project: this.projectOf(ds, node.project),
+          id: ds.id,
+          prefix: `${node.prefix}${bridge.name}.`,
+          jobs: [],
+          jobIds: new Set()
+        };
+        this.children.set(ds.id, child);
+      }
+      if (!(await this.follow(child, bridge))) done = false;
+    }
+    return done;
+  }
+
+  /** One child: read it unless it ended (or cannot be read); true once it has ended. */
+  private async follow(child: Node, bridge: Bridge): Promise<boolean> {
+    if (child.unreadable) {
+      child.unreadable = bridge;
+      return !!ENDED[bridge.status];
+    }
+    if (child.ended) return true;
+    const { value, status } = await this.host.api.optional(
+      Pipeline,
+      `${child.project}/pipelines/${child.id}`,
+      `GET pipeline ${child.id}`,
+      [403, 404]
+    );
+    if (!value) {
+      child.unreadable = bridge;
+      this.host.warn(
+        `GitLab does not let ci-relay read pipeline ${child.id} of trigger job '${bridge.name}' (${status}; a child pipeline on GitLab 12.x–13.2, or a project this token cannot read): following the trigger job's own status instead.`
+      );
+      return !!ENDED[bridge.status];
+    }
+    child.status = value.status;
+    const below = await this.visit(child);
+    child.ended = below && !!ENDED[value.status];
+    return below && (!!ENDED[value.status] || value.status === 'manual');
+  }
+
+  /** trigger_jobs (~19.2+), else bridges, else none (≤ ~12.x); learned once for the run. */
+  private async listBridges(node: Node): Promise<Bridge[]> {
+    const path = `${node.project}/pipelines/${node.id}`;
+    for (const route of ['trigger_jobs', 'bridges'] as const) {
+      if (this.route !== undefined && this.route !== route) continue;
+      const list = await this.host.api.pages(
+        Bridge,
+        `${path}/${route}`,
+        `GET pipeline ${node.id} ${route}`,
+        [404]
+      );
+      if (list) {
+        this.route = route;
+        return list.sort((a, b) => a.id - b.id);
+      }
+      if (this.route === route) return [];
+    }
+    this.route = 'none';
+    return [];
+  }
+
+  /** project_id arrived around 14.0; before, the child's web_url names its project. */
+  private projectOf(ds: NonNullable<Bridge['downstream_pipeline']>, parent: string): string {
+    if (ds.project_id !== undefined && ds.project_id !== null) return `projects/${ds.project_id}`;
+    if (ds.web_url) {
+      const base = this.host.baseUrl.replace(/\/+$/, '');
+      const at = ds.web_url.indexOf('/-/pipelines/');
+      if (ds.web_url.startsWith(`${base}/`) && at > base.length) {
+        return `projects/${encodeURIComponent(ds.web_url.slice(base.length + 1, at))}`;
+      }
+    }
+    return parent;
+  }
+
+  private flatten(node: Node): Job[] {
+    const out = [...node.jobs];
+    for (const bridge of node.bridges ?? []) {
+      const child = bridge.downstream_pipeline ? this.children.get(bridge.downstream_pipeline.id) : undefined;
+      if (!child) continue;
+      if (child.unreadable) {
+        const b = child.unreadable;
+        out.push({ ...this.host.toJob(b, node.prefix), started: false });
+      } else out.push(...this.flatten(child));
+    }
+    return out;
+  }
+
+  /** Every child pipeline found, with its project, for cancel and for logs. */
+  projects(): { id: number; project: string }[] {
+    return [...this.children.values()].map((c) => ({ id: c.id, project: c.project }));
+  }
+}
