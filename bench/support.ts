@@ -202,6 +202,13 @@ function textOf(size: number, seed: number): Buffer {
   return buf;
 }
 
+const TILE_BYTES = 4 * MiB;
+let tileCache: Buffer | undefined;
+function sharedTile(): Buffer {
+  tileCache ??= textOf(TILE_BYTES, 1);
+  return tileCache;
+}
+
 /** A zip of `entries`, written straight to `file` (stored entries streamed, 1 MiB at a time). */
 export function writeZip(file: string, entries: ZipEntrySpec[]): number {
   const fd = fs.openSync(file, 'w');
@@ -235,9 +242,12 @@ export function writeZip(file: string, entries: ZipEntrySpec[]): number {
         packed = entry.size;
       } else {
         // 4 MiB of text repeated: farther apart than deflate's 32 KiB window, so it packs as text does.
-        const tile = textOf(4 * MiB, index + 1);
+        // Small entries (a built site's files) each start somewhere else in one shared tile.
+        const tile = entry.size < TILE_BYTES ? sharedTile() : textOf(TILE_BYTES, index + 1);
         const text = Buffer.alloc(entry.size);
-        for (let at = 0; at < text.length; at += tile.length) tile.copy(text, at);
+        const from = entry.size < TILE_BYTES ? (index * 48_611) % (TILE_BYTES - entry.size) : 0;
+        if (from) tile.copy(text, 0, from, from + entry.size);
+        else for (let at = 0; at < text.length; at += tile.length) tile.copy(text, at);
         crc = crc32(text);
         const deflated = zlib.deflateRawSync(text, { level: 1 });
         write(deflated);
