@@ -42,6 +42,8 @@ export interface Transfer {
   bytes: number;
   /** From the request's arrival to the last byte handed to the kernel. */
   ms: number;
+  /** Epoch ms of the request's arrival. */
+  startedAt: number;
   credentials: boolean;
 }
 
@@ -60,6 +62,7 @@ export async function startFileServer(files: Map<string, string>): Promise<FileS
       return;
     }
     const t0 = performance.now();
+    const startedAt = Date.now();
     const size = fs.statSync(file).size;
     const range = /^bytes=(\d+)-$/.exec(String(req.headers.range ?? ''));
     const start = range ? Math.min(Number(range[1]), size) : 0;
@@ -75,7 +78,13 @@ export async function startFileServer(files: Map<string, string>): Promise<FileS
     );
     return new Promise<void>((resolve) => {
       res.on('finish', () => {
-        transfers.push({ path: req.path, bytes: size - start, ms: performance.now() - t0, credentials });
+        transfers.push({
+          path: req.path,
+          bytes: size - start,
+          ms: performance.now() - t0,
+          startedAt,
+          credentials
+        });
         resolve();
       });
       res.on('close', () => resolve());
@@ -421,4 +430,16 @@ export function treeBytes(dir: string): number {
     total += e.isDirectory() ? treeBytes(p) : fs.statSync(p).size;
   }
   return total;
+}
+
+/** Counts each request's arrival time (the simulators keep the requests, not when they came). */
+export function stamp(server: SimServer): number[] {
+  const times: number[] = [];
+  const list = server.requests;
+  const push = list.push.bind(list);
+  list.push = (...items) => {
+    for (let i = 0; i < items.length; i++) times.push(Date.now());
+    return push(...items);
+  };
+  return times;
 }
