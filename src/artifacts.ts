@@ -14,8 +14,9 @@ export const MAX_COMPRESSION_RATIO = 1000;
 const ZIP_BOMB_MIN_BYTES = 64 * 1024 * 1024;
 
 /**
- * Entries extracted at once: reads, inflation and writes all run on libuv's thread pool, so one
- * entry per pool thread keeps every core busy while the main thread checks the next names.
+ * Entries extracted at once. Reads and inflation run on libuv's thread pool (and a large entry's
+ * writes too), so one entry per pool thread keeps the pool busy while the main thread checks
+ * the next names and writes the small files already inflated.
  */
 export const EXTRACT_CONCURRENCY = Math.max(1, Math.min(32, Number(process.env.UV_THREADPOOL_SIZE) || 4));
 
@@ -308,7 +309,7 @@ export class ArtifactStore {
       // thread pool per small file, which cost more than the syscalls themselves.
       const fd = openForWriteSync(target);
       try {
-        fs.writeSync(fd, data);
+        fs.writeFileSync(fd, data);
       } catch (err) {
         fs.closeSync(fd);
         discard(target);
