@@ -62,3 +62,19 @@ test('RateLimit-Limit is given per minute whatever the period', async () => {
   expect(res.headers.get('ratelimit-limit')).toBe('2');
   expect(Number(res.headers.get('retry-after'))).toBeLessThanOrEqual(30);
 });
+
+test('headers(req): the budget an answer that was not throttled carries, for its user', async () => {
+  const limiter = gitlabRateLimit({ limit: 5, periodS: 60 });
+  server.faults.push(limiter.rule);
+  const second = new Date().getSeconds();
+  if (second > 57) await new Promise((r) => setTimeout(r, (61 - second) * 1000));
+  for (let i = 0; i < 2; i++) await (await get({ 'private-token': 'alice' })).arrayBuffer();
+  const alice = server.requests[0];
+  const h = limiter.headers(alice);
+  expect(h['ratelimit-observed']).toBe('2');
+  expect(h['ratelimit-remaining']).toBe('3');
+  expect(h['ratelimit-limit']).toBe('5');
+  expect(Number(h['ratelimit-reset']) % 60).toBe(0);
+  expect(h['retry-after']).toBeUndefined();
+  expect(limiter.headers({ ...alice, headers: {} })).toEqual({});
+});

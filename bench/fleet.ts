@@ -15,7 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startGitLabSim, type SimPipeline } from '../sim/gitlab.js';
 import { gitlabRateLimit } from '../sim/ratelimit.js';
-import { DIST, MB, median, runRelay, stamp, writePreload, type RelayRun } from './support.js';
+import { DIST, MB, median, runRelay, stamp, startProxy, writePreload, type RelayRun } from './support.js';
 
 const FLEET = 100;
 const RELAYS = Math.max(1, Number(process.env.FLEET_RELAYS) || FLEET);
@@ -109,6 +109,10 @@ async function fleet(): Promise<void> {
   const limiter = gitlabRateLimit({ limit: LIMIT, periodS: 60 });
   sim.faults.push(limiter.rule);
   const times = stamp(sim);
+  // gitlab.com's budget headers on every answer, not only on the 429s (see sim/ratelimit.ts).
+  const front = await startProxy(sim.url, undefined, (req, status, headers) => {
+    if (status !== 429) Object.assign(headers, limiter.headers(req));
+  });
   const preload = writePreload(tmp);
   const started = Date.now();
   try {
@@ -122,7 +126,7 @@ async function fleet(): Promise<void> {
           [
             'gitlab',
             '--url',
-            sim.url,
+            front.url,
             '--project',
             PROJECT,
             '--ref',
@@ -245,6 +249,7 @@ async function fleet(): Promise<void> {
     );
     if (rows.some((r) => r[3] === false)) process.exitCode = 1;
   } finally {
+    await front.close();
     await sim.close();
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -104,7 +104,9 @@ export async function startFileServer(files: Map<string, string>): Promise<FileS
  */
 export async function startProxy(
   target: string,
-  takeOver: (req: SimRequest, res: http.ServerResponse) => boolean = () => false
+  takeOver: (req: SimRequest, res: http.ServerResponse) => boolean = () => false,
+  /** Adds headers to a forwarded answer (e.g. a server's rate-limit budget on every answer). */
+  decorate?: (req: SimRequest, status: number, headers: http.OutgoingHttpHeaders) => void
 ): Promise<SimServer & { times: number[] }> {
   const agent = new http.Agent({ keepAlive: true });
   const times: number[] = [];
@@ -122,6 +124,7 @@ export async function startProxy(
         (answer) => {
           const back: http.OutgoingHttpHeaders = { ...answer.headers };
           for (const h of ['connection', 'keep-alive']) delete back[h];
+          decorate?.(req, answer.statusCode ?? 502, back);
           res.writeHead(answer.statusCode ?? 502, back);
           answer.pipe(res);
           answer.on('end', () => resolve());

@@ -16,8 +16,9 @@
  * gitlab.com's figure, 2,000 a minute for authenticated API traffic: GitLab's
  * doc/user/gitlab_com (rate limits on GitLab.com).
  *
- * Newer GitLab versions also send the RateLimit-* headers on answers that were not throttled;
- * a FaultRule only shapes the answers it takes, so here they come with the 429s only.
+ * gitlab.com also sends the RateLimit-* headers (without Retry-After) on answers that were not
+ * throttled, as observed on its API: a FaultRule only shapes the answers it takes, so
+ * `headers(req)` gives them for a proxy in front of the simulator to add (bench/fleet.ts).
  */
 import type { Fault, FaultRule, SimRequest } from './server.js';
 
@@ -36,6 +37,8 @@ export interface RateLimiter {
   /** Requests counted (throttled ones included) and throttled, over the limiter's life. */
   readonly counted: number;
   readonly throttled: number;
+  /** The budget headers of an answer that was not throttled, for this request's user, now. */
+  headers(req: SimRequest): Record<string, string>;
 }
 
 export function gitlabRateLimit(opts: RateLimitOptions = {}): RateLimiter {
@@ -66,24 +69,31 @@ export function gitlabRateLimit(opts: RateLimitOptions = {}): RateLimiter {
     if (count <= limit) return undefined;
     throttled++;
     const retryAfter = period - (now % period);
-    const reset = now + retryAfter;
     return {
       kind: 'rate-limit',
       retryAfter,
-      headers: {
-        'content-type': 'text/plain',
-        'ratelimit-name': 'throttle_authenticated_api',
-        'ratelimit-limit': String(Math.ceil((limit * 60) / period)),
-        'ratelimit-observed': String(count),
-        'ratelimit-remaining': String(Math.max(limit - count, 0)),
-        'ratelimit-reset': String(reset),
-        'ratelimit-resettime': new Date(reset * 1000).toUTCString(),
-        'retry-after': String(retryAfter)
-      }
+      headers: { 'content-type': 'text/plain', ...budget(count, now), 'retry-after': String(retryAfter) }
+    };
+  };
+  const budget = (count: number, now: number): Record<string, string> => {
+    const reset = now + period - (now % period);
+    return {
+      'ratelimit-name': 'throttle_authenticated_api',
+      'ratelimit-limit': String(Math.ceil((limit * 60) / period)),
+      'ratelimit-observed': String(count),
+      'ratelimit-remaining': String(Math.max(limit - count, 0)),
+      'ratelimit-reset': String(reset),
+      'ratelimit-resettime': new Date(reset * 1000).toUTCString()
     };
   };
   return {
     rule,
+    headers(req) {
+      const user = who(req);
+      if (user === undefined) return {};
+      const now = Math.floor(Date.now() / 1000);
+      return budget(counts.get(`${user}:${Math.floor(now / period)}`) ?? 0, now);
+    },
     get counted() {
       return counted;
     },
