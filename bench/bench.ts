@@ -2,7 +2,9 @@
  * `npm run bench` (issue 7): starts the simulators on 127.0.0.1, runs the built bundle
  * (dist/index.js, as Jenkins' `sh` would) against them, and prints ONE markdown table, each
  * figure beside its reference measured in the same run. `npm run bench -- faults` runs
- * bench/faults.ts instead.
+ * bench/faults.ts instead, `npm run bench -- fleet` bench/fleet.ts (100 relays on one token
+ * against gitlab.com's limit), `npm run bench -- artifacts` only the artifact download+extract
+ * measures (the 1 GiB zip and the many-file zip against curl + unzip -q).
  *
  * Needs `npm run build` first. Takes about two and a half minutes on two cores and about 4 GB
  * of free space in os.tmpdir() for a moment; every temporary file is deleted at the end.
