@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import yazl from 'yazl';
-import { ArtifactStore, MAX_COMPRESSION_RATIO, formatBytes } from '../src/artifacts.js';
+import { ArtifactStore, EXTRACT_CONCURRENCY, MAX_COMPRESSION_RATIO, formatBytes } from '../src/artifacts.js';
 import { RemoteError } from '../src/errors.js';
 import { Http } from '../src/http.js';
 import { sendJson, sendText, startServer, type SimServer } from '../sim/server.js';
@@ -537,6 +537,126 @@ describe('downloadFile', () => {
     expect(fs.readFileSync(path.join(jobDir(), 'big.bin')).equals(body)).toBe(true);
     expect(listTree(jobDir())).toEqual(['big.bin']);
   });
+});
+
+/** Text that packs like a log but differs everywhere (so a corrupted stretch cannot inflate). */
+function textData(size: number, seed: number): Buffer {
+  const out = Buffer.alloc(size);
+  let x = seed * 2654435761 + 1;
+  let at = 0;
+  while (at < size) {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    at += out.write(`${(x % 99991).toString(36)} step ${x % 977} ok\n`, at, 'latin1');
+  }
+  return out;
+}
+
+/** Offset of an entry's packed data in a zip made by yazl (its local header carries no extra field here). */
+function dataOffset(zip: Buffer, name: string): number {
+  const at = zip.indexOf(Buffer.from(name));
+  expect(zip.readUInt32LE(at - 30)).toBe(0x04034b50);
+  return at + Buffer.byteLength(name) + zip.readUInt16LE(at - 2);
+}
+
+describe('many entries at once', () => {
+  test(`more entries than run at once (${EXTRACT_CONCURRENCY}), small, large, stored and packed, all byte for byte`, async () => {
+    const entries: ZipEntry[] = [];
+    for (let i = 0; i < 400; i++) {
+      const size =
+        i % 50 === 7 ? 1_500_000 : i % 40 === 3 ? 300_000 : i % 9 === 0 ? 0 : 1 + ((i * 7919) % 60_000);
+      entries.push({
+        name: `site/d${i % 13}/s${i % 5}/f-${i}.txt`,
+        data: textData(size, i),
+        level: i % 3 ? 6 : 0
+      });
+    }
+    await serveZip('/a.zip', entries);
+    const s = store();
+    await s.forJob('build').downloadZip(http, 'a.zip');
+    for (const e of entries)
+      expect(fs.readFileSync(path.join(jobDir(), e.name)).equals(e.data as Buffer)).toBe(true);
+    expect(s.written.get(jobDir())).toHaveLength(entries.length);
+    expect(s.bytesWritten).toBe(entries.reduce((n, e) => n + (e.data as Buffer).length, 0));
+    expect(warnings).toEqual([]);
+  });
+
+  test('the size cap reached with entries in flight: exactly the entries that fit, in archive order, are whole; none after', async () => {
+    const entries: ZipEntry[] = Array.from({ length: 200 }, (_, i) => ({
+      name: `part/${String(i).padStart(3, '0')}.bin`,
+      // Packs well: the zip itself stays under the cap, its content does not.
+      data: Buffer.alloc(1000, i % 256)
+    }));
+    await serveZip('/a.zip', entries);
+    const s = store(['**'], 50_500);
+    const err = await s
+      .forJob('build')
+      .downloadZip(http, 'a.zip')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RemoteError);
+    expect((err as Error).message).toMatch(/max-artifact-size \(49.3 KiB\)/);
+    expect(listTree(path.join(jobDir(), 'part'))).toEqual(entries.slice(0, 50).map((e) => e.name.slice(5)));
+    for (const e of entries.slice(0, 50))
+      expect(fs.readFileSync(path.join(jobDir(), e.name)).equals(e.data as Buffer)).toBe(true);
+    expect(s.bytesWritten).toBe(50_000);
+    expect(listTree(root).filter((p) => p.endsWith('.zip'))).toEqual([]);
+  });
+
+  test('containment holds with many entries: hostile names and links among hundreds are skipped, the rest extracted', async () => {
+    const entries: ZipEntry[] = [];
+    const patch: Record<string, string> = {};
+    for (let i = 0; i < 300; i++) {
+      if (i % 10 === 4) {
+        entries.push({ name: `QQ/QQ/outside/x${i}.txt`, data: 'evil' });
+        patch[`QQ/QQ/outside/x${i}.txt`] = `../../outside/x${i}.txt`;
+      } else if (i % 10 === 8) entries.push({ name: `ok/link-${i}`, data: outside, mode: 0o120755 });
+      else entries.push({ name: `ok/d${i % 4}/f${i}.txt`, data: textData(5000 + i, i) });
+    }
+    await serveZip('/a.zip', entries, patch);
+    await store().forJob('build').downloadZip(http, 'a.zip');
+    const good = entries.filter((e, i) => i % 10 !== 4 && i % 10 !== 8);
+    expect(listTree(jobDir()).filter((p) => !p.endsWith('/'))).toEqual(good.map((e) => e.name).sort());
+    expect(warnings.filter((w) => /leaves the download folder/.test(w))).toHaveLength(30);
+    expect(warnings.filter((w) => /is a symbolic link/.test(w))).toHaveLength(30);
+    expectNothingOutside();
+  });
+
+  test.each([
+    ['a large entry, streamed', 2_000_000],
+    ['a small entry, inflated whole', 40_000]
+  ])(
+    '%s damaged mid-way: an error naming the archive, no half-written file, the others whole',
+    async (_what, size) => {
+      const entries: ZipEntry[] = Array.from({ length: 60 }, (_, i) => ({
+        name: `f/${String(i).padStart(2, '0')}.txt`,
+        data: textData(i === 20 ? size : 20_000, i)
+      }));
+      const zip = await makeZip(entries);
+      const from = dataOffset(zip, 'f/20.txt');
+      // Past the first blocks, so that some of the entry is written before inflation fails.
+      zip.fill(0xff, from + 3000, from + 3400);
+      files.set('/a.zip', zip);
+      const s = store();
+      const err = await s
+        .forJob('build')
+        .downloadZip(http, 'a.zip')
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RemoteError);
+      expect((err as Error).message).toMatch(/^The artifact archive is damaged: /);
+      expect(fs.existsSync(path.join(jobDir(), 'f/20.txt'))).toBe(false);
+      const present = listTree(path.join(jobDir(), 'f'));
+      // Those before it were started first; whatever got written is whole.
+      expect(present).toEqual(expect.arrayContaining(entries.slice(0, 20).map((e) => e.name.slice(2))));
+      for (const name of present)
+        expect(
+          fs
+            .readFileSync(path.join(jobDir(), 'f', name))
+            .equals(entries[Number(name.slice(0, 2))].data as Buffer)
+        ).toBe(true);
+      expect(s.written.get(jobDir())).toHaveLength(present.length);
+      expect(s.bytesWritten).toBe(present.length * 20_000);
+      expect(listTree(root).filter((p) => /\.zip$|\.part$/.test(p))).toEqual([]);
+    }
+  );
 });
 
 test('formatBytes', () => {

@@ -2,7 +2,9 @@
  * `npm run bench` (issue 7): starts the simulators on 127.0.0.1, runs the built bundle
  * (dist/index.js, as Jenkins' `sh` would) against them, and prints ONE markdown table, each
  * figure beside its reference measured in the same run. `npm run bench -- faults` runs
- * bench/faults.ts instead.
+ * bench/faults.ts instead, `npm run bench -- fleet` bench/fleet.ts (100 relays on one token
+ * against gitlab.com's limit), `npm run bench -- artifacts` only the artifact download+extract
+ * measures (the 1 GiB zip and the many-file zip against curl + unzip -q).
  *
  * Needs `npm run build` first. Takes about two and a half minutes on two cores and about 4 GB
  * of free space in os.tmpdir() for a moment; every temporary file is deleted at the end.
@@ -24,12 +26,14 @@ import {
   median,
   runRelay,
   runTimed,
+  stamp,
   startFileServer,
   startProxy,
   treeBytes,
   writePreload,
   writeZip,
-  type RelayRun
+  type RelayRun,
+  type ZipEntrySpec
 } from './support.js';
 
 interface Row {
@@ -53,6 +57,8 @@ const WAIT_RUNNING_MS = 125_000;
 const LATENCY_POLL_S = 2;
 const LATENCY_RUNS = 5;
 const DOWNLOAD_ROUNDS = 3;
+/** Files in the many-file artifact (issue 14: thousands of ~48 KiB text files, ~250 MB unpacked). */
+const MANY_FILES = 5000;
 
 const log = (message: string): void => {
   process.stderr.write(`[bench] ${message}\n`);
@@ -106,6 +112,12 @@ async function main(): Promise<void> {
     ]);
     const exZipBytes = writeZip(exZip, exEntries);
     const exUnpacked = exEntries.reduce((n, e) => n + e.size, 0);
+    log(`writing a ${MANY_FILES}-file zip (deflated text, a built site's worth)`);
+    const manyZip = path.join(tmp, 'artifacts-many.zip');
+    const manyEntries = manyFileEntries();
+    const manyZipBytes = writeZip(manyZip, manyEntries);
+    const manyUnpacked = manyEntries.reduce((n, e) => n + e.size, 0);
+    const tools = { useTime, curl, unzip };
 
     // 3. In the background for two minutes: a long job, polled at the default interval.
     log(
@@ -123,17 +135,39 @@ async function main(): Promise<void> {
     );
     const logs = await measureLogs(tmp, preload, servers);
 
-    // 6. The 1 GiB artifact.
-    log(`1 GiB artifact: curl vs ci-relay, ${DOWNLOAD_ROUNDS} rounds`);
-    const download = await measureDownload(tmp, preload, servers, bigZip, bigZipBytes, useTime, curl);
+    // 6. The 1 GiB artifact, then the many-file one: through GitLab, downloaded and extracted.
+    log(`1 GiB artifact: curl + unzip vs ci-relay, ${DOWNLOAD_ROUNDS} rounds`);
+    const download = await measureDownload(
+      tmp,
+      preload,
+      servers,
+      { label: '1 GiB', zip: bigZip, zipBytes: bigZipBytes, unpacked: 4 * 256 * MiB, manyFiles: false },
+      tools
+    );
+    log(`${MANY_FILES}-file artifact: curl + unzip vs ci-relay, ${DOWNLOAD_ROUNDS} rounds`);
+    const many = await measureDownload(
+      tmp,
+      preload,
+      servers,
+      {
+        label: `${MANY_FILES} files`,
+        zip: manyZip,
+        zipBytes: manyZipBytes,
+        unpacked: manyUnpacked,
+        manyFiles: true
+      },
+      tools
+    );
 
     // 7. Extraction.
-    log(`extracting ${fmt(exUnpacked / MB, 0)} MB: ArtifactStore vs unzip`);
-    const extraction = await measureExtraction(tmp, exZip, exUnpacked, unzip).catch((err: Error) => ({
+    log(`extracting ${fmt(exUnpacked / MB, 0)} MB and ${MANY_FILES} files: ArtifactStore vs unzip`);
+    const failed = (err: Error): { storeMs: number; unzipMs?: number; error: string } => ({
       storeMs: NaN,
       unzipMs: undefined,
       error: err.message
-    }));
+    });
+    const extraction = await measureExtraction(tmp, exZip, exUnpacked, unzip).catch(failed);
+    const manyExtraction = await measureExtraction(tmp, manyZip, manyUnpacked, unzip).catch(failed);
 
     log('waiting for the background job to end');
     const wait = await waiting.result();
@@ -161,6 +195,25 @@ async function main(): Promise<void> {
       target: '< 150 MB',
       ok: download.relayRss ? download.relayRss < 150 * MB : undefined
     });
+    rows.push(
+      downloadExtractRow(
+        `Artifact download+extract, ${fmt(bigZipBytes / 2 ** 30, 2)} GiB zip in 4 stored entries (full relay run, best of ${DOWNLOAD_ROUNDS})`,
+        download,
+        1.0
+      ),
+      downloadExtractRow(
+        `Artifact download+extract, ${fmt(manyZipBytes / MB, 0)} MB zip → ${fmt(manyUnpacked / MB, 0)} MB in ${MANY_FILES} deflated files (full relay run, best of ${DOWNLOAD_ROUNDS})`,
+        many,
+        1.5
+      )
+    );
+    rows.push({
+      measure: `Peak RSS of that ci-relay process (${MANY_FILES} files)`,
+      value: many.relayRss ? `${fmt(many.relayRss / MB, 0)} MB` : 'n/a',
+      reference: download.relayRss ? `the 1 GiB run: ${fmt(download.relayRss / MB, 0)} MB` : '',
+      target: '< 150 MB',
+      ok: many.relayRss ? many.relayRss < 150 * MB : undefined
+    });
     rows.push({
       measure: `Zip extraction, ${fmt(exZipBytes / MB, 0)} MB zip → ${fmt(exUnpacked / MB, 0)} MB in 6 entries (3 stored, 3 deflated; best of 2)`,
       value:
@@ -177,6 +230,18 @@ async function main(): Promise<void> {
           : extraction.unzipMs
             ? extraction.storeMs <= 2 * extraction.unzipMs
             : undefined
+    });
+    rows.push({
+      measure: `Zip extraction, ${fmt(manyZipBytes / MB, 0)} MB zip → ${fmt(manyUnpacked / MB, 0)} MB in ${MANY_FILES} deflated files (in process, best of 2)`,
+      value:
+        'error' in manyExtraction
+          ? `failed: ${manyExtraction.error}`
+          : `${fmt(manyExtraction.storeMs / 1000, 2)} s${manyExtraction.unzipMs ? ` (${ratio(manyExtraction.unzipMs / manyExtraction.storeMs)} the speed)` : ''}`,
+      reference: manyExtraction.unzipMs
+        ? `unzip -q: ${fmt(manyExtraction.unzipMs / 1000, 2)} s`
+        : 'n/a (unzip not installed)',
+      target: 'report',
+      ok: 'error' in manyExtraction ? false : undefined
     });
     for (const l of logs) {
       rows.push({
@@ -249,7 +314,8 @@ async function main(): Promise<void> {
         `Node ${process.version}, ${os.cpus().length} CPUs, ${os.platform()} ${os.release()}; all servers on 127.0.0.1; ${Math.round((Date.now() - started) / 1000)} s in all.`,
         `Throughput is timed by the storage server: from the request's arrival to the last byte handed to the kernel, the same for curl and ci-relay.`,
         `Peak RSS from ${download.rssFrom ?? 'n/a'}. Latency runs from the simulator's scripted end of the run to the arrival of the first status poll after it (which saw the end); "exited" is the child's own exit time, after reading the last log and collecting.`,
-        ...(download.notes.length ? download.notes : []),
+        ...download.notes,
+        ...many.notes,
         ...(logs
           .filter((l) => !l.ok)
           .map((l) => `${l.system}: the run did not end as expected (${l.note}).`) ?? [])
@@ -293,18 +359,6 @@ function measureVersion(): { relayMs: number; nodeMs: number; nodeRss: number; r
     nodeRss: Number(rss.stdout.toString()) * 1024,
     runs
   };
-}
-
-/** Counts each request's arrival time (the simulators keep the requests, not when they came). */
-function stamp(server: SimServer): number[] {
-  const times: number[] = [];
-  const list = server.requests;
-  const push = list.push.bind(list);
-  list.push = (...items) => {
-    for (let i = 0; i < items.length; i++) times.push(Date.now());
-    return push(...items);
-  };
-  return times;
 }
 
 /** Closes the servers of a finished measure (they are left to main's cleanup when it fails). */
@@ -559,22 +613,32 @@ async function measureLogs(tmp: string, preload: string, servers: SimServer[]): 
   return out;
 }
 
-async function measureDownload(
-  tmp: string,
-  preload: string,
-  servers: SimServer[],
-  zip: string,
-  zipBytes: number,
-  useTime: boolean,
-  curl: boolean
-): Promise<{
+interface DownloadMeasure {
   relayMBs?: number;
   curlMBs?: number;
+  /** Best of the rounds: storage request's arrival → ci-relay exited (downloaded and extracted). */
+  relayTotalMs?: number;
+  /** Best of the rounds: curl started → unzip -q ended. */
+  refTotalMs?: number;
   relayRss?: number;
   curlRss?: number;
   rssFrom?: string;
   notes: string[];
-}> {
+}
+
+/**
+ * A full relay run whose GitLab job's artifacts answer with a 302 to `zip` on a file server,
+ * against `curl` + `unzip -q` on the same URL, alternating who goes first.
+ */
+async function measureDownload(
+  tmp: string,
+  preload: string,
+  servers: SimServer[],
+  what: { label: string; zip: string; zipBytes: number; unpacked: number; manyFiles: boolean },
+  tools: { useTime: boolean; curl: boolean; unzip: boolean }
+): Promise<DownloadMeasure> {
+  const { zip, zipBytes, unpacked, label } = what;
+  const { useTime, curl, unzip } = tools;
   const notes: string[] = [];
   const objectPath = '/bucket/1/artifacts.zip';
   const storage = await startFileServer(new Map([[objectPath, zip]]));
@@ -610,25 +674,46 @@ async function measureDownload(
 
   const curlSpeeds: number[] = [];
   const relaySpeeds: number[] = [];
+  const relayTotals: number[] = [];
+  const refTotals: number[] = [];
   let curlRss: number | undefined;
   let relayRss: number | undefined;
   let rssFrom: string | undefined;
+  // Thousands of files deleted just before thousands are created make ext4 skip the freed inodes
+  // one by one (recently_deleted): the many-file trees are deleted at the end, not between rounds.
+  const later: string[] = [];
+  const remove = (dir: string): void => {
+    if (what.manyFiles) later.push(dir);
+    else fs.rmSync(dir, { recursive: true, force: true });
+  };
   const lastTransfer = (): number | undefined => {
     const t = storage.transfers.at(-1);
     return t && t.bytes === zipBytes ? zipBytes / MB / (t.ms / 1000) : undefined;
   };
-  const runCurl = async (): Promise<void> => {
+  const runCurl = async (round: number): Promise<void> => {
     const out = path.join(tmp, 'curl.out');
+    const t0 = performance.now();
     const r = await runTimed('curl', ['-s', '-o', out, url], useTime);
     const speed = lastTransfer();
-    if (r.code !== 0 || !speed || fs.statSync(out).size !== zipBytes)
-      notes.push(`curl failed (exit ${r.code}).`);
-    else curlSpeeds.push(speed);
+    if (r.code !== 0 || !speed || fs.statSync(out).size !== zipBytes) {
+      notes.push(`${label}: curl failed (exit ${r.code}).`);
+      fs.rmSync(out, { force: true });
+      return;
+    }
+    curlSpeeds.push(speed);
     if (r.peakRss) curlRss = Math.max(curlRss ?? 0, r.peakRss);
+    if (unzip) {
+      const dir = path.join(tmp, `unzip-${label}-${round}`);
+      const u = await runTimed('unzip', ['-q', '-o', out, '-d', dir], false);
+      const ms = performance.now() - t0;
+      if (u.code !== 0 || treeBytes(dir) !== unpacked) notes.push(`${label}: unzip failed (exit ${u.code}).`);
+      else refTotals.push(ms);
+      remove(dir);
+    }
     fs.rmSync(out, { force: true });
   };
   const runCiRelay = async (round: number): Promise<void> => {
-    const cwd = subdir(tmp, `download-${round}`);
+    const cwd = subdir(tmp, `download-${label}-${round}`);
     const before = storage.transfers.length;
     const run = await runRelay(gitlabArgs(front.url, 1), {
       cwd,
@@ -639,40 +724,75 @@ async function measureDownload(
     const got = storage.transfers.length > before ? lastTransfer() : undefined;
     const dir = path.join(cwd, 'ci-relay', 'artifacts', 'build');
     const extracted = fs.existsSync(dir) ? treeBytes(dir) : 0;
-    const want = 4 * 256 * MiB;
-    if (run.code !== 0 || !got || extracted !== want) {
+    if (run.code !== 0 || !got || extracted !== unpacked) {
       notes.push(
-        `ci-relay download round ${round + 1}: exit ${run.code}, ${extracted} of ${want} bytes extracted; ${run.stderrTail.slice(-800)}`
+        `${label}: ci-relay download round ${round + 1}: exit ${run.code}, ${extracted} of ${unpacked} bytes extracted; ${run.stderrTail.slice(-800)}`
       );
-    } else relaySpeeds.push(got);
+    } else {
+      relaySpeeds.push(got);
+      const first = storage.transfers[before];
+      if (run.exitAt !== undefined) relayTotals.push(run.exitAt - first.startedAt);
+    }
     if (storage.transfers.slice(before).some((t) => t.credentials))
       notes.push('ci-relay sent credentials to the storage server!');
     if (run.peakRss) {
       relayRss = Math.max(relayRss ?? 0, run.peakRss);
       rssFrom = run.rssFrom;
     }
-    fs.rmSync(cwd, { recursive: true, force: true });
+    remove(cwd);
   };
   // Writing right after gigabytes were deleted is slower on some VMs (pages go back to the host):
   // each goes first once, and each waits a moment after a delete.
   for (let round = 0; round < DOWNLOAD_ROUNDS; round++) {
     for (const who of round % 2 === 0 ? ['curl', 'relay'] : ['relay', 'curl']) {
-      if (who === 'curl' && curl) await runCurl();
+      if (who === 'curl' && curl) await runCurl(round);
       if (who === 'relay') await runCiRelay(round);
       await sleepMs(1000);
     }
   }
-  const each = (xs: number[]): string => xs.map((x) => fmt(x, 0)).join(', ');
-  notes.push(`Download rounds, MB/s: curl ${each(curlSpeeds)}; ci-relay ${each(relaySpeeds)}.`);
+  for (const dir of later) fs.rmSync(dir, { recursive: true, force: true });
+  const each = (xs: number[], f: (x: number) => string): string => xs.map(f).join(', ');
+  const mbs = (x: number): string => fmt(x, 0);
+  const secs = (x: number): string => fmt(x / 1000, 2);
+  notes.push(
+    `${label} rounds: download MB/s curl ${each(curlSpeeds, mbs)}, ci-relay ${each(relaySpeeds, mbs)}; download+extract s curl + unzip -q ${each(refTotals, secs)}, ci-relay ${each(relayTotals, secs)}.`
+  );
   await release(servers, [storage, sim, front]);
   return {
     relayMBs: relaySpeeds.length ? Math.max(...relaySpeeds) : undefined,
     curlMBs: curlSpeeds.length ? Math.max(...curlSpeeds) : undefined,
+    relayTotalMs: relayTotals.length ? Math.min(...relayTotals) : undefined,
+    refTotalMs: refTotals.length ? Math.min(...refTotals) : undefined,
     relayRss,
     curlRss,
     rssFrom,
     notes
   };
+}
+
+/** "download+extract" rows: ci-relay's whole time against curl + unzip -q's. */
+function downloadExtractRow(measure: string, d: DownloadMeasure, least: number): Row {
+  const speed = d.relayTotalMs && d.refTotalMs ? d.refTotalMs / d.relayTotalMs : undefined;
+  return {
+    measure,
+    value: d.relayTotalMs
+      ? `${fmt(d.relayTotalMs / 1000, 2)} s${speed ? ` (${ratio(speed)} the speed)` : ''}`
+      : 'failed',
+    reference: d.refTotalMs
+      ? `curl + unzip -q: ${fmt(d.refTotalMs / 1000, 2)} s`
+      : 'n/a (curl or unzip missing)',
+    target: `≥ ${least.toFixed(1)}× curl + unzip -q`,
+    ok: speed === undefined ? undefined : speed >= least
+  };
+}
+
+/** The many-file artifact: a built site's worth of small, deflated text files. */
+function manyFileEntries(): ZipEntrySpec[] {
+  return Array.from({ length: MANY_FILES }, (_, i) => ({
+    name: `site/section-${i % 40}/part-${i % 7}/page-${i}.html`,
+    size: 48 * 1024 + (i % 17) * 64,
+    kind: 'deflated' as const
+  }));
 }
 
 async function measureExtraction(
@@ -687,32 +807,113 @@ async function measureExtraction(
   };
   const storeTimes: number[] = [];
   const unzipTimes: number[] = [];
-  for (let round = 0; round < 2; round++) {
-    if (unzip) {
-      const dir = path.join(tmp, 'unzip-out');
-      const r = await runTimed('unzip', ['-q', '-o', zip, '-d', dir], false);
-      if (r.code !== 0 || treeBytes(dir) !== unpacked)
-        throw new Error(`unzip failed (exit ${r.code}): ${r.stderr}`);
-      unzipTimes.push(r.ms);
-      fs.rmSync(dir, { recursive: true, force: true });
+  // Deleted at the end: see `later` in measureDownload.
+  const later: string[] = [];
+  try {
+    for (let round = 0; round < 2; round++) {
+      if (unzip) {
+        const dir = path.join(tmp, `unzip-out-${round}`);
+        const r = await runTimed('unzip', ['-q', '-o', zip, '-d', dir], false);
+        if (r.code !== 0 || treeBytes(dir) !== unpacked)
+          throw new Error(`unzip failed (exit ${r.code}): ${r.stderr}`);
+        unzipTimes.push(r.ms);
+        later.push(dir);
+      }
+      const root = path.join(tmp, `store-out-${round}`);
+      later.push(root);
+      fs.mkdirSync(root, { recursive: true });
+      // The relay's own extraction (what ArtifactSink.downloadZip runs once the zip is on disk).
+      const store = new ArtifactStore(root, ['**'], 5 * 2 ** 30, (m) => log(m)) as unknown as Extract;
+      if (typeof store.extract !== 'function')
+        throw new Error('ArtifactStore has no extract() any more: update bench/bench.ts');
+      const dir = path.join(root, 'artifacts', 'job');
+      const t0 = performance.now();
+      await store.extract(zip, dir, '', () => true);
+      storeTimes.push(performance.now() - t0);
+      if (treeBytes(dir) !== unpacked) throw new Error('ArtifactStore extracted the wrong number of bytes');
     }
-    const root = path.join(tmp, 'store-out');
-    fs.mkdirSync(root, { recursive: true });
-    // The relay's own extraction (what ArtifactSink.downloadZip runs once the zip is on disk).
-    const store = new ArtifactStore(root, ['**'], 5 * 2 ** 30, (m) => log(m)) as unknown as Extract;
-    if (typeof store.extract !== 'function')
-      throw new Error('ArtifactStore has no extract() any more: update bench/bench.ts');
-    const dir = path.join(root, 'artifacts', 'job');
-    const t0 = performance.now();
-    await store.extract(zip, dir, '', () => true);
-    storeTimes.push(performance.now() - t0);
-    if (treeBytes(dir) !== unpacked) throw new Error('ArtifactStore extracted the wrong number of bytes');
-    fs.rmSync(root, { recursive: true, force: true });
+  } finally {
+    for (const dir of later) fs.rmSync(dir, { recursive: true, force: true });
   }
   return {
     storeMs: Math.min(...storeTimes),
     unzipMs: unzipTimes.length ? Math.min(...unzipTimes) : undefined
   };
+}
+
+/** `npm run bench -- artifacts`: only the artifact download+extract measures (about a minute). */
+async function artifactsOnly(): Promise<void> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-ci-relay-'));
+  const servers: SimServer[] = [];
+  try {
+    const useTime = await hasCommand(TIME_BIN, ['-V']).then(
+      async (ok) => ok || hasCommand(TIME_BIN, ['--version'])
+    );
+    const tools = {
+      useTime,
+      curl: await hasCommand('curl', ['--version']),
+      unzip: await hasCommand('unzip', ['-v'])
+    };
+    const preload = writePreload(tmp);
+    const bigZip = path.join(tmp, 'artifacts-1GiB.zip');
+    const bigZipBytes = writeZip(
+      bigZip,
+      [1, 2, 3, 4].map((i) => ({ name: `out/part-${i}.bin`, size: 256 * MiB, kind: 'stored' as const }))
+    );
+    const manyZip = path.join(tmp, 'artifacts-many.zip');
+    const manyEntries = manyFileEntries();
+    const manyZipBytes = writeZip(manyZip, manyEntries);
+    const manyUnpacked = manyEntries.reduce((n, e) => n + e.size, 0);
+    log(`1 GiB artifact: curl + unzip vs ci-relay, ${DOWNLOAD_ROUNDS} rounds`);
+    const big = await measureDownload(
+      tmp,
+      preload,
+      servers,
+      { label: '1 GiB', zip: bigZip, zipBytes: bigZipBytes, unpacked: 4 * 256 * MiB, manyFiles: false },
+      tools
+    );
+    log(`${MANY_FILES}-file artifact: curl + unzip vs ci-relay, ${DOWNLOAD_ROUNDS} rounds`);
+    const many = await measureDownload(
+      tmp,
+      preload,
+      servers,
+      {
+        label: `${MANY_FILES} files`,
+        zip: manyZip,
+        zipBytes: manyZipBytes,
+        unpacked: manyUnpacked,
+        manyFiles: true
+      },
+      tools
+    );
+    const rows = [
+      downloadExtractRow(
+        `1 GiB download+extract (${fmt(bigZipBytes / 2 ** 30, 2)} GiB, 4 stored entries)`,
+        big,
+        1.0
+      ),
+      downloadExtractRow(
+        `${MANY_FILES}-file download+extract (${fmt(manyZipBytes / MB, 0)} MB → ${fmt(manyUnpacked / MB, 0)} MB)`,
+        many,
+        1.5
+      )
+    ];
+    console.log('| measure | ci-relay | reference | target | ok? |\n|---|---|---|---|---|');
+    for (const r of rows)
+      console.log(
+        `| ${r.measure} | ${r.value} | ${r.reference} | ${r.target} | ${r.ok === undefined ? '—' : r.ok ? 'yes' : '**no**'} |`
+      );
+    console.log(
+      [
+        `Peak RSS (${big.rssFrom ?? 'n/a'}): 1 GiB ${big.relayRss ? fmt(big.relayRss / MB, 0) : '?'} MB, ${MANY_FILES} files ${many.relayRss ? fmt(many.relayRss / MB, 0) : '?'} MB.`,
+        ...big.notes,
+        ...many.notes
+      ].join('\n')
+    );
+  } finally {
+    await Promise.all(servers.map((s) => s.close().catch(() => undefined)));
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 // Last, so every constant above is initialized before main() runs.
@@ -724,6 +925,12 @@ if (process.argv[2] === 'faults') {
   } else {
     console.log('bench/faults.ts does not exist yet: there is no fault benchmark to run.');
   }
+} else if (process.argv[2] === 'fleet') {
+  // A specifier in a variable, as for faults above.
+  const fleet = './fleet.js';
+  await import(fleet);
+} else if (process.argv[2] === 'artifacts') {
+  await artifactsOnly();
 } else {
   await main();
 }

@@ -42,6 +42,8 @@ export interface Transfer {
   bytes: number;
   /** From the request's arrival to the last byte handed to the kernel. */
   ms: number;
+  /** Epoch ms of the request's arrival. */
+  startedAt: number;
   credentials: boolean;
 }
 
@@ -60,6 +62,7 @@ export async function startFileServer(files: Map<string, string>): Promise<FileS
       return;
     }
     const t0 = performance.now();
+    const startedAt = Date.now();
     const size = fs.statSync(file).size;
     const range = /^bytes=(\d+)-$/.exec(String(req.headers.range ?? ''));
     const start = range ? Math.min(Number(range[1]), size) : 0;
@@ -75,7 +78,13 @@ export async function startFileServer(files: Map<string, string>): Promise<FileS
     );
     return new Promise<void>((resolve) => {
       res.on('finish', () => {
-        transfers.push({ path: req.path, bytes: size - start, ms: performance.now() - t0, credentials });
+        transfers.push({
+          path: req.path,
+          bytes: size - start,
+          ms: performance.now() - t0,
+          startedAt,
+          credentials
+        });
         resolve();
       });
       res.on('close', () => resolve());
@@ -95,7 +104,9 @@ export async function startFileServer(files: Map<string, string>): Promise<FileS
  */
 export async function startProxy(
   target: string,
-  takeOver: (req: SimRequest, res: http.ServerResponse) => boolean = () => false
+  takeOver: (req: SimRequest, res: http.ServerResponse) => boolean = () => false,
+  /** Adds headers to a forwarded answer (e.g. a server's rate-limit budget on every answer). */
+  decorate?: (req: SimRequest, status: number, headers: http.OutgoingHttpHeaders) => void
 ): Promise<SimServer & { times: number[] }> {
   const agent = new http.Agent({ keepAlive: true });
   const times: number[] = [];
@@ -113,6 +124,7 @@ export async function startProxy(
         (answer) => {
           const back: http.OutgoingHttpHeaders = { ...answer.headers };
           for (const h of ['connection', 'keep-alive']) delete back[h];
+          decorate?.(req, answer.statusCode ?? 502, back);
           res.writeHead(answer.statusCode ?? 502, back);
           answer.pipe(res);
           answer.on('end', () => resolve());
@@ -202,6 +214,13 @@ function textOf(size: number, seed: number): Buffer {
   return buf;
 }
 
+const TILE_BYTES = 4 * MiB;
+let tileCache: Buffer | undefined;
+function sharedTile(): Buffer {
+  tileCache ??= textOf(TILE_BYTES, 1);
+  return tileCache;
+}
+
 /** A zip of `entries`, written straight to `file` (stored entries streamed, 1 MiB at a time). */
 export function writeZip(file: string, entries: ZipEntrySpec[]): number {
   const fd = fs.openSync(file, 'w');
@@ -235,9 +254,12 @@ export function writeZip(file: string, entries: ZipEntrySpec[]): number {
         packed = entry.size;
       } else {
         // 4 MiB of text repeated: farther apart than deflate's 32 KiB window, so it packs as text does.
-        const tile = textOf(4 * MiB, index + 1);
+        // Small entries (a built site's files) each start somewhere else in one shared tile.
+        const tile = entry.size < TILE_BYTES ? sharedTile() : textOf(TILE_BYTES, index + 1);
         const text = Buffer.alloc(entry.size);
-        for (let at = 0; at < text.length; at += tile.length) tile.copy(text, at);
+        const from = entry.size < TILE_BYTES ? (index * 48_611) % (TILE_BYTES - entry.size) : 0;
+        if (from) tile.copy(text, 0, from, from + entry.size);
+        else for (let at = 0; at < text.length; at += tile.length) tile.copy(text, at);
         crc = crc32(text);
         const deflated = zlib.deflateRawSync(text, { level: 1 });
         write(deflated);
@@ -411,4 +433,16 @@ export function treeBytes(dir: string): number {
     total += e.isDirectory() ? treeBytes(p) : fs.statSync(p).size;
   }
   return total;
+}
+
+/** Counts each request's arrival time (the simulators keep the requests, not when they came). */
+export function stamp(server: SimServer): number[] {
+  const times: number[] = [];
+  const list = server.requests;
+  const push = list.push.bind(list);
+  list.push = (...items) => {
+    for (let i = 0; i < items.length; i++) times.push(Date.now());
+    return push(...items);
+  };
+  return times;
 }

@@ -2,14 +2,28 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
 import { Minimatch } from 'minimatch';
 import yauzl from 'yauzl';
 import { ArtifactLimitError, RemoteError } from './errors.js';
 import type { Http, RequestOpts } from './http.js';
+import { openZip, SMALL_ENTRY_BYTES, SMALL_ENTRY_PACKED, type OpenZip } from './zip.js';
 
 /** An entry that inflates more than this many times its packed size is refused past ZIP_BOMB_MIN_BYTES. */
 export const MAX_COMPRESSION_RATIO = 1000;
 const ZIP_BOMB_MIN_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Entries extracted at once. Reads and inflation run on libuv's thread pool (and a large entry's
+ * writes too), so one entry per pool thread keeps the pool busy while the main thread checks
+ * the next names and writes the small files already inflated.
+ */
+export const EXTRACT_CONCURRENCY = Math.max(1, Math.min(32, Number(process.env.UV_THREADPOOL_SIZE) || 4));
+
+const { O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW } = fs.constants;
+/** Where the platform has O_NOFOLLOW, opening refuses a symlink planted at the target (one syscall, no lstat). */
+const WRITE_FLAGS = O_NOFOLLOW === undefined ? undefined : O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW;
+const open = promisify(fs.open);
 
 /** What a remote uses to put one job's artifacts on disk; every write lands inside `dir`. */
 export interface ArtifactSink {
@@ -68,13 +82,24 @@ export class ArtifactStore {
     if (!dir) throw new RemoteError(`The job name '${jobFolder}' cannot be made into a folder name.`);
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const store = this;
-    const selects = (p: string): boolean => {
-      const parts = p.replace(/\\/g, '/').split('/').filter(Boolean);
-      for (let i = parts.length; i > 0; i--) {
-        const prefix = parts.slice(0, i).join('/');
-        if (this.globs.some((g) => g.match(prefix))) return true;
+    const matches = (p: string): boolean => this.globs.some((g) => g.match(p));
+    // Thousands of entries share a few folders: each folder is matched once.
+    const folderSelected = new Map<string, boolean>();
+    const selectsFolder = (folder: string): boolean => {
+      let hit = folderSelected.get(folder);
+      if (hit === undefined) {
+        const up = folder.lastIndexOf('/');
+        hit = matches(folder) || (up > 0 && selectsFolder(folder.slice(0, up)));
+        folderSelected.set(folder, hit);
       }
-      return false;
+      return hit;
+    };
+    const selects = (p: string): boolean => {
+      const rel = p.replace(/\\/g, '/').split('/').filter(Boolean).join('/');
+      if (!rel) return false;
+      if (matches(rel)) return true;
+      const up = rel.lastIndexOf('/');
+      return up > 0 && selectsFolder(rel.slice(0, up));
     };
     return {
       dir,
@@ -85,7 +110,7 @@ export class ArtifactStore {
       async downloadFile(http, urlPath, relPath, opts = {}) {
         const target = ArtifactStore.safeJoin(dir, relPath);
         if (!target) return store.warn(`Skipped artifact '${relPath}': its path leaves the download folder.`);
-        await store.prepare(dir, target);
+        await store.prepare(target);
         const before = store.used;
         const tmp = `${target}.part`;
         // Whatever is there (a planted symlink would carry the write outside) goes first.
@@ -133,28 +158,51 @@ export class ArtifactStore {
     }
   }
 
-  private async prepare(dir: string, target: string): Promise<void> {
-    // A folder or file planted as a symlink must not carry a write, or even a mkdir, outside.
-    fs.mkdirSync(this.root, { recursive: true });
-    const realRoot = fs.realpathSync(this.root);
-    const inside = (real: string | undefined): boolean => {
-      if (real === undefined) return false;
-      const rel = path.relative(realRoot, real);
-      return rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
-    };
-    const refuse = (): RemoteError =>
-      new RemoteError(`Refused to write '${target}': its folder leads outside the download folder.`);
-    let existing = path.dirname(target);
-    while (!lexists(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
-    if (!inside(realpath(existing))) throw refuse();
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    if (!inside(realpath(path.dirname(target)))) throw refuse();
+  /** Folders made or checked already, so each costs its syscalls once, not once per file. */
+  private readonly folders = new Set<string>();
+  private realRoot?: string;
+
+  private async prepare(target: string): Promise<void> {
+    this.ensureFolder(path.dirname(target), target);
     try {
       if (fs.lstatSync(target).isSymbolicLink()) fs.unlinkSync(target);
     } catch {
       // does not exist yet
     }
-    void dir;
+  }
+
+  /**
+   * Makes `folder` and the folders above it up to the download folder, one level at a time. A
+   * folder or file planted as a symlink must not carry a write, or even a mkdir, outside: each
+   * level that exists already must resolve inside; one this store made itself is inside.
+   */
+  private ensureFolder(folder: string, target: string): void {
+    if (this.folders.has(folder)) return;
+    if (this.realRoot === undefined) {
+      fs.mkdirSync(this.root, { recursive: true });
+      this.realRoot = fs.realpathSync(this.root);
+    }
+    if (folder !== this.root) {
+      const parent = path.dirname(folder);
+      const back = path.relative(this.root, folder);
+      if (parent === folder || !back || back.startsWith('..') || path.isAbsolute(back))
+        throw this.refuse(target);
+      this.ensureFolder(parent, target);
+      try {
+        fs.mkdirSync(folder);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        const real = realpath(folder);
+        const rel = real === undefined ? '..' : path.relative(this.realRoot, real);
+        if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel))
+          throw this.refuse(target);
+      }
+    }
+    this.folders.add(folder);
+  }
+
+  private refuse(target: string): RemoteError {
+    return new RemoteError(`Refused to write '${target}': its folder leads outside the download folder.`);
   }
 
   private record(dir: string, file: string): void {
@@ -163,49 +211,31 @@ export class ArtifactStore {
     this.written.set(dir, list);
   }
 
-  /** Extracts the selected entries of a zip on disk, streaming each, with every guard. */
+  /**
+   * Extracts the selected entries of a zip on disk, with every guard. Entries are checked,
+   * and their bytes reserved against the size cap, one at a time in archive order; then up to
+   * EXTRACT_CONCURRENCY of them are read, inflated and written at once. The first failure stops
+   * new entries; those already started end (whole, or removed) before it is thrown.
+   */
   private async extract(
     zipFile: string,
     dir: string,
     prefix: string,
     selects: (p: string) => boolean
   ): Promise<void> {
-    const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-      // Names are decoded and checked here, not by yauzl: it would end the whole archive at the first bad one.
-      yauzl.open(
-        zipFile,
-        { lazyEntries: true, autoClose: true, decodeStrings: false, validateEntrySizes: true },
-        (err, z) =>
-          err
-            ? reject(new RemoteError(`The artifact archive is not a valid zip: ${err.message}`))
-            : resolve(z)
-      )
-    );
+    // Names are decoded and checked here, not by yauzl: it would end the whole archive at the first bad one.
+    const archive = await openZip(zipFile).catch((err: Error) => {
+      throw new RemoteError(`The artifact archive is not a valid zip: ${err.message}`);
+    });
     const seen = new Set<string>();
+    const running = new Set<Promise<void>>();
+    let failure: { err: unknown } | undefined;
     try {
       for (;;) {
-        const entry = await new Promise<yauzl.Entry | undefined>((resolve, reject) => {
-          const onEntry = (e: yauzl.Entry): void => {
-            zip.off('end', onEnd);
-            zip.off('error', onError);
-            resolve(e);
-          };
-          const onEnd = (): void => {
-            zip.off('entry', onEntry);
-            zip.off('error', onError);
-            resolve(undefined);
-          };
-          const onError = (err: Error): void => {
-            zip.off('entry', onEntry);
-            zip.off('end', onEnd);
-            reject(new RemoteError(`The artifact archive is damaged: ${err.message}`));
-          };
-          zip.once('entry', onEntry);
-          zip.once('end', onEnd);
-          zip.once('error', onError);
-          zip.readEntry();
+        const entry = await archive.nextEntry().catch((err: Error) => {
+          throw damaged(err);
         });
-        if (!entry) break;
+        if (!entry || failure) break;
         const name = yauzl
           .getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false)
           .replace(/\\/g, '/');
@@ -236,52 +266,137 @@ export class ArtifactStore {
             `Refused artifact '${rel}': it inflates ${Math.round(entry.uncompressedSize / Math.max(entry.compressedSize, 1))} times its packed size (a zip bomb?).`
           );
         }
-        this.charge(this.used, entry.uncompressedSize);
-        await this.prepare(dir, target);
-        const input = await new Promise<NodeJS.ReadableStream>((resolve, reject) =>
-          zip.openReadStream(entry, (err, s) =>
-            err ? reject(new RemoteError(`The artifact archive is damaged: ${err.message}`)) : resolve(s)
-          )
-        );
-        const start = this.used;
-        let n = 0;
-        const meter = new Transform({
-          transform: (chunk: Buffer, _e, done) => {
-            n += chunk.length;
-            try {
-              this.charge(start, n);
-            } catch (err) {
-              return done(err as Error);
-            }
-            done(null, chunk);
-          }
-        });
-        const out = fs.createWriteStream(target);
-        try {
-          await pipeline(input, meter, out);
-        } catch (err) {
-          // An entry cut short (size cap, damaged archive) is not left behind as if whole.
-          if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
-          fs.rmSync(target, { force: true });
-          throw err;
+        const base = this.used;
+        this.charge(base, entry.uncompressedSize);
+        this.ensureFolder(path.dirname(target), target);
+        // Reserved in archive order, so the cap stops at the same entry however many run at once.
+        this.used = base + entry.uncompressedSize;
+        while (running.size >= EXTRACT_CONCURRENCY) await Promise.race(running);
+        if (failure) {
+          this.used -= entry.uncompressedSize;
+          break;
         }
-        this.used = start + n;
-        this.record(dir, target);
+        const task = this.extractEntry(archive, entry, target, base).then(
+          () => this.record(dir, target),
+          (err: unknown) => {
+            this.used -= entry.uncompressedSize;
+            failure ??= { err };
+          }
+        );
+        running.add(task);
+        void task.finally(() => running.delete(task));
       }
     } finally {
-      zip.close();
+      await Promise.all(running);
+      archive.close();
+    }
+    if (failure) throw failure.err;
+  }
+
+  /** Writes one entry to `target`; on any failure nothing of it stays there. */
+  private async extractEntry(
+    archive: OpenZip,
+    entry: yauzl.Entry,
+    target: string,
+    base: number
+  ): Promise<void> {
+    if (entry.uncompressedSize <= SMALL_ENTRY_BYTES && entry.compressedSize <= SMALL_ENTRY_PACKED) {
+      const data = await archive.readSmall(entry).catch((err: Error) => {
+        throw damaged(err);
+      });
+      this.charge(base, data.length);
+      // Created and written synchronously: measured faster than three round trips through the
+      // thread pool per small file, which cost more than the syscalls themselves.
+      const fd = openForWriteSync(target);
+      try {
+        fs.writeFileSync(fd, data);
+      } catch (err) {
+        fs.closeSync(fd);
+        discard(target);
+        throw err;
+      }
+      fs.closeSync(fd);
+      return;
+    }
+    const input = await archive.openStream(entry).catch((err: Error) => {
+      throw damaged(err);
+    });
+    let n = 0;
+    const meter = new Transform({
+      transform: (chunk: Buffer, _e, done) => {
+        n += chunk.length;
+        try {
+          this.charge(base, n);
+        } catch (err) {
+          return done(err as Error);
+        }
+        done(null, chunk);
+      }
+    });
+    let out: fs.WriteStream;
+    try {
+      out = fs.createWriteStream('', { fd: await openForWrite(target) });
+    } catch (err) {
+      input.destroy();
+      throw err;
+    }
+    try {
+      await pipeline(input, meter, out);
+    } catch (err) {
+      // An entry cut short (size cap, damaged archive) is not left behind as if whole.
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
+      discard(target);
+      throw err instanceof RemoteError || (err as NodeJS.ErrnoException).syscall
+        ? err
+        : damaged(err as Error);
     }
   }
 }
 
-/** Exists, without following a final symlink. */
-function lexists(p: string): boolean {
-  try {
-    fs.lstatSync(p);
-    return true;
-  } catch {
-    return false;
+/** Opens a file for writing without following a symlink there: one planted at the target is removed. */
+async function openForWrite(target: string): Promise<number> {
+  if (WRITE_FLAGS === undefined) {
+    try {
+      if (fs.lstatSync(target).isSymbolicLink()) fs.unlinkSync(target);
+    } catch {
+      // does not exist yet
+    }
+    return open(target, 'w');
   }
+  try {
+    return await open(target, WRITE_FLAGS, 0o666);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ELOOP') throw err;
+    fs.unlinkSync(target);
+    return open(target, WRITE_FLAGS, 0o666);
+  }
+}
+
+function openForWriteSync(target: string): number {
+  if (WRITE_FLAGS === undefined) {
+    try {
+      if (fs.lstatSync(target).isSymbolicLink()) fs.unlinkSync(target);
+    } catch {
+      // does not exist yet
+    }
+    return fs.openSync(target, 'w');
+  }
+  try {
+    return fs.openSync(target, WRITE_FLAGS, 0o666);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ELOOP') throw err;
+    fs.unlinkSync(target);
+    return fs.openSync(target, WRITE_FLAGS, 0o666);
+  }
+}
+
+/** Removes what an entry or a download left half-written. */
+function discard(file: string): void {
+  fs.rmSync(file, { force: true });
+}
+
+function damaged(err: Error): RemoteError {
+  return new RemoteError(`The artifact archive is damaged: ${err.message}`);
 }
 
 /** The real path, or undefined when it cannot be resolved (a dangling symlink). */
