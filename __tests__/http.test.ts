@@ -1165,3 +1165,24 @@ describe('answers that are not the API fail at once', () => {
     expect(await client({ baseUrl: s.url }).json('GET', 'b')).toEqual({ ok: true });
   });
 });
+
+test('an old signal that aborts after a cancel grace replaced it ends nothing of the new one', async () => {
+  const s = await sim();
+  s.faults.push({ kind: 'drip', dripBytes: 2, delayMs: 100, match: (r) => r.path === '/cancel' });
+  const old = new AbortController();
+  const config = { signal: old.signal };
+  const h = new Http({
+    baseUrl: s.url,
+    credentials: {},
+    serverName: 'TestServer',
+    get signal() {
+      return config.signal;
+    }
+  });
+  clients.push(h);
+  expect(await h.json('GET', 'warm')).toEqual({ ok: true });
+  config.signal = new AbortController().signal;
+  setTimeout(() => old.abort(), 150);
+  expect(await h.json('POST', 'cancel', { idempotent: true })).toEqual({ ok: true });
+  expect(s.requests.filter((r) => r.path === '/cancel')).toHaveLength(1);
+});

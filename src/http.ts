@@ -263,6 +263,9 @@ export class Http {
       signal.addEventListener(
         'abort',
         () => {
+          // A signal already replaced (a cancel's grace began just before it fired) ends nothing:
+          // what is in flight now belongs to the new one.
+          if (this.config.signal !== signal) return;
           const reason = abortReason(signal);
           for (const body of this.live) body.destroy(reason);
           this.live.clear();
