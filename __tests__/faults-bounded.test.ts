@@ -371,3 +371,41 @@ describe('SIGTERM during a hung poll: canceled within seconds, the run cancelled
     expect(s.pipelines[0].canceled).toBe(true);
   });
 });
+
+describe('the trigger itself is bounded', () => {
+  test.concurrent(
+    'a trigger answered by silence: timed_out at the timeout, and told to check for a run',
+    async () => {
+      const s = await gitlab();
+      s.faults.push((r) => (r.method === 'POST' ? { kind: 'silent' } : undefined));
+      const t0 = Date.now();
+      const run = await runCli(cliArgs(s, '--timeout', '4s'), { env: { CI_RELAY_TOKEN: TOKEN } });
+      expect(Date.now() - t0).toBeLessThan(bound(4));
+      expect(JSON.parse(run.stdout).conclusion).toBe('timed_out');
+      expect(run.code).toBe(3);
+      expect(triggers(s)).toBe(1);
+      expect(run.stderr).toMatch(
+        /^error: The run was not started within the timeout \(4s\); a trigger cut short may still have created a run: check GitLab before running again\.$/m
+      );
+    }
+  );
+
+  test.concurrent(
+    'a 429 on the trigger asking for 300 s past an 8 s timeout: timed_out at once, one trigger',
+    async () => {
+      const s = await gitlab();
+      s.faults.push({ kind: 'rate-limit', retryAfter: 300, match: (r) => r.method === 'POST' });
+      const t0 = Date.now();
+      const run = await runCli(cliArgs(s, '--timeout', '8s'), { env: { CI_RELAY_TOKEN: TOKEN } });
+      expect(Date.now() - t0).toBeLessThan(5000);
+      expect(JSON.parse(run.stdout).conclusion).toBe('timed_out');
+      expect(run.code).toBe(3);
+      expect(triggers(s)).toBe(1);
+      expect(s.created).toBe(0);
+      expect(run.stderr).toMatch(
+        /^error: GitLab asked to wait 300s, past the timeout \(\d+s were left\): GitLab answered 429/m
+      );
+      expect(run.stderr).not.toMatch(/may still have created/);
+    }
+  );
+});

@@ -108,7 +108,7 @@ export async function relay({ settings, host, signal }: RelayOptions): Promise<R
     } catch (err) {
       // Before there is a run, a timeout or a cancel has nothing to cancel: it is the conclusion.
       if (err instanceof DeadlineError || err instanceof AbortedError || deadline.signal.aborted) {
-        return unstarted(settings, system, host, started, err);
+        return unstarted(settings, system, host, started, err, err === deadline.signal.reason);
       }
       throw err;
     }
@@ -162,13 +162,26 @@ async function start(remote: Remote, settings: Settings, host: Host, system: str
 }
 
 /** The step's time ran out, or the job was cancelled, before a run was known. */
-function unstarted(settings: Settings, system: string, host: Host, started: number, err: unknown): Result {
+function unstarted(
+  settings: Settings,
+  system: string,
+  host: Host,
+  started: number,
+  err: unknown,
+  /** The deadline itself passed (not a wait the server asked for). */
+  passed: boolean
+): Result {
   const canceled = err instanceof AbortedError;
-  const message = canceled
-    ? 'The calling job was cancelled before the run was started.'
-    : err instanceof DeadlineError
-      ? err.message
-      : `The run was not started within ${Math.round(settings.timeoutMs / 1000)}s.`;
+  const when = canceled
+    ? 'The calling job was cancelled before the run was known'
+    : passed || !(err instanceof DeadlineError)
+      ? `The run was not started within the timeout (${Math.round(settings.timeoutMs / 1000)}s)`
+      : (err as DeadlineError).message.replace(/\.$/, '');
+  // An answer abandoned mid-request may still have created a run: say where to look.
+  const message =
+    settings.run || !(passed || canceled)
+      ? `${when}.`
+      : `${when}; a trigger cut short may still have created a run: check ${system} before running again.`;
   if (!canceled) host.error(message);
   host.saveState('finished', 'true');
   const conclusion = canceled ? 'canceled' : 'timed_out';
