@@ -565,7 +565,10 @@ export class Http {
   /**
    * Reads the budget headers (GitLab's RateLimit-*, Gearset's X-Rate-Limit-*): with none left,
    * nothing is sent before the reset; with little left, the requests left are spread evenly
-   * until the reset, so that the budget lasts instead of ending in a 429.
+   * until the reset, so that the budget lasts instead of ending in a 429. Gearset sends its
+   * headers on every answer (PROTOCOLS.md); GitLab documents RateLimit-* on throttled answers
+   * (gitlabhq doc/user/admin_area/settings/user_and_ip_rate_limits.md, since 13.8), and proxies
+   * in front of it may add them to all: whatever answer carries them is read.
    */
   private notePace(headers: IncomingHttpHeaders): void {
     const raw = header(headers, 'x-rate-limit-remaining') ?? header(headers, 'ratelimit-remaining');
