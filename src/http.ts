@@ -79,11 +79,12 @@ export const ANSWER_SILENCE_MS = 20_000;
 export const TRANSFER_SILENCE_MS = 60_000;
 /**
  * Budget pacing: once the budget left (RateLimit-Remaining, X-Rate-Limit-Remaining) falls to
- * this share of the limit (or this many requests when the limit is not given), the requests
- * left are spread evenly until the reset instead of spent at once.
+ * this share of the limit, the requests left are spread evenly until the reset instead of
+ * spent at once. When the limit is not a count (Gearset's X-Rate-Limit-Limit is the period,
+ * `5s`), the budget is known to be low only at its last request, which then waits for the reset.
  */
 const LOW_BUDGET_SHARE = 0.1;
-const LOW_BUDGET_REQUESTS = 20;
+const LOW_BUDGET_REQUESTS = 1;
 
 /** Pulls the server's own message out of an error body: JSON `message`, `error`, … or the text. */
 export function serverMessage(body: Buffer | string): string {
