@@ -6,7 +6,13 @@
  * remote, a table of what was injected and what came out: runs with the correct conclusion,
  * triggers sent, artifact bytes lost, secrets leaked.
  *
- * Needs `npm run build` first. The three remotes run side by side; about a minute in all.
+ * Then the bounded faults (issue 12), each against a run that would go on for minutes, with
+ * `timeout` 6s: a poll silent after its headers, a poll body dripping a byte at a time, a 429
+ * whose Retry-After (300 s) is past the deadline, and SIGTERM during a hung poll. Per remote,
+ * the worst wall time over `timeout` (and from SIGTERM to exit), with conclusions, triggers
+ * and cancels.
+ *
+ * Needs `npm run build` first. The three remotes run side by side; about two minutes in all.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -26,6 +32,7 @@ import { cleanEnv } from '../__tests__/helpers/run.js';
 import { startGearsetSim } from '../sim/gearset.js';
 import { startGitLabSim } from '../sim/gitlab.js';
 import { startGoCDSim } from '../sim/gocd.js';
+import type { Fault, SimRequest, SimServer } from '../sim/server.js';
 
 const DIST = path.resolve('dist/index.js');
 /** Share of eligible requests that get a fault: every second one. */
@@ -61,7 +68,9 @@ function env(extra: Record<string, string>): Record<string, string> {
 function relay(
   args: string[],
   cwd: string,
-  extra: Record<string, string>
+  extra: Record<string, string>,
+  /** Sends SIGTERM once this resolves; `signalled` then holds when. */
+  terminate?: { when: Promise<void>; signalled?: number }
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
@@ -79,6 +88,10 @@ function relay(
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
+    void terminate?.when.then(() => {
+      terminate.signalled = Date.now();
+      child.kill('SIGTERM');
+    });
   });
 }
 
@@ -318,6 +331,166 @@ function table(t: Tally): string {
   ].join('\n');
 }
 
+/* ---------------------------------------------------------------- bounded faults */
+
+const TIMEOUT_S = 6;
+
+interface Bounded {
+  fault: string;
+  conclusion: string;
+  code: number | null;
+  /** Seconds past `timeout` (or, for SIGTERM, from the signal to the exit). */
+  over: number;
+  triggers: number;
+  cancels: number;
+}
+
+interface BoundedTarget {
+  remote: string;
+  start(): Promise<{
+    sim: SimServer;
+    args: string[];
+    env: Record<string, string>;
+    triggers(): number;
+    cancels(): number;
+  }>;
+  isPoll(req: SimRequest): boolean;
+}
+
+const BOUNDED_FAULTS: { name: string; fault?: Fault; sigterm?: boolean; expected: string }[] = [
+  { name: 'poll silent after headers', fault: { kind: 'silent' }, expected: 'timed_out' },
+  { name: 'slow-drip poll body', fault: { kind: 'drip', dripBytes: 1, delayMs: 300 }, expected: 'timed_out' },
+  { name: 'Retry-After 300 s', fault: { kind: 'rate-limit', retryAfter: 300 }, expected: 'timed_out' },
+  { name: 'SIGTERM during a hung poll', fault: { kind: 'silent' }, sigterm: true, expected: 'canceled' }
+];
+
+const BOUNDED_TARGETS: BoundedTarget[] = [
+  {
+    remote: 'GitLab',
+    isPoll: (r) => r.method === 'GET' && /\/pipelines\/\d+$/.test(r.path),
+    async start() {
+      const sim = await startGitLabSim({
+        token: 'glpat-bench-bounded',
+        pipelines: {
+          main: { jobs: [{ name: 'long', stage: 'build', runningMs: 300_000, log: ['working'] }] }
+        }
+      });
+      return {
+        sim,
+        args: ['gitlab', '--url', sim.url, '--project', 'group/sub/app', '--ref', 'main'],
+        env: { CI_RELAY_TOKEN: 'glpat-bench-bounded' },
+        triggers: () => sim.created,
+        cancels: () => sim.requests.filter((r) => r.method === 'POST' && /\/cancel$/.test(r.path)).length
+      };
+    }
+  },
+  {
+    remote: 'GoCD',
+    isPoll: (r) => r.method === 'GET' && /^\/go\/api\/pipelines\/demo\/\d+$/.test(r.path),
+    async start() {
+      const sim = await startGoCDSim({
+        scheduleDelayMs: 300,
+        pipelines: { demo: { stages: [{ name: 'build', jobs: [{ name: 'compile', runningMs: 300_000 }] }] } }
+      });
+      return {
+        sim,
+        args: ['gocd', '--url', sim.url, '--pipeline', 'demo'],
+        env: {},
+        triggers: () => sim.scheduled,
+        cancels: () => sim.canceled.length
+      };
+    }
+  },
+  {
+    remote: 'Gearset',
+    isPoll: (r) => r.method === 'GET' && /\/run-requests\/[^/]+$/.test(r.path),
+    async start() {
+      const sim = await startGearsetSim({
+        token: 'gearset-bench-bounded',
+        jobs: {
+          'ci-job': {
+            states: [
+              { state: 'Pending', ms: 200 },
+              { state: 'Started', ms: 300_000 },
+              { state: 'Succeeded', ms: 0 }
+            ]
+          }
+        }
+      });
+      return {
+        sim,
+        args: ['gearset', '--url', sim.url, '--job', 'ci-job'],
+        env: { CI_RELAY_TOKEN: 'gearset-bench-bounded' },
+        triggers: () => sim.runRequests,
+        cancels: () => sim.cancels
+      };
+    }
+  }
+];
+
+/** Each fault hits the second poll, once: the run is known, then the server misbehaves. */
+async function bounded(target: BoundedTarget, tmp: string): Promise<Bounded[]> {
+  const out: Bounded[] = [];
+  for (const f of BOUNDED_FAULTS) {
+    const t = await target.start();
+    let polls = 0;
+    let hit: () => void = () => undefined;
+    const hitOnce = new Promise<void>((resolve) => (hit = resolve));
+    t.sim.faults.push((r) => {
+      if (!target.isPoll(r) || ++polls !== 2) return undefined;
+      hit();
+      return f.fault;
+    });
+    const cwd = fs.mkdtempSync(path.join(tmp, 'bounded-'));
+    const terminate = f.sigterm
+      ? {
+          when: hitOnce.then(() => new Promise<void>((r) => setTimeout(r, 500))),
+          signalled: undefined as number | undefined
+        }
+      : undefined;
+    const started = Date.now();
+    const run = await relay([...t.args, '--timeout', `${TIMEOUT_S}s`], cwd, t.env, terminate);
+    const ended = Date.now();
+    out.push({
+      fault: f.name,
+      conclusion: conclusionOf(run.stdout),
+      code: run.code,
+      over: terminate?.signalled
+        ? (ended - terminate.signalled) / 1000
+        : (ended - started) / 1000 - TIMEOUT_S,
+      triggers: t.triggers(),
+      cancels: t.cancels()
+    });
+    await t.sim.close();
+    log(`${target.remote}, ${f.name}: ${out[out.length - 1].conclusion}`);
+  }
+  return out;
+}
+
+function boundedTable(results: { remote: string; runs: Bounded[] }[]): string {
+  const lines = [
+    `## Bounded faults (timeout ${TIMEOUT_S}s, cancel grace 15s)`,
+    '',
+    '| remote | fault | conclusion | exit | s over timeout (SIGTERM: s to exit) | triggers | cancels |',
+    '|---|---|---|---|---|---|---|'
+  ];
+  for (const r of results) {
+    for (const b of r.runs)
+      lines.push(
+        `| ${r.remote} | ${b.fault} | ${b.conclusion} | ${b.code} | ${b.over.toFixed(2)} | ${b.triggers} | ${b.cancels} |`
+      );
+  }
+  lines.push('', '| remote | worst s over timeout | worst s from SIGTERM to exit |', '|---|---|---|');
+  for (const r of results) {
+    const timed = r.runs.filter((b) => !b.fault.startsWith('SIGTERM'));
+    const term = r.runs.filter((b) => b.fault.startsWith('SIGTERM'));
+    lines.push(
+      `| ${r.remote} | ${Math.max(...timed.map((b) => b.over)).toFixed(2)} | ${Math.max(...term.map((b) => b.over)).toFixed(2)} |`
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
 async function main(): Promise<void> {
   if (!fs.existsSync(DIST)) {
     console.error('dist/index.js is missing: run `npm run build` first.');
@@ -335,7 +508,19 @@ async function main(): Promise<void> {
         (r) => r.got !== r.expected || r.triggers !== 1 || r.bytesReceived !== r.bytesExpected || r.leaks
       )
     );
-    if (broken) process.exitCode = 1;
+    const limits = await Promise.all(
+      BOUNDED_TARGETS.map(async (target) => ({ remote: target.remote, runs: await bounded(target, tmp) }))
+    );
+    console.log(boundedTable(limits));
+    const unbounded = limits.some((l) =>
+      l.runs.some(
+        (b, i) =>
+          b.conclusion !== BOUNDED_FAULTS[i].expected ||
+          b.triggers !== 1 ||
+          b.over > (BOUNDED_FAULTS[i].sigterm ? 5 : 15)
+      )
+    );
+    if (broken || unbounded) process.exitCode = 1;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

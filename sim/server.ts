@@ -33,9 +33,24 @@ export interface RecordedRequest extends SimRequest {
  * - `slow`: the real answer, late. `truncate`: the real answer, cut in half mid-body.
  * - `malformed`: 200 with broken JSON. `mutate`: the real answer rewritten by `mutate` (e.g. a
  *   status word flipped to one the client has never seen).
+ * - `silent`: the real status and headers, then not one byte more, the connection left open
+ *   (a hung upstream behind a proxy). `drip`: the real answer, `dripBytes` every `delayMs`.
+ * - `html`: 200 with an HTML login page, as an SSO or proxy in front of the API answers
+ *   (the request never reached the server). `redirect-loop`: 302 to the same URL, forever.
  */
 export type FaultKind =
-  'reset' | 'reset-after' | 'status' | 'rate-limit' | 'slow' | 'truncate' | 'malformed' | 'mutate';
+  | 'reset'
+  | 'reset-after'
+  | 'status'
+  | 'rate-limit'
+  | 'slow'
+  | 'truncate'
+  | 'malformed'
+  | 'mutate'
+  | 'silent'
+  | 'drip'
+  | 'html'
+  | 'redirect-loop';
 
 export interface Fault {
   kind: FaultKind;
@@ -49,7 +64,9 @@ export interface Fault {
   retryAfter?: number;
   /** Headers added to the fault's answer (e.g. a server's own rate-limit headers). */
   headers?: http.OutgoingHttpHeaders;
-  /** `slow`: delay before answering, ms (default 2000). */
+  /** `drip`: bytes sent at each step (default 64). */
+  dripBytes?: number;
+  /** `slow`: delay before answering, ms (default 2000); `drip`: between steps (default 200). */
   delayMs?: number;
   /** `status`: the body to answer (default a proxy's HTML page). */
   body?: string | Buffer;
@@ -259,6 +276,35 @@ async function injectFault(
       res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.socket?.destroy());
       return;
     }
+    case 'silent': {
+      // Headers go out at once; the body never comes (nor the end of it).
+      const { status, headers } = await capture(handler, req, res);
+      res.writeHead(status, headers);
+      res.flushHeaders();
+      return;
+    }
+    case 'drip': {
+      const { status, headers, body } = await capture(handler, req, res);
+      res.writeHead(status, { ...headers, 'content-length': String(body.length) });
+      const step = fault.dripBytes ?? 64;
+      for (let at = 0; at < body.length && !res.destroyed; at += step) {
+        res.write(body.subarray(at, at + step));
+        await sleep(fault.delayMs ?? 200);
+      }
+      res.end();
+      return;
+    }
+    case 'html':
+      return sendText(
+        res,
+        200,
+        '<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body><form action="/sso/login">Sign in to continue</form></body></html>\n',
+        { 'content-type': 'text/html; charset=utf-8', ...fault.headers }
+      );
+    case 'redirect-loop':
+      res.writeHead(302, { location: `${req.path}?${req.query.toString()}`, 'content-length': '0' });
+      res.end();
+      return;
     case 'mutate': {
       const { status, headers, body } = await capture(handler, req, res);
       const out = fault.mutate ? fault.mutate(body, req, status) : body;

@@ -41,6 +41,17 @@ export class ArtifactLimitError extends RemoteError {
   }
 }
 
+/**
+ * The step's `timeout` passed (or a wait the server asked for would pass it): what was in
+ * flight was abandoned. The relay turns it into the conclusion `timed_out`.
+ */
+export class DeadlineError extends RemoteError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DeadlineError';
+  }
+}
+
 /** The wait was abandoned because the calling job was cancelled. */
 export class AbortedError extends Error {
   constructor() {

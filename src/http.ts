@@ -5,7 +5,8 @@ import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
 import { HttpClient } from '@actions/http-client';
 import type { RequestHandler } from '@actions/http-client/lib/interfaces';
-import { AbortedError, AmbiguousRequestError, RemoteError } from './errors.js';
+import { abortReason } from './deadline.js';
+import { AbortedError, AmbiguousRequestError, DeadlineError, RemoteError } from './errors.js';
 
 export interface HttpConfig {
   /** Relative request paths resolve against this (e.g. `https://gitlab.example.com/api/v4/`). */
@@ -21,11 +22,18 @@ export interface HttpConfig {
   maxAttempts?: number;
   /** Lower bound of the exponential backoff (ms); tests shorten it. */
   backoffMs?: number;
-  /** No socket activity for this long fails the attempt (ms). */
+  /** No answer (headers, or a byte of a JSON body) for this long fails the attempt (ms). */
   socketTimeoutMs?: number;
+  /** No byte of a streamed body (a log, a download) for this long fails the attempt (ms). */
+  transferSilenceMs?: number;
   debug?: (message: string) => void;
-  /** Aborts waits between attempts (timeout, cancellation). */
+  /**
+   * Ends every wait and every transfer in flight at once (timeout, cancellation); its reason
+   * (a DeadlineError or an AbortedError) is what the interrupted call rejects with.
+   */
   signal?: AbortSignal;
+  /** When the step's deadline passes (ms since the epoch): no wait the server asks for goes past it. */
+  deadline?: number;
 }
 
 export interface RequestOpts {
@@ -62,6 +70,21 @@ const RETRY_STATUSES = [429, 500, 502, 503, 504];
 /** Errors raised before any byte of the request could reach the server. */
 const NOT_SENT = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'];
 const MAX_REDIRECTS = 5;
+/**
+ * Silence limits. An API answer is small and quick: 20 s without one is a dead connection
+ * (a poll is retried, within the deadline). A streamed body may be large and slow: it fails
+ * only when no byte at all came for a minute, however long the whole transfer takes.
+ */
+export const ANSWER_SILENCE_MS = 20_000;
+export const TRANSFER_SILENCE_MS = 60_000;
+/**
+ * Budget pacing: once the budget left (RateLimit-Remaining, X-Rate-Limit-Remaining) falls to
+ * this share of the limit, the requests left are spread evenly until the reset instead of
+ * spent at once. When the limit is not a count (Gearset's X-Rate-Limit-Limit is the period,
+ * `5s`), the budget is known to be low only at its last request, which then waits for the reset.
+ */
+const LOW_BUDGET_SHARE = 0.1;
+const LOW_BUDGET_REQUESTS = 1;
 
 /** Pulls the server's own message out of an error body: JSON `message`, `error`, … or the text. */
 export function serverMessage(body: Buffer | string): string {
@@ -131,16 +154,17 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
   return Array.isArray(v) ? v[0] : v;
 }
 
+/** Rejects with the signal's reason (a DeadlineError or an AbortedError) when it aborts first. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new AbortedError());
+    if (signal?.aborted) return reject(abortReason(signal));
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(new AbortedError());
+      reject(abortReason(signal!));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
@@ -168,6 +192,10 @@ export class Http {
   private readonly base: URL;
   /** Set from rate-limit headers: no request before this time. */
   private notBefore = 0;
+  /** Bodies being read: an abort destroys them at once. */
+  private readonly live = new Set<IncomingMessage>();
+  /** The signal whose abort is already wired to end every transfer. */
+  private watched: AbortSignal | undefined;
   /** Counts of what was sent, for messages and tests. */
   readonly stats = { requests: 0, retries: 0, bytes: 0 };
 
@@ -201,10 +229,14 @@ export class Http {
       allowRetries: false,
       ignoreSslError: this.config.tlsVerify === false,
       keepAlive: true,
-      socketTimeout: this.config.socketTimeoutMs ?? 60_000
+      socketTimeout: this.config.socketTimeoutMs ?? ANSWER_SILENCE_MS
     });
     this.clients.set(url.protocol, client);
     return client;
+  }
+
+  private get answerSilenceMs(): number {
+    return this.config.socketTimeoutMs ?? ANSWER_SILENCE_MS;
   }
 
   /** Absolute URL of a path relative to the base (absolute URLs pass through). */
@@ -214,12 +246,42 @@ export class Http {
 
   dispose(): void {
     for (const client of this.clients.values()) client.dispose();
+    this.clients.clear();
+  }
+
+  /**
+   * Wires the current signal (it changes when a cancel gets its grace) to end every transfer
+   * in flight: bodies being read are destroyed with the abort's reason, and the clients'
+   * agents with their sockets (a request still waiting for headers ends with them). Later
+   * requests get fresh clients.
+   */
+  private watchAbort(): AbortSignal | undefined {
+    const signal = this.config.signal;
+    if (!signal) return undefined;
+    if (signal.aborted) throw abortReason(signal);
+    if (signal !== this.watched) {
+      this.watched = signal;
+      signal.addEventListener(
+        'abort',
+        () => {
+          // A signal already replaced (a cancel's grace began just before it fired) ends nothing:
+          // what is in flight now belongs to the new one.
+          if (this.config.signal !== signal) return;
+          const reason = abortReason(signal);
+          for (const body of this.live) body.destroy(reason);
+          this.live.clear();
+          this.dispose();
+        },
+        { once: true }
+      );
+    }
+    return signal;
   }
 
   /** A request whose whole answer is read; errors (≥ 400 not in `accept`) become RemoteError. */
   async request(method: string, path: string, opts: RequestOpts = {}): Promise<HttpResponse> {
     return this.withRetries(method, path, opts, async () => {
-      const res = await this.open(method, path, opts);
+      const res = await this.open(method, path, opts, this.answerSilenceMs);
       const body = await readAll(res.body);
       return { status: res.status, headers: res.headers, body, url: res.url };
     });
@@ -230,8 +292,10 @@ export class Http {
   }
 
   /**
-   * A JSON answer with its status and headers (pagination, Location, …). Bad JSON is retried like
-   * a dropped connection; an accepted status of 300 or more without JSON has a null body.
+   * A JSON answer with its status and headers (pagination, Location, …). A body that says it is
+   * JSON but does not parse was broken on the way and is retried like a dropped connection; a
+   * 2xx that is something else (an HTML login page, a proxy's text) is not the API: it fails at
+   * once. An accepted status of 300 or more without JSON has a null body.
    */
   async jsonResponse<T>(
     method: string,
@@ -239,10 +303,12 @@ export class Http {
     opts: RequestOpts = {}
   ): Promise<{ status: number; headers: IncomingHttpHeaders; body: T }> {
     return this.withRetries(method, path, opts, async () => {
-      const res = await this.open(method, path, {
-        ...opts,
-        headers: { accept: 'application/json', ...opts.headers }
-      });
+      const res = await this.open(
+        method,
+        path,
+        { ...opts, headers: { accept: 'application/json', ...opts.headers } },
+        this.answerSilenceMs
+      );
       const body = await readAll(res.body);
       try {
         return {
@@ -253,6 +319,13 @@ export class Http {
       } catch {
         // An accepted error status (404 "none") need not carry JSON.
         if (res.status >= 300) return { status: res.status, headers: res.headers, body: null as T };
+        const notApi = notTheApi(res.headers, body);
+        if (notApi) {
+          throw new RemoteError(
+            `${this.config.serverName} answered ${method} ${this.show(path)} with ${notApi}, not JSON: is a login or proxy page in front of the API?`,
+            res.status
+          );
+        }
         throw new RetryableError(
           `${this.config.serverName} sent a reply that is not JSON for ${method} ${this.show(path)}`
         );
@@ -336,7 +409,12 @@ export class Http {
   }
 
   /** One exchange: redirects followed by hand, credentials only to our origin. Body unread. */
-  private async open(method: string, path: string, opts: RequestOpts): Promise<StreamResponse> {
+  private async open(
+    method: string,
+    path: string,
+    opts: RequestOpts,
+    silenceMs = this.config.transferSilenceMs ?? TRANSFER_SILENCE_MS
+  ): Promise<StreamResponse> {
     let url = new URL(this.resolve(path));
     let verb = method;
     let data: string | null = null;
@@ -350,14 +428,16 @@ export class Http {
     }
     for (let hop = 0; ; hop++) {
       await this.pace();
+      const signal = this.watchAbort();
       const sent: OutgoingHttpHeaders =
         url.origin === this.origin ? { ...this.config.credentials, ...headers } : { ...headers };
       this.config.debug?.(`${verb} ${this.show(url.toString())}`);
       this.stats.requests++;
       let res: Awaited<ReturnType<HttpClient['request']>>;
       try {
-        res = await this.client(url).request(verb, url.toString(), data, sent);
+        res = await untilAborted(this.client(url).request(verb, url.toString(), data, sent), signal);
       } catch (err) {
+        if (signal?.aborted) throw abortReason(signal);
         if (isTlsError(err)) {
           throw new RemoteError(
             `${this.config.serverName} at ${url.origin} has a TLS certificate ci-relay does not trust (${(err as Error).message}); give its CA in ca-cert`
@@ -367,9 +447,15 @@ export class Http {
       }
       const msg = res.message;
       const status = msg.statusCode ?? 0;
+      this.track(msg, silenceMs);
       this.notePace(msg.headers);
-      if (REDIRECTS.includes(status) && msg.headers.location && hop < MAX_REDIRECTS) {
+      if (REDIRECTS.includes(status) && msg.headers.location) {
         msg.resume();
+        if (hop >= MAX_REDIRECTS) {
+          throw new RemoteError(
+            `${this.config.serverName}: ${url.host} redirected ${this.show(path)} more than ${MAX_REDIRECTS} times (a redirect loop?); ci-relay gave up`
+          );
+        }
         const next = new URL(msg.headers.location, url);
         if (url.protocol === 'https:' && next.protocol !== 'https:') {
           throw new RemoteError(
@@ -396,6 +482,29 @@ export class Http {
     }
   }
 
+  /**
+   * Keeps a body where an abort can reach it, and ends it when its socket was silent for
+   * `silenceMs` (the socket's own idle timer: it counts progress, not the transfer's length).
+   */
+  private track(body: IncomingMessage, silenceMs: number): void {
+    this.live.add(body);
+    const socket = body.socket;
+    const onSilence = (): void => {
+      body.destroy(
+        Object.assign(
+          new Error(`timeout: nothing came from ${this.config.serverName} for ${silenceMs / 1000}s`),
+          { code: 'ETIMEDOUT' }
+        )
+      );
+    };
+    socket?.setTimeout(silenceMs);
+    socket?.on('timeout', onSilence);
+    body.once('close', () => {
+      this.live.delete(body);
+      socket?.off('timeout', onSilence);
+    });
+  }
+
   private async withRetries<T>(
     method: string,
     path: string,
@@ -408,6 +517,8 @@ export class Http {
       try {
         return await attempt();
       } catch (err) {
+        const signal = this.config.signal;
+        if (signal?.aborted) throw abortReason(signal);
         const failure = classify(err);
         if (!failure) throw err;
         const notSent = failure.notSent || failure.status === 429;
@@ -422,6 +533,7 @@ export class Http {
         const backoff = (this.config.backoffMs ?? 1000) * 2 ** (n - 1);
         const jittered = backoff / 2 + Math.random() * backoff;
         const delay = Math.min(failure.delayMs ?? jittered, 15 * 60_000);
+        if (failure.delayMs !== undefined) this.withinDeadline(delay, failure.message);
         this.stats.retries++;
         this.config.debug?.(`${failure.message}; trying again in ${Math.round(delay / 100) / 10}s`);
         await sleep(delay, this.config.signal);
@@ -429,21 +541,52 @@ export class Http {
     }
   }
 
-  /** Waits while a rate limit's budget is spent. */
+  /** A wait the server asked for that would pass the deadline is not slept through: it ends the step now. */
+  private withinDeadline(waitMs: number, why: string): void {
+    const deadline = this.config.deadline;
+    if (deadline === undefined || Date.now() + waitMs <= deadline) return;
+    throw new DeadlineError(
+      `${this.config.serverName} asked to wait ${Math.ceil(waitMs / 1000)}s, past the timeout (${Math.max(0, Math.ceil((deadline - Date.now()) / 1000))}s were left): ${why}`
+    );
+  }
+
+  /** Waits while a rate limit's budget is spent, or for this request's share of what is left of it. */
   private async pace(): Promise<void> {
     const wait = this.notBefore - Date.now();
     if (wait > 0) {
-      this.config.debug?.(`${this.config.serverName} rate limit reached; waiting ${Math.ceil(wait / 1000)}s`);
+      this.withinDeadline(
+        wait,
+        `its rate limit budget is spent until ${new Date(this.notBefore).toISOString()}`
+      );
+      this.config.debug?.(`${this.config.serverName} rate limit: waiting ${Math.ceil(wait / 100) / 10}s`);
       await sleep(wait, this.config.signal);
     }
   }
 
+  /**
+   * Reads the budget headers (GitLab's RateLimit-*, Gearset's X-Rate-Limit-*): with none left,
+   * nothing is sent before the reset; with little left, the requests left are spread evenly
+   * until the reset, so that the budget lasts instead of ending in a 429. Gearset sends its
+   * headers on every answer (PROTOCOLS.md); GitLab documents RateLimit-* on throttled answers
+   * (gitlabhq doc/user/admin_area/settings/user_and_ip_rate_limits.md, since 13.8), and proxies
+   * in front of it may add them to all: whatever answer carries them is read.
+   */
   private notePace(headers: IncomingHttpHeaders): void {
-    const remaining = header(headers, 'x-rate-limit-remaining') ?? header(headers, 'ratelimit-remaining');
-    if (remaining !== undefined && Number(remaining) <= 0) {
-      const reset = resetTime(headers);
-      if (reset !== undefined) this.notBefore = Math.min(reset, Date.now() + 15 * 60_000);
+    const raw = header(headers, 'x-rate-limit-remaining') ?? header(headers, 'ratelimit-remaining');
+    if (raw === undefined || !Number.isFinite(Number(raw))) return;
+    const remaining = Number(raw);
+    const now = Date.now();
+    const reset = resetTime(headers, now);
+    if (reset === undefined || reset <= now) return;
+    const until = Math.min(reset, now + 15 * 60_000);
+    if (remaining <= 0) {
+      this.notBefore = Math.max(this.notBefore, until);
+      return;
     }
+    const limit = Number(header(headers, 'x-rate-limit-limit') ?? header(headers, 'ratelimit-limit'));
+    const low = Number.isFinite(limit) && limit > 0 ? limit * LOW_BUDGET_SHARE : LOW_BUDGET_REQUESTS;
+    if (remaining > low) return;
+    this.notBefore = Math.max(this.notBefore, now + (until - now) / remaining);
   }
 
   /** A URL as shown in messages: no query (pre-signed URLs carry credentials there). */
@@ -595,6 +738,36 @@ function isNetworkError(err: unknown): boolean {
     /^(E[A-Z]+|ERR_STREAM_PREMATURE_CLOSE|UND_ERR.*)$/.test(code) ||
     /socket hang up|aborted|timeout|premature close/i.test(err.message)
   );
+}
+
+/** What a 2xx that should be JSON is instead, when it is plainly not the API (`undefined`: JSON, broken). */
+function notTheApi(headers: IncomingHttpHeaders, body: Buffer): string | undefined {
+  const type = (header(headers, 'content-type') ?? '').toLowerCase();
+  const start = body.subarray(0, 512).toString('utf8').trimStart().toLowerCase();
+  if (type.includes('html') || start.startsWith('<!doctype html') || start.startsWith('<html'))
+    return 'an HTML page';
+  if (type.includes('json') || /^[[{"]/.test(start)) return undefined;
+  return `something else (${type || 'no content type'})`;
+}
+
+/** Rejects with the abort's reason as soon as `signal` aborts, without waiting for a slow answer. */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      }
+    );
+  });
 }
 
 async function readAll(stream: IncomingMessage): Promise<Buffer> {
