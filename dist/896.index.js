@@ -10,6 +10,7 @@ export const modules = {
 /* harmony export */   _o: () => (/* binding */ ArtifactLimitError),
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   j3: () => (/* binding */ DeadlineError),
 /* harmony export */   oM: () => (/* binding */ AbortedError),
 /* harmony export */   sm: () => (/* binding */ AmbiguousRequestError)
 /* harmony export */ });
@@ -49,6 +50,16 @@ class ArtifactLimitError extends RemoteError {
     constructor(message) {
         super(message);
         this.name = 'ArtifactLimitError';
+    }
+}
+/**
+ * The step's `timeout` passed (or a wait the server asked for would pass it): what was in
+ * flight was abandoned. The relay turns it into the conclusion `timed_out`.
+ */
+class DeadlineError extends RemoteError {
+    constructor(message) {
+        super(message);
+        this.name = 'DeadlineError';
     }
 }
 /** The wait was abandoned because the calling job was cancelled. */

@@ -532,7 +532,7 @@ async function start() {
         process.stdout.write(`${host.helpText}\n`);
         return 0;
     }
-    const { main } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(858), __nccwpck_require__.e(564)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2564));
+    const { main } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(858), __nccwpck_require__.e(630)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4630));
     return main(host);
 }
 start().then((code) => {

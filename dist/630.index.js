@@ -1,6 +1,75 @@
-export const id = 564;
-export const ids = [564];
+export const id = 630;
+export const ids = [630];
 export const modules = {
+
+/***/ 4611:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   B2: () => (/* binding */ Deadline),
+/* harmony export */   Fh: () => (/* binding */ graceWindow),
+/* harmony export */   Js: () => (/* binding */ abortReason),
+/* harmony export */   YA: () => (/* binding */ seconds)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(452);
+
+/**
+ * The one deadline of a step: `timeout` from the start, carried by every wait (trigger, polls,
+ * log reads, backoffs, Retry-After pauses, downloads) through `signal`. It aborts with a
+ * DeadlineError when the time passes and with an AbortedError when the calling job is
+ * cancelled, so whoever catches the abort can tell the two apart.
+ */
+class Deadline {
+    timeoutMs;
+    at;
+    controller = new AbortController();
+    timer;
+    constructor(timeoutMs, cancelled, now = Date.now()) {
+        this.timeoutMs = timeoutMs;
+        this.at = now + timeoutMs;
+        const onCancel = () => this.controller.abort(new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AbortedError */ .oM());
+        if (cancelled.aborted)
+            onCancel();
+        else
+            cancelled.addEventListener('abort', onCancel, { once: true });
+        this.timer = setTimeout(() => this.controller.abort(new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DeadlineError */ .j3(`The run did not end within ${seconds(timeoutMs)}s.`)), Math.max(0, this.at - now));
+        // Nothing else may be left to do when it fires: it must not hold the process open.
+        this.timer.unref();
+    }
+    get signal() {
+        return this.controller.signal;
+    }
+    get passed() {
+        return this.signal.reason instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DeadlineError */ .j3 || Date.now() >= this.at;
+    }
+    get cancelled() {
+        return this.signal.reason instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AbortedError */ .oM;
+    }
+    remainingMs() {
+        return Math.max(0, this.at - Date.now());
+    }
+    dispose() {
+        clearTimeout(this.timer);
+    }
+}
+/** A short, bounded window of its own (cancelling a run after a timeout or an abort). */
+function graceWindow(ms) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DeadlineError */ .j3(`The cancel did not end within ${seconds(ms)}s.`)), ms);
+    timer.unref();
+    return { signal: controller.signal, at: Date.now() + ms };
+}
+/** What an aborted signal says: ours carry an AbortedError or a DeadlineError; anything else is a cancel. */
+function abortReason(signal) {
+    const reason = signal.reason;
+    return reason instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DeadlineError */ .j3 || reason instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AbortedError */ .oM ? reason : new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AbortedError */ .oM();
+}
+function seconds(ms) {
+    return Math.round(ms / 1000);
+}
+
+
+/***/ }),
 
 /***/ 452:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
@@ -10,6 +79,7 @@ export const modules = {
 /* harmony export */   _o: () => (/* binding */ ArtifactLimitError),
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   j3: () => (/* binding */ DeadlineError),
 /* harmony export */   oM: () => (/* binding */ AbortedError),
 /* harmony export */   sm: () => (/* binding */ AmbiguousRequestError)
 /* harmony export */ });
@@ -51,6 +121,16 @@ class ArtifactLimitError extends RemoteError {
         this.name = 'ArtifactLimitError';
     }
 }
+/**
+ * The step's `timeout` passed (or a wait the server asked for would pass it): what was in
+ * flight was abandoned. The relay turns it into the conclusion `timed_out`.
+ */
+class DeadlineError extends RemoteError {
+    constructor(message) {
+        super(message);
+        this.name = 'DeadlineError';
+    }
+}
 /** The wait was abandoned because the calling job was cancelled. */
 class AbortedError extends Error {
     constructor() {
@@ -69,16 +149,19 @@ function errorMessage(err) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Eu: () => (/* binding */ untilAborted),
 /* harmony export */   lw: () => (/* binding */ Http),
 /* harmony export */   yy: () => (/* binding */ sleep)
 /* harmony export */ });
-/* unused harmony exports serverMessage, retryDelayMs, FileSink */
+/* unused harmony exports ANSWER_SILENCE_MS, TRANSFER_SILENCE_MS, serverMessage, retryDelayMs, FileSink */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
 /* harmony import */ var node_tls__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1692);
 /* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6466);
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7075);
 /* harmony import */ var _actions_http_client__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4942);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(452);
+/* harmony import */ var _deadline_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4611);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(452);
+
 
 
 
@@ -90,6 +173,21 @@ const RETRY_STATUSES = [429, 500, 502, 503, 504];
 /** Errors raised before any byte of the request could reach the server. */
 const NOT_SENT = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'];
 const MAX_REDIRECTS = 5;
+/**
+ * Silence limits. An API answer is small and quick: 20 s without one is a dead connection
+ * (a poll is retried, within the deadline). A streamed body may be large and slow: it fails
+ * only when no byte at all came for a minute, however long the whole transfer takes.
+ */
+const ANSWER_SILENCE_MS = 20_000;
+const TRANSFER_SILENCE_MS = 60_000;
+/**
+ * Budget pacing: once the budget left (RateLimit-Remaining, X-Rate-Limit-Remaining) falls to
+ * this share of the limit, the requests left are spread evenly until the reset instead of
+ * spent at once. When the limit is not a count (Gearset's X-Rate-Limit-Limit is the period,
+ * `5s`), the budget is known to be low only at its last request, which then waits for the reset.
+ */
+const LOW_BUDGET_SHARE = 0.1;
+const LOW_BUDGET_REQUESTS = 1;
 /** Pulls the server's own message out of an error body: JSON `message`, `error`, … or the text. */
 function serverMessage(body) {
     const text = body.toString().trim();
@@ -163,17 +261,18 @@ function header(headers, name) {
     const v = headers[name];
     return Array.isArray(v) ? v[0] : v;
 }
+/** Rejects with the signal's reason (a DeadlineError or an AbortedError) when it aborts first. */
 function sleep(ms, signal) {
     return new Promise((resolve, reject) => {
         if (signal?.aborted)
-            return reject(new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .AbortedError */ .oM());
+            return reject((0,_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .abortReason */ .Js)(signal));
         const timer = setTimeout(() => {
             signal?.removeEventListener('abort', onAbort);
             resolve();
         }, ms);
         const onAbort = () => {
             clearTimeout(timer);
-            reject(new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .AbortedError */ .oM());
+            reject((0,_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .abortReason */ .Js)(signal));
         };
         signal?.addEventListener('abort', onAbort, { once: true });
     });
@@ -200,6 +299,10 @@ class Http {
     base;
     /** Set from rate-limit headers: no request before this time. */
     notBefore = 0;
+    /** Bodies being read: an abort destroys them at once. */
+    live = new Set();
+    /** The signal whose abort is already wired to end every transfer. */
+    watched;
     /** Counts of what was sent, for messages and tests. */
     stats = { requests: 0, retries: 0, bytes: 0 };
     constructor(config) {
@@ -232,10 +335,13 @@ class Http {
             allowRetries: false,
             ignoreSslError: this.config.tlsVerify === false,
             keepAlive: true,
-            socketTimeout: this.config.socketTimeoutMs ?? 60_000
+            socketTimeout: this.config.socketTimeoutMs ?? ANSWER_SILENCE_MS
         });
         this.clients.set(url.protocol, client);
         return client;
+    }
+    get answerSilenceMs() {
+        return this.config.socketTimeoutMs ?? ANSWER_SILENCE_MS;
     }
     /** Absolute URL of a path relative to the base (absolute URLs pass through). */
     resolve(path) {
@@ -244,11 +350,40 @@ class Http {
     dispose() {
         for (const client of this.clients.values())
             client.dispose();
+        this.clients.clear();
+    }
+    /**
+     * Wires the current signal (it changes when a cancel gets its grace) to end every transfer
+     * in flight: bodies being read are destroyed with the abort's reason, and the clients'
+     * agents with their sockets (a request still waiting for headers ends with them). Later
+     * requests get fresh clients.
+     */
+    watchAbort() {
+        const signal = this.config.signal;
+        if (!signal)
+            return undefined;
+        if (signal.aborted)
+            throw (0,_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .abortReason */ .Js)(signal);
+        if (signal !== this.watched) {
+            this.watched = signal;
+            signal.addEventListener('abort', () => {
+                // A signal already replaced (a cancel's grace began just before it fired) ends nothing:
+                // what is in flight now belongs to the new one.
+                if (this.config.signal !== signal)
+                    return;
+                const reason = (0,_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .abortReason */ .Js)(signal);
+                for (const body of this.live)
+                    body.destroy(reason);
+                this.live.clear();
+                this.dispose();
+            }, { once: true });
+        }
+        return signal;
     }
     /** A request whose whole answer is read; errors (≥ 400 not in `accept`) become RemoteError. */
     async request(method, path, opts = {}) {
         return this.withRetries(method, path, opts, async () => {
-            const res = await this.open(method, path, opts);
+            const res = await this.open(method, path, opts, this.answerSilenceMs);
             const body = await readAll(res.body);
             return { status: res.status, headers: res.headers, body, url: res.url };
         });
@@ -257,15 +392,14 @@ class Http {
         return (await this.jsonResponse(method, path, opts)).body;
     }
     /**
-     * A JSON answer with its status and headers (pagination, Location, …). Bad JSON is retried like
-     * a dropped connection; an accepted status of 300 or more without JSON has a null body.
+     * A JSON answer with its status and headers (pagination, Location, …). A body that says it is
+     * JSON but does not parse was broken on the way and is retried like a dropped connection; a
+     * 2xx that is something else (an HTML login page, a proxy's text) is not the API: it fails at
+     * once. An accepted status of 300 or more without JSON has a null body.
      */
     async jsonResponse(method, path, opts = {}) {
         return this.withRetries(method, path, opts, async () => {
-            const res = await this.open(method, path, {
-                ...opts,
-                headers: { accept: 'application/json', ...opts.headers }
-            });
+            const res = await this.open(method, path, { ...opts, headers: { accept: 'application/json', ...opts.headers } }, this.answerSilenceMs);
             const body = await readAll(res.body);
             try {
                 return {
@@ -278,6 +412,10 @@ class Http {
                 // An accepted error status (404 "none") need not carry JSON.
                 if (res.status >= 300)
                     return { status: res.status, headers: res.headers, body: null };
+                const notApi = notTheApi(res.headers, body);
+                if (notApi) {
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RemoteError */ .Hi(`${this.config.serverName} answered ${method} ${this.show(path)} with ${notApi}, not JSON: is a login or proxy page in front of the API?`, res.status);
+                }
                 throw new RetryableError(`${this.config.serverName} sent a reply that is not JSON for ${method} ${this.show(path)}`);
             }
         });
@@ -342,7 +480,7 @@ class Http {
                 // The file's size counts only once its last write is done: resuming from less duplicates bytes.
                 if (!out.closed)
                     await new Promise((resolve) => out.once('close', () => resolve()));
-                if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RemoteError */ .Hi || !isNetworkError(err))
+                if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RemoteError */ .Hi || !isNetworkError(err))
                     throw err;
                 written = fileSize(file);
                 throw new RetryableError(`the download of ${this.show(path)} was cut short after ${written} bytes`);
@@ -356,7 +494,7 @@ class Http {
         });
     }
     /** One exchange: redirects followed by hand, credentials only to our origin. Body unread. */
-    async open(method, path, opts) {
+    async open(method, path, opts, silenceMs = this.config.transferSilenceMs ?? TRANSFER_SILENCE_MS) {
         let url = new URL(this.resolve(path));
         let verb = method;
         let data = null;
@@ -371,27 +509,34 @@ class Http {
         }
         for (let hop = 0;; hop++) {
             await this.pace();
+            const signal = this.watchAbort();
             const sent = url.origin === this.origin ? { ...this.config.credentials, ...headers } : { ...headers };
             this.config.debug?.(`${verb} ${this.show(url.toString())}`);
             this.stats.requests++;
             let res;
             try {
-                res = await this.client(url).request(verb, url.toString(), data, sent);
+                res = await untilAborted(this.client(url).request(verb, url.toString(), data, sent), signal);
             }
             catch (err) {
+                if (signal?.aborted)
+                    throw (0,_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .abortReason */ .Js)(signal);
                 if (isTlsError(err)) {
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RemoteError */ .Hi(`${this.config.serverName} at ${url.origin} has a TLS certificate ci-relay does not trust (${err.message}); give its CA in ca-cert`);
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RemoteError */ .Hi(`${this.config.serverName} at ${url.origin} has a TLS certificate ci-relay does not trust (${err.message}); give its CA in ca-cert`);
                 }
                 throw err;
             }
             const msg = res.message;
             const status = msg.statusCode ?? 0;
+            this.track(msg, silenceMs);
             this.notePace(msg.headers);
-            if (REDIRECTS.includes(status) && msg.headers.location && hop < MAX_REDIRECTS) {
+            if (REDIRECTS.includes(status) && msg.headers.location) {
                 msg.resume();
+                if (hop >= MAX_REDIRECTS) {
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RemoteError */ .Hi(`${this.config.serverName}: ${url.host} redirected ${this.show(path)} more than ${MAX_REDIRECTS} times (a redirect loop?); ci-relay gave up`);
+                }
                 const next = new URL(msg.headers.location, url);
                 if (url.protocol === 'https:' && next.protocol !== 'https:') {
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RemoteError */ .Hi(`${this.config.serverName} redirected ${this.show(url.toString())} from https to ${next.protocol.replace(':', '')}; ci-relay refuses to downgrade`);
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RemoteError */ .Hi(`${this.config.serverName} redirected ${this.show(url.toString())} from https to ${next.protocol.replace(':', '')}; ci-relay refuses to downgrade`);
                 }
                 if (status === 303 || ((status === 301 || status === 302) && verb === 'POST')) {
                     verb = 'GET';
@@ -407,10 +552,27 @@ class Http {
                 const what = `${this.config.serverName} answered ${status}${text ? `: ${text}` : ''} (${verb} ${this.show(url.toString())})`;
                 if (RETRY_STATUSES.includes(status))
                     throw new RetryableError(what, retryDelayMs(msg.headers), status);
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RemoteError */ .Hi(what, status);
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RemoteError */ .Hi(what, status);
             }
             return { status, headers: msg.headers, body: msg, url: url.toString() };
         }
+    }
+    /**
+     * Keeps a body where an abort can reach it, and ends it when its socket was silent for
+     * `silenceMs` (the socket's own idle timer: it counts progress, not the transfer's length).
+     */
+    track(body, silenceMs) {
+        this.live.add(body);
+        const socket = body.socket;
+        const onSilence = () => {
+            body.destroy(Object.assign(new Error(`timeout: nothing came from ${this.config.serverName} for ${silenceMs / 1000}s`), { code: 'ETIMEDOUT' }));
+        };
+        socket?.setTimeout(silenceMs);
+        socket?.on('timeout', onSilence);
+        body.once('close', () => {
+            this.live.delete(body);
+            socket?.off('timeout', onSilence);
+        });
     }
     async withRetries(method, path, opts, attempt) {
         const idempotent = opts.idempotent ?? (method === 'GET' || method === 'HEAD');
@@ -420,40 +582,73 @@ class Http {
                 return await attempt();
             }
             catch (err) {
+                const signal = this.config.signal;
+                if (signal?.aborted)
+                    throw (0,_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .abortReason */ .Js)(signal);
                 const failure = classify(err);
                 if (!failure)
                     throw err;
                 const notSent = failure.notSent || failure.status === 429;
                 if (!idempotent && !notSent) {
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .AmbiguousRequestError */ .sm(`${failure.message} — the ${method} to ${this.show(path)} may or may not have reached ${this.config.serverName}`);
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .AmbiguousRequestError */ .sm(`${failure.message} — the ${method} to ${this.show(path)} may or may not have reached ${this.config.serverName}`);
                 }
                 if (n >= maxAttempts) {
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RemoteError */ .Hi(`${failure.message} (gave up after ${n} attempts)`, failure.status);
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RemoteError */ .Hi(`${failure.message} (gave up after ${n} attempts)`, failure.status);
                 }
                 const backoff = (this.config.backoffMs ?? 1000) * 2 ** (n - 1);
                 const jittered = backoff / 2 + Math.random() * backoff;
                 const delay = Math.min(failure.delayMs ?? jittered, 15 * 60_000);
+                if (failure.delayMs !== undefined)
+                    this.withinDeadline(delay, failure.message);
                 this.stats.retries++;
                 this.config.debug?.(`${failure.message}; trying again in ${Math.round(delay / 100) / 10}s`);
                 await sleep(delay, this.config.signal);
             }
         }
     }
-    /** Waits while a rate limit's budget is spent. */
+    /** A wait the server asked for that would pass the deadline is not slept through: it ends the step now. */
+    withinDeadline(waitMs, why) {
+        const deadline = this.config.deadline;
+        if (deadline === undefined || Date.now() + waitMs <= deadline)
+            return;
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .DeadlineError */ .j3(`${this.config.serverName} asked to wait ${Math.ceil(waitMs / 1000)}s, past the timeout (${Math.max(0, Math.ceil((deadline - Date.now()) / 1000))}s were left): ${why}`);
+    }
+    /** Waits while a rate limit's budget is spent, or for this request's share of what is left of it. */
     async pace() {
         const wait = this.notBefore - Date.now();
         if (wait > 0) {
-            this.config.debug?.(`${this.config.serverName} rate limit reached; waiting ${Math.ceil(wait / 1000)}s`);
+            this.withinDeadline(wait, `its rate limit budget is spent until ${new Date(this.notBefore).toISOString()}`);
+            this.config.debug?.(`${this.config.serverName} rate limit: waiting ${Math.ceil(wait / 100) / 10}s`);
             await sleep(wait, this.config.signal);
         }
     }
+    /**
+     * Reads the budget headers (GitLab's RateLimit-*, Gearset's X-Rate-Limit-*): with none left,
+     * nothing is sent before the reset; with little left, the requests left are spread evenly
+     * until the reset, so that the budget lasts instead of ending in a 429. Gearset sends its
+     * headers on every answer (PROTOCOLS.md); GitLab documents RateLimit-* on throttled answers
+     * (gitlabhq doc/user/admin_area/settings/user_and_ip_rate_limits.md, since 13.8), and proxies
+     * in front of it may add them to all: whatever answer carries them is read.
+     */
     notePace(headers) {
-        const remaining = header(headers, 'x-rate-limit-remaining') ?? header(headers, 'ratelimit-remaining');
-        if (remaining !== undefined && Number(remaining) <= 0) {
-            const reset = resetTime(headers);
-            if (reset !== undefined)
-                this.notBefore = Math.min(reset, Date.now() + 15 * 60_000);
+        const raw = header(headers, 'x-rate-limit-remaining') ?? header(headers, 'ratelimit-remaining');
+        if (raw === undefined || !Number.isFinite(Number(raw)))
+            return;
+        const remaining = Number(raw);
+        const now = Date.now();
+        const reset = resetTime(headers, now);
+        if (reset === undefined || reset <= now)
+            return;
+        const until = Math.min(reset, now + 15 * 60_000);
+        if (remaining <= 0) {
+            this.notBefore = Math.max(this.notBefore, until);
+            return;
         }
+        const limit = Number(header(headers, 'x-rate-limit-limit') ?? header(headers, 'ratelimit-limit'));
+        const low = Number.isFinite(limit) && limit > 0 ? limit * LOW_BUDGET_SHARE : LOW_BUDGET_REQUESTS;
+        if (remaining > low)
+            return;
+        this.notBefore = Math.max(this.notBefore, now + (until - now) / remaining);
     }
     /** A URL as shown in messages: no query (pre-signed URLs carry credentials there). */
     show(pathOrUrl) {
@@ -559,7 +754,7 @@ class FileSink extends node_stream__WEBPACK_IMPORTED_MODULE_3__.Writable {
 function classify(err) {
     if (err instanceof RetryableError)
         return { message: err.message, delayMs: err.delayMs, status: err.status };
-    if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RemoteError */ .Hi || err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .AbortedError */ .oM)
+    if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RemoteError */ .Hi || err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .AbortedError */ .oM)
         return undefined;
     if (isNetworkError(err)) {
         const code = err.code ?? '';
@@ -597,6 +792,34 @@ function isNetworkError(err) {
         return false;
     return (/^(E[A-Z]+|ERR_STREAM_PREMATURE_CLOSE|UND_ERR.*)$/.test(code) ||
         /socket hang up|aborted|timeout|premature close/i.test(err.message));
+}
+/** What a 2xx that should be JSON is instead, when it is plainly not the API (`undefined`: JSON, broken). */
+function notTheApi(headers, body) {
+    const type = (header(headers, 'content-type') ?? '').toLowerCase();
+    const start = body.subarray(0, 512).toString('utf8').trimStart().toLowerCase();
+    if (type.includes('html') || start.startsWith('<!doctype html') || start.startsWith('<html'))
+        return 'an HTML page';
+    if (type.includes('json') || /^[[{"]/.test(start))
+        return undefined;
+    return `something else (${type || 'no content type'})`;
+}
+/** Rejects with the abort's reason as soon as `signal` aborts, without waiting for a slow answer. */
+function untilAborted(promise, signal) {
+    if (!signal)
+        return promise;
+    if (signal.aborted)
+        return Promise.reject((0,_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .abortReason */ .Js)(signal));
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject((0,_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .abortReason */ .Js)(signal));
+        signal.addEventListener('abort', onAbort, { once: true });
+        promise.then((v) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(v);
+        }, (e) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(e);
+        });
+    });
 }
 async function readAll(stream) {
     const chunks = [];
@@ -790,7 +1013,7 @@ function envName(name) {
 
 /***/ }),
 
-/***/ 2564:
+/***/ 4630:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -801,6 +1024,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./lib/errors.js
 var errors = __webpack_require__(452);
+// EXTERNAL MODULE: ./lib/deadline.js
+var lib_deadline = __webpack_require__(4611);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:path"
@@ -809,11 +1034,208 @@ var external_node_path_ = __webpack_require__(6760);
 var external_node_stream_ = __webpack_require__(7075);
 // EXTERNAL MODULE: external "node:stream/promises"
 var promises_ = __webpack_require__(6466);
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __webpack_require__(7975);
 // EXTERNAL MODULE: ./node_modules/minimatch/dist/esm/index.js + 8 modules
 var esm = __webpack_require__(1138);
 // EXTERNAL MODULE: ./node_modules/yauzl/index.js
 var yauzl = __webpack_require__(663);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __webpack_require__(8522);
+;// CONCATENATED MODULE: ./lib/zip.js
+/**
+ * Reading a zip on disk through yauzl with few system calls: yauzl asks its reader for every
+ * central-directory record and local header separately (two or three reads per entry, each a
+ * round trip to the thread pool), so this reader answers small reads from a few cached windows
+ * of the file, and streams entry data in 1 MiB reads instead of 16 KiB ones. A small entry is
+ * read and inflated whole, in one zlib call, instead of through a chain of five streams.
+ */
+
+
+
+
+
+/** One read of this size serves the headers of hundreds of entries, and small entries' data. */
+const WINDOW_BYTES = 512 * 1024;
+/** Windows kept: enough for the central directory plus the entries being extracted at once. */
+const WINDOWS = 8;
+/** Reads up to this size go through a window; larger ones straight to the file. */
+const CACHED_READ_MAX = 128 * 1024;
+const STREAM_CHUNK = 1024 * 1024;
+/** An entry this small (packed and unpacked) is read and inflated in memory, whole. */
+const SMALL_ENTRY_PACKED = 128 * 1024;
+const SMALL_ENTRY_BYTES = 1024 * 1024;
+const inflateRaw = (0,external_node_util_.promisify)(external_node_zlib_.inflateRaw);
+/** yauzl's RandomAccessReader (its documented extension point) over one file descriptor. */
+class WindowedReader extends yauzl.RandomAccessReader {
+    fd;
+    size;
+    windows = [];
+    /** Reads still on the thread pool: the fd is closed only once they are back. */
+    pending = 0;
+    closing;
+    constructor(fd, size) {
+        super();
+        this.fd = fd;
+        this.size = size;
+    }
+    _readStreamForRange(start, end) {
+        // Not fs.createReadStream: destroying it (as pipeline does at the end of each entry) closes
+        // the fd, under the entries still being read.
+        let position = start;
+        // eslint-disable-next-line @typescript-eslint/no-this-alias
+        const reader = this;
+        return new external_node_stream_.Readable({
+            highWaterMark: STREAM_CHUNK,
+            read: function () {
+                const n = Math.min(STREAM_CHUNK, end - position);
+                if (n <= 0)
+                    return void this.push(null);
+                const buf = Buffer.allocUnsafe(n);
+                reader.pread(buf, 0, n, position, (err, got) => {
+                    if (err)
+                        return void this.destroy(err);
+                    if (!got)
+                        return void this.destroy(new Error('unexpected EOF'));
+                    position += got;
+                    this.push(got < n ? buf.subarray(0, got) : buf);
+                });
+            }
+        });
+    }
+    read(buffer, offset, length, position, callback) {
+        if (length > CACHED_READ_MAX)
+            return this.pread(buffer, offset, length, position, callback);
+        const w = this.window(position, length);
+        w.data.then((data) => {
+            const from = position - w.start;
+            const n = Math.max(0, Math.min(length, data.length - from));
+            data.copy(buffer, offset, from, from + n);
+            callback(null, n);
+        }, (err) => callback(err));
+    }
+    /** Reads exactly `buffer.length` bytes at `position`. */
+    readExactly(buffer, position) {
+        if (!buffer.length)
+            return Promise.resolve();
+        return new Promise((resolve, reject) => this.read(buffer, 0, buffer.length, position, (err, n) => err ? reject(err) : n !== buffer.length ? reject(new Error('unexpected EOF')) : resolve()));
+    }
+    pread(buffer, offset, length, position, callback) {
+        this.pending++;
+        external_node_fs_.read(this.fd, buffer, offset, length, position, (err, n) => {
+            this.pending--;
+            if (!this.pending && this.closing) {
+                const close = this.closing;
+                this.closing = undefined;
+                close();
+            }
+            callback(err, n);
+        });
+    }
+    close(callback) {
+        this.windows = [];
+        const close = () => external_node_fs_.close(this.fd, callback);
+        if (this.pending)
+            this.closing = close;
+        else
+            close();
+    }
+    found(position, length) {
+        return this.windows.find((w) => w.start <= position && position + length <= Math.min(this.size, w.start + WINDOW_BYTES));
+    }
+    window(position, length) {
+        const hit = this.found(position, length);
+        if (hit) {
+            // Most recently used last: the oldest is the one to drop.
+            this.windows.splice(this.windows.indexOf(hit), 1);
+            this.windows.push(hit);
+            return hit;
+        }
+        const bytes = Math.max(length, Math.min(WINDOW_BYTES, this.size - position));
+        const data = new Promise((resolve, reject) => {
+            const buf = Buffer.allocUnsafe(bytes);
+            external_node_fs_.read(this.fd, buf, 0, bytes, position, (err, n) => err ? reject(err) : resolve(buf.subarray(0, n)));
+        });
+        const w = { start: position, data };
+        this.windows.push(w);
+        if (this.windows.length > WINDOWS)
+            this.windows.shift();
+        return w;
+    }
+}
+/** Opens a zip on disk; names are left undecoded (the caller checks them, entry by entry). */
+async function openZip(file) {
+    const fd = await new Promise((resolve, reject) => external_node_fs_.open(file, 'r', (err, f) => (err ? reject(err) : resolve(f))));
+    let reader;
+    let zip;
+    try {
+        const size = external_node_fs_.fstatSync(fd).size;
+        reader = new WindowedReader(fd, size);
+        zip = await new Promise((resolve, reject) => yauzl.fromRandomAccessReader(reader, size, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true }, (err, z) => (err ? reject(err) : resolve(z))));
+    }
+    catch (err) {
+        external_node_fs_.closeSync(fd);
+        throw err;
+    }
+    return {
+        zip,
+        nextEntry: () => new Promise((resolve, reject) => {
+            const onEntry = (e) => {
+                zip.off('end', onEnd);
+                zip.off('error', onError);
+                resolve(e);
+            };
+            const onEnd = () => {
+                zip.off('entry', onEntry);
+                zip.off('error', onError);
+                resolve(undefined);
+            };
+            const onError = (err) => {
+                zip.off('entry', onEntry);
+                zip.off('end', onEnd);
+                reject(err);
+            };
+            zip.once('entry', onEntry);
+            zip.once('end', onEnd);
+            zip.once('error', onError);
+            zip.readEntry();
+        }),
+        async readSmall(entry) {
+            if (entry.isEncrypted())
+                throw new Error('entry is encrypted');
+            if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8)
+                throw new Error(`unsupported compression method: ${entry.compressionMethod}`);
+            const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
+            const raw = Buffer.allocUnsafe(entry.compressedSize);
+            await reader.readExactly(raw, fileDataStart);
+            if (entry.compressionMethod === 0)
+                return raw;
+            let data;
+            try {
+                // The declared size bounds what inflation may produce: a lying entry cannot grow past it.
+                data = await inflateRaw(raw, {
+                    maxOutputLength: Math.max(1, entry.uncompressedSize),
+                    // All of it in one pass on the thread pool, not a round trip per 16 KiB.
+                    chunkSize: Math.max(external_node_zlib_.constants.Z_MIN_CHUNK, entry.uncompressedSize + 64)
+                });
+            }
+            catch (err) {
+                if (err.code === 'ERR_BUFFER_TOO_LARGE')
+                    throw new Error(`too many bytes in the stream. expected ${entry.uncompressedSize}.`);
+                throw err;
+            }
+            if (data.length !== entry.uncompressedSize)
+                throw new Error(`expected ${entry.uncompressedSize} bytes, got ${data.length}`);
+            return data;
+        },
+        openStream: (entry) => new Promise((resolve, reject) => zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s)))),
+        close: () => zip.close()
+    };
+}
+
 ;// CONCATENATED MODULE: ./lib/artifacts.js
+
+
 
 
 
@@ -824,6 +1246,16 @@ var yauzl = __webpack_require__(663);
 /** An entry that inflates more than this many times its packed size is refused past ZIP_BOMB_MIN_BYTES. */
 const MAX_COMPRESSION_RATIO = 1000;
 const ZIP_BOMB_MIN_BYTES = 64 * 1024 * 1024;
+/**
+ * Entries extracted at once. Reads and inflation run on libuv's thread pool (and a large entry's
+ * writes too), so one entry per pool thread keeps the pool busy while the main thread checks
+ * the next names and writes the small files already inflated.
+ */
+const EXTRACT_CONCURRENCY = Math.max(1, Math.min(32, Number(process.env.UV_THREADPOOL_SIZE) || 4));
+const { O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW } = external_node_fs_.constants;
+/** Where the platform has O_NOFOLLOW, opening refuses a symlink planted at the target (one syscall, no lstat). */
+const WRITE_FLAGS = O_NOFOLLOW === undefined ? undefined : O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW;
+const artifacts_open = (0,external_node_util_.promisify)(external_node_fs_.open);
 /**
  * The artifacts of one run: selection, the size cap shared by all its jobs, safe paths.
  */
@@ -865,14 +1297,26 @@ class ArtifactStore {
             throw new errors/* RemoteError */.Hi(`The job name '${jobFolder}' cannot be made into a folder name.`);
         // eslint-disable-next-line @typescript-eslint/no-this-alias
         const store = this;
-        const selects = (p) => {
-            const parts = p.replace(/\\/g, '/').split('/').filter(Boolean);
-            for (let i = parts.length; i > 0; i--) {
-                const prefix = parts.slice(0, i).join('/');
-                if (this.globs.some((g) => g.match(prefix)))
-                    return true;
+        const matches = (p) => this.globs.some((g) => g.match(p));
+        // Thousands of entries share a few folders: each folder is matched once.
+        const folderSelected = new Map();
+        const selectsFolder = (folder) => {
+            let hit = folderSelected.get(folder);
+            if (hit === undefined) {
+                const up = folder.lastIndexOf('/');
+                hit = matches(folder) || (up > 0 && selectsFolder(folder.slice(0, up)));
+                folderSelected.set(folder, hit);
             }
-            return false;
+            return hit;
+        };
+        const selects = (p) => {
+            const rel = p.replace(/\\/g, '/').split('/').filter(Boolean).join('/');
+            if (!rel)
+                return false;
+            if (matches(rel))
+                return true;
+            const up = rel.lastIndexOf('/');
+            return up > 0 && selectsFolder(rel.slice(0, up));
         };
         return {
             dir,
@@ -883,7 +1327,7 @@ class ArtifactStore {
                 const target = ArtifactStore.safeJoin(dir, relPath);
                 if (!target)
                     return store.warn(`Skipped artifact '${relPath}': its path leaves the download folder.`);
-                await store.prepare(dir, target);
+                await store.prepare(target);
                 const before = store.used;
                 const tmp = `${target}.part`;
                 // Whatever is there (a planted symlink would carry the write outside) goes first.
@@ -930,25 +1374,11 @@ class ArtifactStore {
             throw new errors/* ArtifactLimitError */._o(`Artifacts passed max-artifact-size (${formatBytes(this.maxBytes)}); the download was stopped.`);
         }
     }
-    async prepare(dir, target) {
-        // A folder or file planted as a symlink must not carry a write, or even a mkdir, outside.
-        external_node_fs_.mkdirSync(this.root, { recursive: true });
-        const realRoot = external_node_fs_.realpathSync(this.root);
-        const inside = (real) => {
-            if (real === undefined)
-                return false;
-            const rel = external_node_path_.relative(realRoot, real);
-            return rel !== '..' && !rel.startsWith(`..${external_node_path_.sep}`) && !external_node_path_.isAbsolute(rel);
-        };
-        const refuse = () => new errors/* RemoteError */.Hi(`Refused to write '${target}': its folder leads outside the download folder.`);
-        let existing = external_node_path_.dirname(target);
-        while (!lexists(existing) && external_node_path_.dirname(existing) !== existing)
-            existing = external_node_path_.dirname(existing);
-        if (!inside(realpath(existing)))
-            throw refuse();
-        external_node_fs_.mkdirSync(external_node_path_.dirname(target), { recursive: true });
-        if (!inside(realpath(external_node_path_.dirname(target))))
-            throw refuse();
+    /** Folders made or checked already, so each costs its syscalls once, not once per file. */
+    folders = new Set();
+    realRoot;
+    async prepare(target) {
+        this.ensureFolder(external_node_path_.dirname(target), target);
         try {
             if (external_node_fs_.lstatSync(target).isSymbolicLink())
                 external_node_fs_.unlinkSync(target);
@@ -956,45 +1386,67 @@ class ArtifactStore {
         catch {
             // does not exist yet
         }
-        void dir;
+    }
+    /**
+     * Makes `folder` and the folders above it up to the download folder, one level at a time. A
+     * folder or file planted as a symlink must not carry a write, or even a mkdir, outside: each
+     * level that exists already must resolve inside; one this store made itself is inside.
+     */
+    ensureFolder(folder, target) {
+        if (this.folders.has(folder))
+            return;
+        if (this.realRoot === undefined) {
+            external_node_fs_.mkdirSync(this.root, { recursive: true });
+            this.realRoot = external_node_fs_.realpathSync(this.root);
+        }
+        if (folder !== this.root) {
+            const parent = external_node_path_.dirname(folder);
+            const back = external_node_path_.relative(this.root, folder);
+            if (parent === folder || !back || back.startsWith('..') || external_node_path_.isAbsolute(back))
+                throw this.refuse(target);
+            this.ensureFolder(parent, target);
+            try {
+                external_node_fs_.mkdirSync(folder);
+            }
+            catch (err) {
+                if (err.code !== 'EEXIST')
+                    throw err;
+                const real = realpath(folder);
+                const rel = real === undefined ? '..' : external_node_path_.relative(this.realRoot, real);
+                if (rel === '..' || rel.startsWith(`..${external_node_path_.sep}`) || external_node_path_.isAbsolute(rel))
+                    throw this.refuse(target);
+            }
+        }
+        this.folders.add(folder);
+    }
+    refuse(target) {
+        return new errors/* RemoteError */.Hi(`Refused to write '${target}': its folder leads outside the download folder.`);
     }
     record(dir, file) {
         const list = this.written.get(dir) ?? [];
         list.push(file);
         this.written.set(dir, list);
     }
-    /** Extracts the selected entries of a zip on disk, streaming each, with every guard. */
+    /**
+     * Extracts the selected entries of a zip on disk, with every guard. Entries are checked,
+     * and their bytes reserved against the size cap, one at a time in archive order; then up to
+     * EXTRACT_CONCURRENCY of them are read, inflated and written at once. The first failure stops
+     * new entries; those already started end (whole, or removed) before it is thrown.
+     */
     async extract(zipFile, dir, prefix, selects) {
-        const zip = await new Promise((resolve, reject) => 
         // Names are decoded and checked here, not by yauzl: it would end the whole archive at the first bad one.
-        yauzl.open(zipFile, { lazyEntries: true, autoClose: true, decodeStrings: false, validateEntrySizes: true }, (err, z) => err
-            ? reject(new errors/* RemoteError */.Hi(`The artifact archive is not a valid zip: ${err.message}`))
-            : resolve(z)));
+        const archive = await openZip(zipFile).catch((err) => {
+            throw new errors/* RemoteError */.Hi(`The artifact archive is not a valid zip: ${err.message}`);
+        });
         const seen = new Set();
+        const running = new Set();
+        let failure;
         try {
             for (;;) {
-                const entry = await new Promise((resolve, reject) => {
-                    const onEntry = (e) => {
-                        zip.off('end', onEnd);
-                        zip.off('error', onError);
-                        resolve(e);
-                    };
-                    const onEnd = () => {
-                        zip.off('entry', onEntry);
-                        zip.off('error', onError);
-                        resolve(undefined);
-                    };
-                    const onError = (err) => {
-                        zip.off('entry', onEntry);
-                        zip.off('end', onEnd);
-                        reject(new errors/* RemoteError */.Hi(`The artifact archive is damaged: ${err.message}`));
-                    };
-                    zip.once('entry', onEntry);
-                    zip.once('end', onEnd);
-                    zip.once('error', onError);
-                    zip.readEntry();
+                const entry = await archive.nextEntry().catch((err) => {
+                    throw damaged(err);
                 });
-                if (!entry)
+                if (!entry || failure)
                     break;
                 const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false)
                     .replace(/\\/g, '/');
@@ -1023,52 +1475,140 @@ class ArtifactStore {
                     entry.uncompressedSize > MAX_COMPRESSION_RATIO * Math.max(entry.compressedSize, 1)) {
                     throw new errors/* ArtifactLimitError */._o(`Refused artifact '${rel}': it inflates ${Math.round(entry.uncompressedSize / Math.max(entry.compressedSize, 1))} times its packed size (a zip bomb?).`);
                 }
-                this.charge(this.used, entry.uncompressedSize);
-                await this.prepare(dir, target);
-                const input = await new Promise((resolve, reject) => zip.openReadStream(entry, (err, s) => err ? reject(new errors/* RemoteError */.Hi(`The artifact archive is damaged: ${err.message}`)) : resolve(s)));
-                const start = this.used;
-                let n = 0;
-                const meter = new external_node_stream_.Transform({
-                    transform: (chunk, _e, done) => {
-                        n += chunk.length;
-                        try {
-                            this.charge(start, n);
-                        }
-                        catch (err) {
-                            return done(err);
-                        }
-                        done(null, chunk);
-                    }
+                const base = this.used;
+                this.charge(base, entry.uncompressedSize);
+                this.ensureFolder(external_node_path_.dirname(target), target);
+                // Reserved in archive order, so the cap stops at the same entry however many run at once.
+                this.used = base + entry.uncompressedSize;
+                while (running.size >= EXTRACT_CONCURRENCY)
+                    await Promise.race(running);
+                if (failure) {
+                    this.used -= entry.uncompressedSize;
+                    break;
+                }
+                const task = this.extractEntry(archive, entry, target, base).then(() => this.record(dir, target), (err) => {
+                    this.used -= entry.uncompressedSize;
+                    failure ??= { err };
                 });
-                const out = external_node_fs_.createWriteStream(target);
-                try {
-                    await (0,promises_.pipeline)(input, meter, out);
-                }
-                catch (err) {
-                    // An entry cut short (size cap, damaged archive) is not left behind as if whole.
-                    if (!out.closed)
-                        await new Promise((resolve) => out.once('close', () => resolve()));
-                    external_node_fs_.rmSync(target, { force: true });
-                    throw err;
-                }
-                this.used = start + n;
-                this.record(dir, target);
+                running.add(task);
+                void task.finally(() => running.delete(task));
             }
         }
         finally {
-            zip.close();
+            await Promise.all(running);
+            archive.close();
+        }
+        if (failure)
+            throw failure.err;
+    }
+    /** Writes one entry to `target`; on any failure nothing of it stays there. */
+    async extractEntry(archive, entry, target, base) {
+        if (entry.uncompressedSize <= SMALL_ENTRY_BYTES && entry.compressedSize <= SMALL_ENTRY_PACKED) {
+            const data = await archive.readSmall(entry).catch((err) => {
+                throw damaged(err);
+            });
+            this.charge(base, data.length);
+            // Created and written synchronously: measured faster than three round trips through the
+            // thread pool per small file, which cost more than the syscalls themselves.
+            const fd = openForWriteSync(target);
+            try {
+                external_node_fs_.writeFileSync(fd, data);
+            }
+            catch (err) {
+                external_node_fs_.closeSync(fd);
+                discard(target);
+                throw err;
+            }
+            external_node_fs_.closeSync(fd);
+            return;
+        }
+        const input = await archive.openStream(entry).catch((err) => {
+            throw damaged(err);
+        });
+        let n = 0;
+        const meter = new external_node_stream_.Transform({
+            transform: (chunk, _e, done) => {
+                n += chunk.length;
+                try {
+                    this.charge(base, n);
+                }
+                catch (err) {
+                    return done(err);
+                }
+                done(null, chunk);
+            }
+        });
+        let out;
+        try {
+            out = external_node_fs_.createWriteStream('', { fd: await openForWrite(target) });
+        }
+        catch (err) {
+            input.destroy();
+            throw err;
+        }
+        try {
+            await (0,promises_.pipeline)(input, meter, out);
+        }
+        catch (err) {
+            // An entry cut short (size cap, damaged archive) is not left behind as if whole.
+            if (!out.closed)
+                await new Promise((resolve) => out.once('close', () => resolve()));
+            discard(target);
+            throw err instanceof errors/* RemoteError */.Hi || err.syscall
+                ? err
+                : damaged(err);
         }
     }
 }
-/** Exists, without following a final symlink. */
-function lexists(p) {
+/** Opens a file for writing without following a symlink there: one planted at the target is removed. */
+async function openForWrite(target) {
+    if (WRITE_FLAGS === undefined) {
+        try {
+            if (external_node_fs_.lstatSync(target).isSymbolicLink())
+                external_node_fs_.unlinkSync(target);
+        }
+        catch {
+            // does not exist yet
+        }
+        return artifacts_open(target, 'w');
+    }
     try {
-        external_node_fs_.lstatSync(p);
-        return true;
+        return await artifacts_open(target, WRITE_FLAGS, 0o666);
     }
-    catch {
-        return false;
+    catch (err) {
+        if (err.code !== 'ELOOP')
+            throw err;
+        external_node_fs_.unlinkSync(target);
+        return artifacts_open(target, WRITE_FLAGS, 0o666);
     }
+}
+function openForWriteSync(target) {
+    if (WRITE_FLAGS === undefined) {
+        try {
+            if (external_node_fs_.lstatSync(target).isSymbolicLink())
+                external_node_fs_.unlinkSync(target);
+        }
+        catch {
+            // does not exist yet
+        }
+        return external_node_fs_.openSync(target, 'w');
+    }
+    try {
+        return external_node_fs_.openSync(target, WRITE_FLAGS, 0o666);
+    }
+    catch (err) {
+        if (err.code !== 'ELOOP')
+            throw err;
+        external_node_fs_.unlinkSync(target);
+        return external_node_fs_.openSync(target, WRITE_FLAGS, 0o666);
+    }
+}
+/** Removes what an entry or a download left half-written. */
+function discard(file) {
+    external_node_fs_.rmSync(file, { force: true });
+}
+function damaged(err) {
+    return new errors/* RemoteError */.Hi(`The artifact archive is damaged: ${err.message}`);
 }
 /** The real path, or undefined when it cannot be resolved (a dangling symlink). */
 function realpath(p) {
@@ -1395,12 +1935,216 @@ class JobNames {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/follow.js
+
+
+
+
+
+
+
+
+/** The first poll comes this soon after the trigger; the gap then doubles up to `poll-interval`. */
+const FIRST_POLL_MS = 1000;
+/**
+ * poll until the run ends (streaming logs) → collect logs and artifacts → Result. A timeout
+ * or a cancel ends whatever is in flight at once; the run is then cancelled within the grace.
+ */
+async function follow(opts) {
+    const { connection, run, settings, host, deadline } = opts;
+    const { remote } = connection;
+    external_node_fs_.mkdirSync(settings.downloadDir, { recursive: true });
+    const names = new JobNames(settings.downloadDir);
+    const logs = new LogFollower(host, remote, run, names, {
+        stream: settings.log === 'stream',
+        pollIntervalMs: settings.pollIntervalMs
+    });
+    const state = { jobs: new Map() };
+    try {
+        await poll(remote, run, settings, host, deadline, logs, state);
+    }
+    catch (err) {
+        if (err instanceof errors/* AbortedError */.oM || deadline.cancelled) {
+            state.conclusion = 'canceled';
+            state.message = 'The calling job was cancelled.';
+            if (settings.cancelOnAbort) {
+                connection.graceForCancel();
+                await cancel(remote, run, host, 'the calling job was cancelled');
+            }
+            host.saveState('finished', 'true');
+            return finalResult(opts, logs, names, state);
+        }
+        if (err instanceof errors/* DeadlineError */.j3 || deadline.passed) {
+            state.conclusion = 'timed_out';
+            state.message = err instanceof errors/* DeadlineError */.j3 ? err.message : timedOutMessage(settings);
+        }
+        else {
+            state.conclusion = 'error';
+            state.message = (0,errors/* errorMessage */.gJ)(err);
+            host.error(state.message);
+        }
+    }
+    if (state.conclusion === 'timed_out') {
+        host.error(state.message ?? timedOutMessage(settings));
+        // From here on the step's own time is over: the cancel and the last log reads share the grace.
+        connection.graceForCancel();
+        if (settings.cancelOnTimeout)
+            await cancel(remote, run, host, 'timeout passed');
+    }
+    host.saveState('finished', 'true');
+    await collect(opts, logs, names, state);
+    // (A hook that reads the run's test results belongs here: the run has ended and is collected.)
+    return finalResult(opts, logs, names, state);
+}
+function timedOutMessage(settings) {
+    return `The run did not end within ${(0,lib_deadline/* seconds */.YA)(settings.timeoutMs)}s.`;
+}
+/** Polls until the run ends; throws the deadline's or the cancel's reason when either comes first. */
+async function poll(remote, run, settings, host, deadline, logs, state) {
+    const { signal } = deadline;
+    let delay = Math.max(FIRST_POLL_MS, remote.minPollMs ?? 0);
+    // Gaps are measured from the start of one poll to the start of the next: the time a poll and
+    // its log reads take does not stretch them past poll-interval (nor the end's detection with them).
+    let pollStarted = Date.now();
+    let lastStatus = '';
+    for (;;) {
+        const wait = Math.min(pollStarted + delay - Date.now(), deadline.remainingMs());
+        if (wait > 0)
+            await (0,lib_http/* sleep */.yy)(wait, signal);
+        if (deadline.passed)
+            throw new errors/* DeadlineError */.j3(timedOutMessage(settings));
+        pollStarted = Date.now();
+        // untilAborted: a remote may wait on something of its own; the deadline still ends it.
+        state.snapshot = await (0,lib_http/* untilAborted */.Eu)(remote.poll(run), signal);
+        for (const job of state.snapshot.jobs) {
+            const before = state.jobs.get(job.key);
+            state.jobs.set(job.key, job);
+            if (settings.log !== 'stream' && job.conclusion && !before?.conclusion)
+                host.info(`${job.name}: ${job.status}`);
+        }
+        if (state.snapshot.status !== lastStatus && settings.log !== 'stream')
+            host.info(`Run ${run.id}: ${state.snapshot.status}`);
+        lastStatus = state.snapshot.status;
+        if (settings.log === 'stream')
+            await (0,lib_http/* untilAborted */.Eu)(logs.update([...state.jobs.values()]), signal);
+        if (state.snapshot.conclusion) {
+            state.conclusion = state.snapshot.conclusion;
+            return;
+        }
+        delay = Math.max(Math.min(delay * 2, settings.pollIntervalMs), remote.minPollMs ?? 0);
+    }
+}
+/**
+ * Reads every log to its end, shows failures' tails, downloads artifacts. Problems become
+ * warnings; a timeout or a cancel meanwhile becomes the conclusion (a step that could not bring
+ * everything back in time is not green), and a partial artifact is never left behind.
+ */
+async function collect({ connection, run, settings, host }, logs, names, state) {
+    const { remote } = connection;
+    const all = [...state.jobs.values()];
+    const interrupted = (err) => {
+        if (err instanceof errors/* AbortedError */.oM) {
+            state.conclusion = 'canceled';
+            state.message = 'The calling job was cancelled while the logs and artifacts were brought back.';
+            return true;
+        }
+        if (err instanceof errors/* DeadlineError */.j3 && state.conclusion !== 'timed_out') {
+            state.conclusion = 'timed_out';
+            state.message = `The logs and artifacts were not all brought back within the timeout (${(0,lib_deadline/* seconds */.YA)(settings.timeoutMs)}s): ${err.message}`;
+            host.error(state.message);
+            return true;
+        }
+        return false;
+    };
+    try {
+        await logs.finish(all);
+    }
+    catch (err) {
+        if (interrupted(err))
+            return;
+        host.warning(`Could not read every log: ${(0,errors/* errorMessage */.gJ)(err)}`);
+    }
+    if (settings.log === 'on-failure') {
+        for (const job of all)
+            if (job.conclusion === 'failed')
+                logs.showTail(job);
+    }
+    const { conclusion } = state;
+    if (!settings.artifacts.length || conclusion === 'timed_out' || conclusion === 'error')
+        return;
+    if (remote.artifactsNote) {
+        host.info(remote.artifactsNote);
+        return;
+    }
+    const store = new ArtifactStore(settings.downloadDir, settings.artifacts, settings.maxArtifactSize, (m) => host.warning(m));
+    for (const job of all) {
+        if (!job.conclusion)
+            continue;
+        try {
+            await remote.downloadArtifacts(run, job, store.forJob(names.name(job.key, job.name)));
+        }
+        catch (err) {
+            if (interrupted(err))
+                break;
+            if (err instanceof errors/* ArtifactLimitError */._o) {
+                state.conclusion = 'error';
+                state.message = (0,errors/* errorMessage */.gJ)(err);
+                host.error(state.message);
+                break;
+            }
+            host.warning(`Could not download the artifacts of ${job.name}: ${(0,errors/* errorMessage */.gJ)(err)}`);
+        }
+    }
+    state.artifactDirs = store.written;
+}
+function finalResult({ settings, started, base }, logs, names, state) {
+    const results = [...state.jobs.values()].map((job) => {
+        const log = logs.file(job);
+        const dir = external_node_path_.join(settings.downloadDir, 'artifacts', names.name(job.key, job.name));
+        return {
+            name: job.name,
+            id: job.key,
+            stage: job.stage,
+            status: job.status,
+            conclusion: job.conclusion ?? 'running',
+            url: job.url,
+            log: log && external_node_fs_.existsSync(log) ? log : undefined,
+            artifacts: state.artifactDirs?.has(dir) ? dir : undefined,
+            duration: job.duration
+        };
+    });
+    const final = state.conclusion ?? 'error';
+    const failed = results.find((j) => j.conclusion === 'failed' && j.log);
+    const logFile = failed?.log ?? [...results].reverse().find((j) => j.log)?.log ?? '';
+    return {
+        ...base,
+        conclusion: final,
+        status: state.snapshot?.status ?? '',
+        jobs: results,
+        logFile,
+        duration: Math.round((Date.now() - started) / 1000),
+        accepted: settings.successOn.includes(final),
+        waited: true,
+        message: state.message
+    };
+}
+/** Cancels the run; a failure to do so is a warning, never the step's error. */
+async function cancel(remote, run, host, why) {
+    try {
+        await remote.cancel(run);
+        host.warning(`Cancelled run ${run.id} because ${why}.`);
+    }
+    catch (err) {
+        host.warning(`Could not cancel run ${run.id} (${why}): ${(0,errors/* errorMessage */.gJ)(err)}`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/remotes/index.js
 /** Each remote is loaded only when asked for, so start-up reads one of them. */
 async function createRemote(ctx) {
     switch (ctx.settings.system) {
         case 'gitlab':
-            return (await __webpack_require__.e(/* import() */ 132).then(__webpack_require__.bind(__webpack_require__, 6132))).createGitLab(ctx);
+            return (await Promise.all(/* import() */[__webpack_require__.e(695), __webpack_require__.e(859)]).then(__webpack_require__.bind(__webpack_require__, 4859))).createGitLab(ctx);
         case 'gocd':
             return (await __webpack_require__.e(/* import() */ 266).then(__webpack_require__.bind(__webpack_require__, 3266))).createGoCD(ctx);
         case 'gearset':
@@ -1415,21 +2159,23 @@ async function createRemote(ctx) {
 
 
 
-
-
-/** The first poll comes this soon after the trigger; the gap then doubles up to `poll-interval`. */
-const FIRST_POLL_MS = 1000;
 const SYSTEM_NAMES = {
     gitlab: 'GitLab',
     gocd: 'GoCD',
     gearset: 'Gearset'
 };
-/** Waits may last this long while a run is cancelled after the job itself was cancelled. */
+/**
+ * How long cancelling a run may take once the step's own time is over (the timeout passed or
+ * the job was cancelled): the step ends within `timeout` + this, whatever the server does.
+ */
 const CANCEL_GRACE_MS = 15_000;
-/** The remote for these settings, with the one HTTP configuration every remote shares. */
-async function connect(settings, host, signal) {
+/**
+ * The remote for these settings, with the one HTTP configuration every remote shares. Every
+ * wait and transfer ends when `signal` aborts; no wait the server asks for passes `deadline`.
+ */
+async function connect(settings, host, signal, deadline) {
     const clients = [];
-    const waits = { signal };
+    const waits = { signal, deadline };
     const ctx = {
         settings,
         startedAt: Date.now(),
@@ -1446,6 +2192,9 @@ async function connect(settings, host, signal) {
                 get signal() {
                     return waits.signal;
                 },
+                get deadline() {
+                    return waits.deadline;
+                },
                 debug: (m) => host.debug(m)
             });
             clients.push(http);
@@ -1456,7 +2205,9 @@ async function connect(settings, host, signal) {
         remote: await createRemote(ctx),
         clients,
         graceForCancel: () => {
-            waits.signal = AbortSignal.timeout(CANCEL_GRACE_MS);
+            const grace = (0,lib_deadline/* graceWindow */.Fh)(CANCEL_GRACE_MS);
+            waits.signal = grace.signal;
+            waits.deadline = grace.at;
         }
     };
 }
@@ -1466,15 +2217,28 @@ async function relay({ settings, host, signal }) {
     if (!settings.tlsVerify) {
         host.warning(`tls-verify is false: ${system}'s certificate is not checked, so anyone on the network path can read the token.`);
     }
-    const connection = await connect(settings, host, signal);
+    // One deadline for the whole step, the trigger included.
+    const deadline = new lib_deadline/* Deadline */.B2(settings.timeoutMs, signal);
+    const started = Date.now();
+    const connection = await connect(settings, host, deadline.signal, deadline.at);
     const { remote, clients } = connection;
     try {
-        const started = Date.now();
-        const run = await start(remote, settings, host, system);
+        let run;
+        try {
+            run = await start(remote, settings, host, system);
+        }
+        catch (err) {
+            // Before there is a run, a timeout or a cancel has nothing to cancel: it is the conclusion.
+            if (err instanceof errors/* DeadlineError */.j3 || err instanceof errors/* AbortedError */.oM || deadline.signal.aborted) {
+                return unstarted(settings, system, host, started, err, err === deadline.signal.reason);
+            }
+            throw err;
+        }
         host.saveState('run', JSON.stringify(run));
         host.setOutput('run-id', run.id);
         host.setOutput('run-url', run.url ?? '');
         host.info(`${settings.run ? 'Following' : 'Triggered'} ${system} run ${run.id}${run.url ? `: ${run.url}` : ''}`);
+        // (A hook for "the run has started" belongs here: the run is known, nothing followed yet.)
         const base = { system, runId: run.id, runUrl: run.url ?? '', downloadDir: settings.downloadDir };
         if (!settings.wait) {
             host.saveState('finished', 'true');
@@ -1489,9 +2253,10 @@ async function relay({ settings, host, signal }) {
                 waited: false
             };
         }
-        return await follow(connection, run, settings, host, signal, started, base);
+        return await follow({ connection, run, settings, host, deadline, started, base });
     }
     finally {
+        deadline.dispose();
         clients.forEach((c) => c.dispose());
     }
 }
@@ -1516,175 +2281,38 @@ async function start(remote, settings, host, system) {
         return found;
     }
 }
-async function follow({ remote, graceForCancel }, run, settings, host, signal, started, base) {
-    external_node_fs_.mkdirSync(settings.downloadDir, { recursive: true });
-    const names = new JobNames(settings.downloadDir);
-    const logs = new LogFollower(host, remote, run, names, {
-        stream: settings.log === 'stream',
-        pollIntervalMs: settings.pollIntervalMs
-    });
-    const deadline = started + settings.timeoutMs;
-    const jobs = new Map();
-    let snapshot;
-    let conclusion;
-    let message;
-    let delay = Math.max(FIRST_POLL_MS, remote.minPollMs ?? 0);
-    // Gaps are measured from the start of one poll to the start of the next: the time a poll and
-    // its log reads take does not stretch them past poll-interval (nor the end's detection with them).
-    let pollStarted = Date.now();
-    let lastStatus = '';
-    let artifactDirs;
-    try {
-        for (;;) {
-            const wait = Math.min(pollStarted + delay - Date.now(), deadline - Date.now());
-            if (wait > 0)
-                await (0,lib_http/* sleep */.yy)(wait, signal);
-            if (Date.now() >= deadline) {
-                conclusion = 'timed_out';
-                message = `The run did not end within ${Math.round(settings.timeoutMs / 1000)}s.`;
-                break;
-            }
-            pollStarted = Date.now();
-            snapshot = await untilAborted(remote.poll(run), signal);
-            for (const job of snapshot.jobs) {
-                const before = jobs.get(job.key);
-                jobs.set(job.key, job);
-                if (settings.log !== 'stream' && job.conclusion && !before?.conclusion)
-                    host.info(`${job.name}: ${job.status}`);
-            }
-            if (snapshot.status !== lastStatus && settings.log !== 'stream')
-                host.info(`Run ${run.id}: ${snapshot.status}`);
-            lastStatus = snapshot.status;
-            if (settings.log === 'stream')
-                await untilAborted(logs.update([...jobs.values()]), signal);
-            if (snapshot.conclusion) {
-                conclusion = snapshot.conclusion;
-                break;
-            }
-            delay = Math.max(Math.min(delay * 2, settings.pollIntervalMs), remote.minPollMs ?? 0);
-        }
-    }
-    catch (err) {
-        if (err instanceof errors/* AbortedError */.oM || signal.aborted) {
-            conclusion = 'canceled';
-            message = 'The calling job was cancelled.';
-            if (settings.cancelOnAbort) {
-                graceForCancel();
-                await cancel(remote, run, host, 'the calling job was cancelled');
-            }
-            host.saveState('finished', 'true');
-            return finalResult();
-        }
-        conclusion = 'error';
-        message = (0,errors/* errorMessage */.gJ)(err);
+/** The step's time ran out, or the job was cancelled, before a run was known. */
+function unstarted(settings, system, host, started, err, 
+/** The deadline itself passed (not a wait the server asked for). */
+passed) {
+    const canceled = err instanceof errors/* AbortedError */.oM;
+    const when = canceled
+        ? 'The calling job was cancelled before the run was known'
+        : passed || !(err instanceof errors/* DeadlineError */.j3)
+            ? `The run was not started within the timeout (${Math.round(settings.timeoutMs / 1000)}s)`
+            : err.message.replace(/\.$/, '');
+    // An answer abandoned mid-request may still have created a run: say where to look.
+    const message = settings.run || !(passed || canceled)
+        ? `${when}.`
+        : `${when}; a trigger cut short may still have created a run: check ${system} before running again.`;
+    if (!canceled)
         host.error(message);
-    }
-    if (conclusion === 'timed_out') {
-        host.error(message ?? 'Timed out.');
-        if (settings.cancelOnTimeout)
-            await cancel(remote, run, host, 'timeout passed');
-    }
     host.saveState('finished', 'true');
-    await collect();
-    return finalResult();
-    /** Reads every log to its end, shows failures' tails, downloads artifacts. Problems become warnings. */
-    async function collect() {
-        const all = [...jobs.values()];
-        try {
-            await logs.finish(all);
-        }
-        catch (err) {
-            host.warning(`Could not read every log: ${(0,errors/* errorMessage */.gJ)(err)}`);
-        }
-        if (settings.log === 'on-failure') {
-            for (const job of all)
-                if (job.conclusion === 'failed')
-                    logs.showTail(job);
-        }
-        if (!settings.artifacts.length || conclusion === 'timed_out' || conclusion === 'error')
-            return;
-        if (remote.artifactsNote) {
-            host.info(remote.artifactsNote);
-            return;
-        }
-        const store = new ArtifactStore(settings.downloadDir, settings.artifacts, settings.maxArtifactSize, (m) => host.warning(m));
-        for (const job of all) {
-            if (!job.conclusion)
-                continue;
-            try {
-                await remote.downloadArtifacts(run, job, store.forJob(names.name(job.key, job.name)));
-            }
-            catch (err) {
-                if (err instanceof errors/* AbortedError */.oM)
-                    throw err;
-                if (err instanceof errors/* ArtifactLimitError */._o) {
-                    conclusion = 'error';
-                    message = (0,errors/* errorMessage */.gJ)(err);
-                    host.error(message);
-                    return;
-                }
-                host.warning(`Could not download the artifacts of ${job.name}: ${(0,errors/* errorMessage */.gJ)(err)}`);
-            }
-        }
-        artifactDirs = store.written;
-    }
-    function finalResult() {
-        const list = [...jobs.values()];
-        const results = list.map((job) => {
-            const log = logs.file(job);
-            const dir = external_node_path_.join(settings.downloadDir, 'artifacts', names.name(job.key, job.name));
-            return {
-                name: job.name,
-                id: job.key,
-                stage: job.stage,
-                status: job.status,
-                conclusion: job.conclusion ?? 'running',
-                url: job.url,
-                log: log && external_node_fs_.existsSync(log) ? log : undefined,
-                artifacts: artifactDirs?.has(dir) ? dir : undefined,
-                duration: job.duration
-            };
-        });
-        const final = conclusion ?? 'error';
-        const failed = results.find((j) => j.conclusion === 'failed' && j.log);
-        const logFile = failed?.log ?? [...results].reverse().find((j) => j.log)?.log ?? '';
-        return {
-            ...base,
-            conclusion: final,
-            status: snapshot?.status ?? '',
-            jobs: results,
-            logFile,
-            duration: Math.round((Date.now() - started) / 1000),
-            accepted: settings.successOn.includes(final),
-            waited: true,
-            message
-        };
-    }
-}
-async function cancel(remote, run, host, why) {
-    try {
-        await remote.cancel(run);
-        host.warning(`Cancelled run ${run.id} because ${why}.`);
-    }
-    catch (err) {
-        host.warning(`Could not cancel run ${run.id} (${why}): ${(0,errors/* errorMessage */.gJ)(err)}`);
-    }
-}
-/** Rejects as soon as the job is cancelled, without waiting for a slow answer. */
-function untilAborted(promise, signal) {
-    if (signal.aborted)
-        return Promise.reject(new errors/* AbortedError */.oM());
-    return new Promise((resolve, reject) => {
-        const onAbort = () => reject(new errors/* AbortedError */.oM());
-        signal.addEventListener('abort', onAbort, { once: true });
-        promise.then((v) => {
-            signal.removeEventListener('abort', onAbort);
-            resolve(v);
-        }, (e) => {
-            signal.removeEventListener('abort', onAbort);
-            reject(e);
-        });
-    });
+    const conclusion = canceled ? 'canceled' : 'timed_out';
+    return {
+        system,
+        runId: '',
+        runUrl: '',
+        downloadDir: settings.downloadDir,
+        conclusion,
+        status: '',
+        jobs: [],
+        logFile: '',
+        duration: Math.round((Date.now() - started) / 1000),
+        accepted: settings.successOn.includes(conclusion),
+        waited: true,
+        message
+    };
 }
 
 ;// CONCATENATED MODULE: ./lib/report.js
