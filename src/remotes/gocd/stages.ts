@@ -26,8 +26,8 @@ export function jobConclusion(state: string | undefined, result: string | undefi
  * Cancelled, Unknown). GoCD 19.11 and 19.12 send only `result` (gocd/gocd 19.12.0
  * api/api-pipeline-instance-v1/…/StageInstanceModelRepresenter.java; `status` is added in
  * 20.1.0), as do the Rails representers before them: there the state follows from `result` and
- * the jobs. A stage with a job still going is going, whatever `result` says (GoCD marks a stage
- * Failed as soon as one job fails); a finished stage whose result is not a final word takes
+ * the jobs. A stage with a job still going is going, whatever `result` says (GoCD's `Failing`
+ * state carries the result Failed: domain/…/StageState.java); a finished stage whose result is not a final word takes
  * its jobs' results, and an unknown one is never Passed.
  */
 export function stageState(stage: GoCDStage): string {
