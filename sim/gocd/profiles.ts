@@ -8,12 +8,13 @@
  * - stage cancel: the `CANCEL_STAGE_PATH` controllers api-stage-operations-v1 (19.8.0–20.3.0),
  *   api-stage-instance-v2 (19.12.0–21.3.0), api-stage-instance-v3 (20.9.0+), and the Rails
  *   route `stages#cancel_stage_using_pipeline_stage_name` (up to 19.10.0);
- * - config API: api-pipeline-config-v7…v9 (19.8), v10 (19.10.0–20.10.0), v11 (20.8.0+);
+ * - 19.7.0 has api-stage-operations-v1 without a cancel route: only the Rails one cancels;
+ * - config API: api-pipeline-config-v6…v8 (19.7), v7…v9 (19.8), v10 (19.10.0–20.10.0), v11 (20.8.0+);
  * - stage fields: the Rails `PipelineInstanceAPIModel` and 19.11's Spark
  *   `StageInstanceModelRepresenter` carry `id` and no `status`; api-pipeline-instance-v1 drops
  *   `id` in 19.12.0 and adds `status` in 20.1.0.
  */
-export type GoCDVersion = '19.8' | '19.11' | '20.1' | '20.9' | 'current';
+export type GoCDVersion = '19.7' | '19.8' | '19.11' | '20.1' | '20.9' | 'current';
 
 export interface GoCDProfile {
   version: GoCDVersion;
@@ -37,6 +38,16 @@ export interface GoCDProfile {
 }
 
 export const GOCD_PROFILES: readonly GoCDProfile[] = [
+  {
+    version: '19.7',
+    instanceByCounter: [],
+    legacyInstance: true,
+    history: 'rails',
+    cancel: [],
+    legacyCancel: true,
+    config: [6, 7, 8],
+    shape: 'legacy'
+  },
   {
     version: '19.8',
     instanceByCounter: [],

@@ -362,9 +362,7 @@ export function createGoCD(ctx: RemoteContext): Remote {
         system: 'GoCD',
         call: `GET /go/${base}.json`
       });
-      // GoCD answers an array; its docs show a single object.
-      const entries = Array.isArray(listing) ? listing : [listing];
-      for (const entry of entries) {
+      for (const entry of listing) {
         if (entry.name === CONSOLE_FOLDER && !wantsConsoleFolder) continue;
         await fetchEntry(base, entry, entry.name, sink);
       }

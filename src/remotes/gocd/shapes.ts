@@ -74,8 +74,8 @@ const artifactEntry: z.ZodType<ArtifactEntry> = z.lazy(() =>
   })
 );
 
-/** GoCD answers a top-level array; its docs show one object (PROTOCOLS.md): both are taken. */
-export const artifactListSchema = z.union([z.array(artifactEntry), artifactEntry]);
+/** GoCD answers a top-level array; its docs show one object (PROTOCOLS.md): both are taken, as a list. */
+export const artifactListSchema = z.preprocess((v) => (Array.isArray(v) ? v : [v]), z.array(artifactEntry));
 
 export type GoCDJob = z.output<typeof jobSchema>;
 export type GoCDStage = z.output<typeof stageSchema>;

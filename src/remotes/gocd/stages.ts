@@ -5,6 +5,14 @@
 import type { Conclusion } from '../remote.js';
 import type { GoCDStage } from './shapes.js';
 
+/** What a stage says of itself, in any GoCD version. */
+export interface StageWords {
+  status?: string;
+  result?: string;
+  scheduled?: boolean;
+  jobs?: { state?: string; result?: string }[];
+}
+
 export const FINISHED_STAGE = ['Passed', 'Failed', 'Cancelled'];
 
 /** A GoCD job's state and result → our conclusion, once the job is Completed. */
@@ -30,7 +38,7 @@ export function jobConclusion(state: string | undefined, result: string | undefi
  * state carries the result Failed: domain/…/StageState.java); a finished stage whose result is not a final word takes
  * its jobs' results, and an unknown one is never Passed.
  */
-export function stageState(stage: GoCDStage): string {
+export function stageState(stage: StageWords): string {
   if (stage.status) return stage.status;
   if (!stage.scheduled) return 'Unknown';
   const jobs = stage.jobs ?? [];
