@@ -51,7 +51,9 @@ const runRequestSchema = z.object({
   EndDateTime: word
 });
 const jobStatusSchema = z.object({ State: word });
-const startSchema = z.object({ RunRequestId: z.union([z.string().trim().min(1), z.number()]) });
+const startSchema = z.object({
+  RunRequestId: z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().trim().min(1))
+});
 
 type RunRequestState = z.output<typeof runRequestSchema>;
 
