@@ -296,6 +296,13 @@ export function createGoCD(ctx: RemoteContext): Remote {
       return makeRun(found.counter);
     },
 
+    /*
+     * One request per poll, unconditional: GoCD's instance and history routes send no ETag and
+     * never answer 304 (gocd/gocd 25.4.0 api/api-pipeline-instance-v1/…/PipelineInstanceControllerV1
+     * writes the JSON straight out; only config entities use isGetOrHeadRequestFresh). What cannot
+     * change is not asked again: the config API once per run (api.ts), a finished job's console once
+     * (logs.ts), its artifact list once.
+     */
     async poll(run: Run): Promise<Snapshot> {
       const data = runData(run);
       const stages = withStatus((await api.instance(data.counter, data.pipeline)).stages);
