@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runCli, tempDir, type DistRun } from './helpers/run.js';
+import { runCli, startDist, tempDir, type DistRun } from './helpers/run.js';
 import { startGearsetSim, type GearsetSim } from '../sim/gearset.js';
 import {
   GOCD_PROFILES,
@@ -180,6 +180,42 @@ describe.each(GOCD_PROFILES.map((p) => p.version))('GoCD %s through dist/index.j
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(s.scheduled).toBe(1);
   });
+});
+
+describe.each(GOCD_PROFILES.map((p) => p.version))('GoCD %s: abort', (version) => {
+  test.concurrent(
+    `GoCD ${version}: SIGTERM cancels the running stage on GoCD and ends canceled`,
+    async () => {
+      const s = await gocd(version, {
+        stages: [
+          { name: 'build', jobs: [{ name: 'compile', runningMs: 120_000, log: { totalBytes: 100_000 } }] }
+        ]
+      });
+      const cwd = tempDir('ci-relay-compat-abort-');
+      const out = path.join(cwd, 'result.json');
+      const started = startDist(
+        [
+          'gocd',
+          '--url',
+          `${s.url}/go`,
+          '--pipeline',
+          'demo',
+          '--poll-interval',
+          '1s',
+          '--json',
+          '--output-file',
+          out
+        ],
+        { cwd, env: { CI_RELAY_TOKEN: TOKEN } }
+      );
+      await started.waitFor(/▶ build\.compile/);
+      started.child.kill('SIGTERM');
+      const run = await started.done;
+      expect(run.code).not.toBe(0);
+      expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toMatchObject({ conclusion: 'canceled' });
+      expect(s.canceled).toEqual(['demo/5/build/1']);
+    }
+  );
 });
 
 describe('GoCD answers that are not what they should be, through dist/index.js', () => {
