@@ -32,6 +32,11 @@ export interface GearsetSimJob {
   states?: GearsetSimState[];
   /** Someone else's run holds the job (status Running) until a run request of ours starts. */
   running?: boolean;
+  /**
+   * Run-request answers carry only `State` and `RunId`, never `StartDateTime`/`EndDateTime`, as
+   * unit-testing run requests may (PROTOCOLS.md, "Versions").
+   */
+  noTimes?: boolean;
 }
 
 export interface GearsetSimOptions {
@@ -298,8 +303,8 @@ export async function startGearsetSim(opts: GearsetSimOptions = {}): Promise<Gea
         const v = view(run);
         const answer: RunRequestView = { State: v.State };
         if (v.RunId) answer.RunId = v.RunId;
-        if (v.StartDateTime) answer.StartDateTime = v.StartDateTime;
-        if (v.EndDateTime) answer.EndDateTime = v.EndDateTime;
+        if (v.StartDateTime && !jobs[job]?.noTimes) answer.StartDateTime = v.StartDateTime;
+        if (v.EndDateTime && !jobs[job]?.noTimes) answer.EndDateTime = v.EndDateTime;
         return json(200, answer);
       }
       case 'POST cancel': {

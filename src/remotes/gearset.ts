@@ -3,9 +3,9 @@
  * its run request until it ends. The API has no log and no artifacts, so the log is the
  * timeline ci-relay itself observed while polling.
  */
-import { RemoteError } from '../errors.js';
 import type { Http } from '../http.js';
 import type { GearsetSettings } from '../settings.js';
+import { expectShape, z } from '../shape.js';
 import type { Conclusion, Job, LogSink, Remote, RemoteContext, Run, Snapshot } from './remote.js';
 
 /** The API's default root; the only one whose web app we know (see dashboardUrl). */
@@ -40,12 +40,22 @@ const TERMINAL = new Map<string, Conclusion>([
 ]);
 const GOING = ['Pending', 'Started'];
 
-interface RunRequestState {
-  State?: unknown;
-  RunId?: unknown;
-  StartDateTime?: unknown;
-  EndDateTime?: unknown;
-}
+/** An id or a time: Gearset sends strings; a number or null is taken too, anything else is not its API. */
+const word = z.union([z.string(), z.number()]).nullish();
+
+/** The fields ci-relay reads (extra ones welcome). Times may be missing: unit-test run requests send only State and RunId. */
+const runRequestSchema = z.object({
+  State: z.string().trim().min(1),
+  RunId: word,
+  StartDateTime: word,
+  EndDateTime: word
+});
+const jobStatusSchema = z.object({ State: word });
+const startSchema = z.object({
+  RunRequestId: z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().trim().min(1))
+});
+
+type RunRequestState = z.output<typeof runRequestSchema>;
 
 /** What ci-relay has seen of one run request: the log it hands out, and what it last saw. */
 interface Timeline {
@@ -98,16 +108,13 @@ export function createGearset(ctx: RemoteContext): Remote {
     return { id, url: runUrl, data: { job, jobType, runRequestId: id } };
   }
 
-  async function fetchState(id: string): Promise<RunRequestState & { State: string }> {
-    const body = await reads.json<RunRequestState | null>('GET', runRequestPath(id));
-    if (!body || typeof body !== 'object' || typeof body.State !== 'string' || !body.State) {
-      throw new RemoteError(`Gearset answered without a State for run request ${id} of ${kind} ${job}`);
-    }
-    return body as RunRequestState & { State: string };
+  async function fetchState(id: string): Promise<RunRequestState> {
+    const body = await reads.json<unknown>('GET', runRequestPath(id));
+    return expectShape(runRequestSchema, body, { system: 'Gearset', call: `GET ${runRequestPath(id)}` });
   }
 
   /** Records what changed since the last look, as timestamped lines. */
-  function observe(id: string, body: RunRequestState & { State: string }): void {
+  function observe(id: string, body: RunRequestState): void {
     const t = timeline(id);
     const state = body.State;
     const runId = text(body.RunId);
@@ -170,20 +177,25 @@ export function createGearset(ctx: RemoteContext): Remote {
     artifactsNote: "Gearset's API offers no artifact downloads; 'artifacts' is ignored.",
 
     async trigger(): Promise<Run> {
-      const status = await reads.json<{ State?: unknown } | null>('GET', `${jobPath}/status`);
-      const jobState = text(status?.State);
+      const status = expectShape(jobStatusSchema, await reads.json<unknown>('GET', `${jobPath}/status`), {
+        system: 'Gearset',
+        call: `GET ${jobPath}/status`
+      });
+      const jobState = text(status.State);
       const statusAt = new Date().toISOString();
       if (jobState === 'Running') {
         ctx.note(
           `Gearset ${kind} ${job} is already running; the new run request may wait for that run to finish.`
         );
       }
-      const answer = await writes.json<{ RunRequestId?: unknown } | null>('POST', `${jobPath}/run-requests`, {
+      const answer = await writes.json<unknown>('POST', `${jobPath}/run-requests`, {
         json: commit ? { SourceGitCommitId: commit } : {},
         idempotent: false
       });
-      const id = text(answer?.RunRequestId);
-      if (!id) throw new RemoteError(`Gearset accepted the run of ${kind} ${job} but sent no RunRequestId`);
+      const id = String(
+        expectShape(startSchema, answer, { system: 'Gearset', call: `POST ${jobPath}/run-requests` })
+          .RunRequestId
+      ).trim();
       const t = timeline(id);
       if (jobState) t.lines.push(`${statusAt} Gearset ${kind} ${job} is ${jobState}`);
       log(t, `Requested a run${commit ? ` of commit ${commit}` : ''}: run request ${id}`);

@@ -7,14 +7,19 @@ import type { Http } from '../http.js';
 import { sleep } from '../http.js';
 import { RemoteError } from '../errors.js';
 import type { ArtifactSink } from '../artifacts.js';
+import { expectShape } from '../shape.js';
 import type { Conclusion, Job, LogSink, Remote, RemoteContext, Run, Snapshot } from './remote.js';
+import { GoCDApi } from './gocd/api.js';
+import {
+  artifactListSchema,
+  type ArtifactEntry,
+  type GoCDHistoryRun,
+  type GoCDStage
+} from './gocd/shapes.js';
+import { FINISHED_STAGE, jobConclusion, stagesOutcome, withStatus } from './gocd/stages.js';
 
-/** GoCD refuses a missing, wrong or combined Accept on /go/api with a 404: one version each. */
-const ACCEPT_V1 = 'application/vnd.go.cd.v1+json';
-const ACCEPT_STAGE_CANCEL = 'application/vnd.go.cd.v3+json';
-const ACCEPT_PIPELINE_CONFIG = 'application/vnd.go.cd.v11+json';
+export { jobConclusion, stageState } from './gocd/stages.js';
 
-const FINISHED_STAGE = ['Passed', 'Failed', 'Cancelled'];
 /** Job states in which the agent may have written to the console. */
 const STARTED_JOB = ['Preparing', 'Building', 'Completing', 'Completed'];
 /** The console folder GoCD keeps with every job; it is already saved as the job's log. */
@@ -23,44 +28,6 @@ const CONSOLE_FOLDER = 'cruise-output';
 const ZIP_FOLDER_FILES = 20;
 /** How long a run that was not forced by us may sit above the snapshot before we take it. */
 const FOREIGN_RUN_WAIT_MS = 30_000;
-
-export interface GoCDJobInstance {
-  name: string;
-  state?: string;
-  result?: string;
-  scheduled_date?: number;
-}
-
-export interface GoCDStageInstance {
-  name: string;
-  /** A string in the instance API. */
-  counter?: string | number;
-  status?: string;
-  result?: string;
-  scheduled?: boolean;
-  approval_type?: string | null;
-  jobs?: GoCDJobInstance[];
-}
-
-export interface GoCDPipelineInstance {
-  name?: string;
-  counter: number;
-  label?: string;
-  build_cause?: { trigger_forced?: boolean; approver?: string; trigger_message?: string };
-  stages?: GoCDStageInstance[];
-}
-
-interface GoCDHistory {
-  _links?: { next?: { href?: string } };
-  pipelines?: GoCDPipelineInstance[];
-}
-
-interface GoCDArtifactEntry {
-  name: string;
-  url?: string;
-  type?: string;
-  files?: GoCDArtifactEntry[];
-}
 
 /** What Run.data holds for GoCD (JSON, saved for the post step). */
 interface GoCDRunData {
@@ -71,20 +38,6 @@ interface GoCDRunData {
 /** `https://host` and `https://host/go` both name the server; /go appears once. */
 export function gocdRoot(url: string): string {
   return url.replace(/\/+$/, '').replace(/\/go$/i, '');
-}
-
-/** A GoCD job's state and result → our conclusion, once the job is Completed. */
-export function jobConclusion(state: string | undefined, result: string | undefined): Conclusion | undefined {
-  if (state !== 'Completed') return undefined;
-  switch (result) {
-    case 'Passed':
-      return 'success';
-    case 'Cancelled':
-      return 'canceled';
-    default:
-      // Failed, Unknown, or a word we do not know: never a success.
-      return 'failed';
-  }
 }
 
 const seg = (s: string | number): string => encodeURIComponent(String(s));
@@ -105,13 +58,10 @@ export function createGoCD(ctx: RemoteContext): Remote {
 
   /** The highest counter seen before scheduling; undefined until trigger() reads it. */
   let snapshot: number | undefined;
-  /** Stage approval types from the config API: undefined = not asked yet, null = not allowed. */
-  let approvals: Map<string, string> | null | undefined;
   /** When each run was first seen waiting on an unscheduled stage, by `counter/stage`. */
   const waitingSince = new Map<string, number>();
 
-  const api = <T>(method: string, path: string, opts: Parameters<Http['json']>[2] = {}): Promise<T> =>
-    http.json<T>(method, `api/${path}`, { ...opts, headers: { accept: ACCEPT_V1, ...opts.headers } });
+  const api = new GoCDApi(http, pipeline);
 
   const makeRun = (counter: number): Run => {
     const data: GoCDRunData = { pipeline, counter };
@@ -132,15 +82,15 @@ export function createGoCD(ctx: RemoteContext): Remote {
   };
 
   /** Runs of the pipeline with a counter above `above`, newest first (all pages needed). */
-  async function historyAbove(above: number): Promise<GoCDPipelineInstance[]> {
-    const found: GoCDPipelineInstance[] = [];
+  async function historyAbove(above: number): Promise<GoCDHistoryRun[]> {
+    const found: GoCDHistoryRun[] = [];
     let query = 'page_size=10';
     for (let page = 0; page < 20; page++) {
-      const res = await api<GoCDHistory>('GET', `pipelines/${seg(pipeline)}/history?${query}`);
-      const runs = res?.pipelines ?? [];
-      found.push(...runs.filter((r) => Number(r.counter) > above));
-      const next = res?._links?.next?.href;
-      if (!runs.length || !next || runs.some((r) => Number(r.counter) <= above)) break;
+      const res = await api.history(query);
+      const runs = res.pipelines;
+      found.push(...runs.filter((r) => r.counter > above));
+      const next = res._links?.next?.href;
+      if (!runs.length || !next || runs.some((r) => r.counter <= above)) break;
       // The link names GoCD's configured site URL, which may differ from ours: keep only its query.
       const after = new URL(next, http.resolve('')).searchParams;
       if (![...after.keys()].length) break;
@@ -151,12 +101,12 @@ export function createGoCD(ctx: RemoteContext): Remote {
   }
 
   async function highestCounter(): Promise<number> {
-    const res = await api<GoCDHistory>('GET', `pipelines/${seg(pipeline)}/history?page_size=10`);
-    return Math.max(0, ...(res?.pipelines ?? []).map((r) => Number(r.counter) || 0));
+    const res = await api.history('page_size=10');
+    return Math.max(0, ...res.pipelines.map((r) => r.counter));
   }
 
   /** Ours when GoCD says it was forced, by our user when we know who we are. */
-  const isOurs = (r: GoCDPipelineInstance): boolean => {
+  const isOurs = (r: GoCDHistoryRun): boolean => {
     const cause = r.build_cause;
     if (!cause?.trigger_forced) return false;
     if (!settings.username || settings.token) return true;
@@ -167,17 +117,26 @@ export function createGoCD(ctx: RemoteContext): Remote {
    * The run a schedule created: the lowest counter above the snapshot that is ours, or, once
    * `acceptForeign`, the lowest above it at all.
    */
-  function pick(runs: GoCDPipelineInstance[], acceptForeign: boolean): GoCDPipelineInstance | undefined {
-    const ascending = [...runs].sort((a, b) => Number(a.counter) - Number(b.counter));
+  function pick(runs: GoCDHistoryRun[], acceptForeign: boolean): GoCDHistoryRun | undefined {
+    const ascending = [...runs].sort((a, b) => a.counter - b.counter);
     return ascending.find(isOurs) ?? (acceptForeign ? ascending[0] : undefined);
   }
 
-  async function waitForRun(above: number, maxMs: number): Promise<Run | undefined> {
+  async function waitForRun(above: number, maxMs: number, explain = false): Promise<Run | undefined> {
     const started = Date.now();
     let firstForeign: number | undefined;
     let delay = 500;
+    let explained = !explain;
     for (;;) {
       const runs = await historyAbove(above);
+      if (!runs.length && !explained && Date.now() - started >= grace) {
+        explained = true;
+        ctx.note(
+          `GoCD accepted the request ${Math.round((Date.now() - started) / 1000)}s ago, but no run of ${pipeline} has appeared yet. ` +
+            `A 202 from GoCD is no promise: a failed material update, or nothing new to build, shows only in GoCD's server-health messages ` +
+            `(the Errors and Warnings in GoCD's header). ci-relay keeps looking until the timeout.`
+        );
+      }
       if (runs.length && firstForeign === undefined) firstForeign = Date.now();
       const acceptForeign = firstForeign !== undefined && Date.now() - firstForeign >= FOREIGN_RUN_WAIT_MS;
       const found = pick(runs, acceptForeign);
@@ -187,7 +146,7 @@ export function createGoCD(ctx: RemoteContext): Remote {
             `GoCD shows no run of ${pipeline} forced by ${settings.username ?? 'us'}; following ${pipeline}/${found.counter}, the first after the request.`
           );
         }
-        return makeRun(Number(found.counter));
+        return makeRun(found.counter);
       }
       // No guess at the deadline: following (and maybe cancelling) someone else's run is worse.
       if (Date.now() - started >= maxMs) return undefined;
@@ -196,37 +155,7 @@ export function createGoCD(ctx: RemoteContext): Remote {
     }
   }
 
-  async function instance(counter: number, name = pipeline): Promise<GoCDPipelineInstance> {
-    return api<GoCDPipelineInstance>('GET', `pipelines/${seg(name)}/${counter}`);
-  }
-
-  /** Approval types by stage name from the pipeline config; null when the API is not ours to read. */
-  async function stageApprovals(): Promise<Map<string, string> | null> {
-    if (approvals !== undefined) return approvals;
-    try {
-      const res = await http.request('GET', `api/admin/pipelines/${seg(pipeline)}`, {
-        headers: { accept: ACCEPT_PIPELINE_CONFIG },
-        accept: [401, 403, 404]
-      });
-      if (res.status !== 200) {
-        approvals = null;
-        return approvals;
-      }
-      const config = JSON.parse(res.body.toString('utf8')) as {
-        stages?: { name?: string; approval?: { type?: string } }[];
-      };
-      approvals = new Map();
-      for (const stage of config.stages ?? []) {
-        if (stage.name && stage.approval?.type) approvals.set(stage.name, stage.approval.type);
-      }
-    } catch (err) {
-      if (err instanceof RemoteError || err instanceof SyntaxError) approvals = null;
-      else throw err;
-    }
-    return approvals;
-  }
-
-  function toJobs(run: GoCDRunData, stages: GoCDStageInstance[]): Job[] {
+  function toJobs(run: GoCDRunData, stages: GoCDStage[]): Job[] {
     const jobs: Job[] = [];
     for (const stage of stages) {
       if (!stage.scheduled) continue;
@@ -248,18 +177,14 @@ export function createGoCD(ctx: RemoteContext): Remote {
   }
 
   /** PROTOCOLS.md: over when no stage runs and a stage failed, all passed, or a manual stage waits. */
-  async function conclude(run: GoCDRunData, stages: GoCDStageInstance[]): Promise<Conclusion | undefined> {
-    const scheduled = stages.filter((s) => s.scheduled);
-    if (!scheduled.length) return undefined;
-    if (scheduled.some((s) => !FINISHED_STAGE.includes(s.status ?? ''))) return undefined;
-    if (scheduled.some((s) => s.status === 'Failed')) return 'failed';
-    if (scheduled.some((s) => s.status === 'Cancelled')) return 'canceled';
-    const next = stages.find((s) => !s.scheduled);
-    if (!next) return 'success';
-    // The previous stage passed and the next is not scheduled: manual, or not scheduled *yet*.
-    if (next.approval_type === 'manual') return 'blocked';
-    if (next.approval_type === 'success') return undefined;
-    const configured = (await stageApprovals())?.get(next.name);
+  async function conclude(
+    run: GoCDRunData,
+    stages: (GoCDStage & { status: string })[]
+  ): Promise<Conclusion | undefined> {
+    const outcome = stagesOutcome(stages);
+    if (typeof outcome !== 'object') return outcome;
+    const next = outcome.waitingOn;
+    const configured = (await api.stageApprovals())?.get(next.name);
     if (configured === 'manual') return 'blocked';
     if (configured === 'success') return undefined;
     const key = `${run.counter}/${next.name}`;
@@ -297,7 +222,7 @@ export function createGoCD(ctx: RemoteContext): Remote {
   }
 
   /** GoCD lists a job's whole tree, so what the globs select is known before any download. */
-  const selectedFiles = (entry: GoCDArtifactEntry, at: string, sink: ArtifactSink): string[] =>
+  const selectedFiles = (entry: ArtifactEntry, at: string, sink: ArtifactSink): string[] =>
     (entry.files ?? []).flatMap((child) => {
       const p = `${at}/${child.name}`;
       if (child.type === 'folder' || child.files) return selectedFiles(child, p, sink);
@@ -307,7 +232,7 @@ export function createGoCD(ctx: RemoteContext): Remote {
   /** A selected folder comes as one zip; otherwise the selected files one by one (many: the zip). */
   async function fetchEntry(
     base: string,
-    entry: GoCDArtifactEntry,
+    entry: ArtifactEntry,
     at: string,
     sink: ArtifactSink
   ): Promise<void> {
@@ -344,17 +269,11 @@ export function createGoCD(ctx: RemoteContext): Remote {
         materials: gocd.materials.map((m) => ({ fingerprint: m.fingerprint, revision: m.revision })),
         update_materials_before_scheduling: gocd.updateMaterials
       };
-      const res = await api<{ message?: string } | null>('POST', `pipelines/${seg(pipeline)}/schedule`, {
-        json: body,
-        headers: { 'x-gocd-confirm': 'true' },
-        idempotent: false
-      });
-      ctx.note(
-        `${res?.message ?? `GoCD accepted pipeline ${pipeline}`}; waiting for GoCD to create the run.`
-      );
+      const message = await api.schedule(body);
+      ctx.note(`${message ?? `GoCD accepted pipeline ${pipeline}`}; waiting for GoCD to create the run.`);
       // The relay's timeout starts once a run exists: bound this wait by it too.
       const left = Math.max(0, ctx.startedAt + settings.timeoutMs - Date.now());
-      const run = await waitForRun(snapshot, left);
+      const run = await waitForRun(snapshot, left, true);
       if (!run) {
         throw new RemoteError(
           `GoCD accepted the request to schedule pipeline ${pipeline}, but no run of it appeared within ${Math.round(settings.timeoutMs / 1000)}s; ci-relay does not schedule twice: check GoCD.`
@@ -373,18 +292,23 @@ export function createGoCD(ctx: RemoteContext): Remote {
       if (!Number.isInteger(counter) || counter <= 0) {
         throw new RemoteError(`'${id}' is not a GoCD pipeline counter.`);
       }
-      const found = await instance(counter);
-      return makeRun(Number(found?.counter ?? counter));
+      const found = await api.instance(counter);
+      return makeRun(found.counter);
     },
 
+    /*
+     * One request per poll, unconditional: GoCD's instance and history routes send no ETag and
+     * never answer 304 (gocd/gocd 25.4.0 api/api-pipeline-instance-v1/…/PipelineInstanceControllerV1
+     * writes the JSON straight out; only config entities use isGetOrHeadRequestFresh). What cannot
+     * change is not asked again: the config API once per run (api.ts), a finished job's console once
+     * (logs.ts), its artifact list once.
+     */
     async poll(run: Run): Promise<Snapshot> {
       const data = runData(run);
-      const inst = await instance(data.counter, data.pipeline);
-      const stages = inst?.stages ?? [];
+      const stages = withStatus((await api.instance(data.counter, data.pipeline)).stages);
       const jobs = toJobs(data, stages);
       const conclusion = await conclude(data, stages);
-      const last = [...stages].reverse().find((s) => s.scheduled);
-      const status = last?.status ?? 'Unknown';
+      const status = [...stages].reverse().find((s) => s.scheduled)?.status ?? 'Unknown';
       return conclusion ? { status, conclusion, jobs } : { status, jobs };
     },
 
@@ -440,14 +364,12 @@ export function createGoCD(ctx: RemoteContext): Remote {
       // A job without artifacts may answer 404, and not necessarily with JSON; a list that is
       // not JSON is asked for again, like any read.
       const res = await http.jsonResponse<unknown>('GET', `${base}.json`, { accept: [404] });
-      if (res.status === 404) return;
-      const listing = res.body;
-      if (!listing || typeof listing !== 'object') return;
-      // GoCD answers an array; its docs show a single object.
-      const entries = (Array.isArray(listing) ? listing : [listing]).filter(
-        (e): e is GoCDArtifactEntry => !!e && typeof (e as GoCDArtifactEntry).name === 'string'
-      );
-      for (const entry of entries) {
+      if (res.status === 404 || res.body === null) return;
+      const listing = expectShape(artifactListSchema, res.body, {
+        system: 'GoCD',
+        call: `GET /go/${base}.json`
+      });
+      for (const entry of listing) {
         if (entry.name === CONSOLE_FOLDER && !wantsConsoleFolder) continue;
         await fetchEntry(base, entry, entry.name, sink);
       }
@@ -455,12 +377,12 @@ export function createGoCD(ctx: RemoteContext): Remote {
 
     async cancel(run: Run): Promise<void> {
       const data = runData(run);
-      let running: GoCDStageInstance[] = [];
+      let running: GoCDStage[] = [];
       // Between two stages nothing runs for a moment, and then the next one starts: look again.
       for (let look = 0; look < 3; look++) {
         if (look) await new Promise((resolve) => setTimeout(resolve, 1500));
-        const stages = (await instance(data.counter, data.pipeline))?.stages ?? [];
-        running = stages.filter((s) => s.scheduled && !FINISHED_STAGE.includes(s.status ?? ''));
+        const stages = withStatus((await api.instance(data.counter, data.pipeline)).stages);
+        running = stages.filter((s) => s.scheduled && !FINISHED_STAGE.includes(s.status));
         const scheduled = stages.filter((s) => s.scheduled);
         const betweenStages =
           scheduled.length > 0 &&
@@ -470,15 +392,15 @@ export function createGoCD(ctx: RemoteContext): Remote {
       }
       const failures: string[] = [];
       for (const stage of running) {
-        const sc = String(stage.counter ?? '1');
         try {
-          const res = await http.json<{ message?: string } | null>(
-            'POST',
-            `api/stages/${[data.pipeline, data.counter, stage.name, sc].map(seg).join('/')}/cancel`,
-            { headers: { accept: ACCEPT_STAGE_CANCEL, 'x-gocd-confirm': 'true' }, idempotent: true }
-          );
+          const message = await api.cancelStage({
+            pipeline: data.pipeline,
+            counter: data.counter,
+            stage: stage.name,
+            stageCounter: String(stage.counter ?? '1')
+          });
           ctx.note(
-            `Cancelled GoCD stage ${stage.name} of ${data.pipeline}/${data.counter}: ${res?.message ?? 'done'}`
+            `Cancelled GoCD stage ${stage.name} of ${data.pipeline}/${data.counter}: ${message ?? 'done'}`
           );
         } catch (err) {
           if (!(err instanceof RemoteError)) throw err;
