@@ -3,6 +3,45 @@ import type { Host } from './hosts/host.js';
 import { connect, relay, SYSTEM_NAMES } from './relay.js';
 import { setOutputs, summaryMarkdown } from './report.js';
 import { readSettings, type Settings } from './settings.js';
+import { detectHost } from './hosts/detect.js';
+import type { HostKind } from './hosts/host.js';
+import { VERSION } from './version.js';
+
+/**
+ * The entry of every host (the actions/typescript-action layout: index.ts only calls this, and
+ * GitHub's local-action imports it): detect the host, load its adapter, run main or the post
+ * step, and set the exit code.
+ */
+export async function run(): Promise<void> {
+  try {
+    process.exitCode = await start();
+  } catch (err) {
+    process.stderr.write(`ci-relay: ${errorMessage(err)}\n`);
+    process.exitCode = 4;
+  }
+}
+
+async function createHost(kind: HostKind): Promise<Host> {
+  // Each host's library is loaded only in that host (azure-pipelines-task-lib empties INPUT_* on import).
+  if (kind === 'github') return (await import('./hosts/github.js')).createGitHubHost();
+  if (kind === 'azure') return (await import('./hosts/azure.js')).createAzureHost();
+  return (await import('./hosts/cli.js')).createCliHost(process.argv.slice(2));
+}
+
+async function start(): Promise<number> {
+  const kind = detectHost(process.env, process.argv);
+  const args = process.argv.slice(2);
+  if (kind === 'cli' && (args.includes('--version') || args.includes('-V'))) {
+    process.stdout.write(`ci-relay ${VERSION}\n`);
+    return 0;
+  }
+  const host = await createHost(kind);
+  if ('helpText' in host && typeof host.helpText === 'string') {
+    process.stdout.write(`${host.helpText}\n`);
+    return 0;
+  }
+  return main(host);
+}
 
 /** read settings → relay → report, for any host; the one place errors are caught. Returns the exit code. */
 export async function main(host: Host): Promise<number> {
