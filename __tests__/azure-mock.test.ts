@@ -8,8 +8,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MockTestRunner } from 'azure-pipelines-task-lib/mock-test';
-import { commandFromString } from 'azure-pipelines-task-lib/taskcommand';
+import { MockTestRunner } from 'azure-pipelines-task-lib/mock-test.js';
+import { commandFromString } from 'azure-pipelines-task-lib/taskcommand.js';
 import { startGitLabSimProcess, type SimChild } from './helpers/sim-child.js';
 import { tempDir } from './helpers/run.js';
 
@@ -106,7 +106,7 @@ test('timeout: Failed, timed_out, the remote run cancelled', async () => {
   expect(tr.errorIssues).toHaveLength(1);
   expect(tr.errorIssues[0]).toBe('The run did not end within 2s.');
   expect(outputs.conclusion).toBe('timed_out');
-  expect(outputs.status).toBe('canceled');
+  expect(tr.warningIssues).toEqual([expect.stringMatching(/^Cancelled run \d+ because /)]);
 });
 
 test('bad input: Failed with the one sentence naming the input, no output but conclusion', async () => {
@@ -121,6 +121,7 @@ test('cancel: SIGTERM stops the task, cancels the remote run, and fails the step
   const { tr, outputs } = await runCase('cancel');
   expect(tr.failed).toBe(true);
   expect(tr.warningIssues).toContain('Received SIGTERM: stopping.');
+  expect(tr.warningIssues).toContainEqual(expect.stringMatching(/^Cancelled run \d+ because /));
   expect(tr.errorIssues).toHaveLength(1);
   expect(outputs.conclusion).toBe('canceled');
 });
