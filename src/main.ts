@@ -14,7 +14,9 @@ import { VERSION } from './version.js';
  */
 export async function run(): Promise<void> {
   try {
-    process.exitCode = await start();
+    const code = await start();
+    // local-action runs main and post in one process: the post step's 0 keeps main's failure.
+    if (code !== 0 || !process.exitCode) process.exitCode = code;
   } catch (err) {
     process.stderr.write(`ci-relay: ${errorMessage(err)}\n`);
     process.exitCode = 4;
