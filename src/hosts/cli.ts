@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { InputError } from '../errors.js';
+import { InputError, RemoteError } from '../errors.js';
 import { INPUTS, SYSTEMS, envName, type OutputName } from '../inputs.js';
 import { VERSION } from '../version.js';
 import { BaseHost, exitCode, neutralizeCommands, type Outcome } from './host.js';
@@ -62,6 +62,18 @@ function argumentError(err: NodeJS.ErrnoException): string {
   return err.message.split('\n')[0];
 }
 
+/** --json and --output-file read from a command line that parseArgs refused. */
+function lenientOwnFlags(argv: string[]): Record<string, string | boolean | undefined> {
+  const out: Record<string, string | boolean | undefined> = {};
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--json') out.json = true;
+    else if (argv[i].startsWith('--output-file=')) out['output-file'] = argv[i].slice('--output-file='.length);
+    else if (argv[i] === '--output-file' && argv[i + 1] && !argv[i + 1].startsWith('-'))
+      out['output-file'] = argv[++i];
+  }
+  return out;
+}
+
 /** Jenkins or any shell: flags and CI_RELAY_* variables in, a human log on stderr, JSON out, exit codes. */
 export class CliHost extends BaseHost {
   readonly kind = 'cli' as const;
@@ -100,8 +112,10 @@ export class CliHost extends BaseHost {
       if (positionals.length > 1)
         this.argError = `Unexpected argument '${positionals[1]}': inputs are given as --name value.`;
     }
-    this.json = v.json === true;
-    this.outputFile = typeof v['output-file'] === 'string' ? v['output-file'] : env.CI_RELAY_OUTPUT_FILE;
+    // A command line that does not parse still gets its result object where it asked for one.
+    const own = parsed ? v : lenientOwnFlags(argv);
+    this.json = own.json === true;
+    this.outputFile = typeof own['output-file'] === 'string' ? own['output-file'] : env.CI_RELAY_OUTPUT_FILE;
     this.debugOn = v.debug === true || /^(1|true)$/i.test(env.CI_RELAY_DEBUG ?? '');
     if (v.help) this.helpText = usage();
   }
@@ -159,7 +173,12 @@ export class CliHost extends BaseHost {
     if (typeof o.jobs === 'string') o.jobs = JSON.parse(o.jobs);
     if (typeof o.duration === 'string') o.duration = Number(o.duration);
     o['exit-code'] = code;
-    if (outcome.error) o.error = this.redactor.redact(outcome.error.message);
+    if (outcome.error) {
+      o.error = this.redactor.redact(outcome.error.message);
+      // The server answered and refused (a bad ref, a YAML error, variables not allowed): its HTTP
+      // status tells that apart from a server that could not be reached, which has none.
+      if (outcome.error instanceof RemoteError && outcome.error.status) o['http-status'] = outcome.error.status;
+    }
     else if (outcome.result?.message) o.message = this.redactor.redact(outcome.result.message);
     return o;
   }
