@@ -33,6 +33,9 @@ export function usage(): string {
     '',
     `Usage: ci-relay <${SYSTEMS.join('|')}> [--flag value …]`,
     '',
+    `Install from the tarball attached to each release (never the npm name 'ci-relay', which is not ours):`,
+    `  npm i -g ./ci-relay-${VERSION}.tgz    or    npx --yes ./ci-relay-${VERSION}.tgz <system> …`,
+    '',
     'Inputs (each also read from the environment as CI_RELAY_<NAME>, e.g. CI_RELAY_TOKEN; flags win):',
     ...rows,
     '',
@@ -45,7 +48,8 @@ export function usage(): string {
     `  ${'--help, -h'.padEnd(30)} this text`,
     '',
     'Exit status: 0 success; 1 the run concluded unsuccessfully; 2 bad input (nothing was triggered);',
-    '3 timed out; 4 could not talk to the server (auth, network, protocol).'
+    '3 timed out; 4 could not talk to the server (auth, network, protocol). When the server answered and',
+    "refused, the result object's http-status holds its HTTP status and error its own sentence."
   ].join('\n');
 }
 
