@@ -71,7 +71,8 @@ function lenientOwnFlags(argv: string[]): Record<string, string | boolean | unde
   const out: Record<string, string | boolean | undefined> = {};
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--json') out.json = true;
-    else if (argv[i].startsWith('--output-file=')) out['output-file'] = argv[i].slice('--output-file='.length);
+    else if (argv[i].startsWith('--output-file='))
+      out['output-file'] = argv[i].slice('--output-file='.length);
     else if (argv[i] === '--output-file' && argv[i + 1] && !argv[i + 1].startsWith('-'))
       out['output-file'] = argv[++i];
   }
@@ -181,9 +182,9 @@ export class CliHost extends BaseHost {
       o.error = this.redactor.redact(outcome.error.message);
       // The server answered and refused (a bad ref, a YAML error, variables not allowed): its HTTP
       // status tells that apart from a server that could not be reached, which has none.
-      if (outcome.error instanceof RemoteError && outcome.error.status) o['http-status'] = outcome.error.status;
-    }
-    else if (outcome.result?.message) o.message = this.redactor.redact(outcome.result.message);
+      if (outcome.error instanceof RemoteError && outcome.error.status)
+        o['http-status'] = outcome.error.status;
+    } else if (outcome.result?.message) o.message = this.redactor.redact(outcome.result.message);
     return o;
   }
 }
