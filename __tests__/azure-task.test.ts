@@ -172,8 +172,8 @@ describe('examples', () => {
   });
   test("examples/Jenkinsfile passes only the CLI's flags", () => {
     const text = fs.readFileSync(path.join(root, 'examples/Jenkinsfile'), 'utf8');
-    const flags = [...text.matchAll(/ci-relay@1 [^']*/g)].flatMap((m) =>
-      [...m[0].matchAll(/ --([a-z-]+)/g)].map((f) => f[1])
+    const flags = [...text.matchAll(/npx --yes \.\/ci-relay-[\d.]+\.tgz ([^']*)/g)].flatMap((m) =>
+      [...m[1].matchAll(/ --([a-z-]+)/g)].map((f) => f[1])
     );
     expect(flags.length).toBeGreaterThan(0);
     for (const flag of flags) expect([...names, 'json', 'output-file']).toContain(flag);
