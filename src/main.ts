@@ -1,8 +1,6 @@
 import { AbortedError, InputError, RemoteError, errorMessage } from './errors.js';
 import type { Host } from './hosts/host.js';
-import { connect, relay, SYSTEM_NAMES } from './relay.js';
-import { setOutputs, summaryMarkdown } from './report.js';
-import { readSettings, type Settings } from './settings.js';
+import type { Settings } from './settings.js';
 import { detectHost } from './hosts/detect.js';
 import type { HostKind } from './hosts/host.js';
 import { VERSION } from './version.js';
@@ -48,6 +46,7 @@ async function start(): Promise<number> {
 /** read settings → relay → report, for any host; the one place errors are caught. Returns the exit code. */
 export async function main(host: Host): Promise<number> {
   if (host.isPost) return post(host);
+  const { readSettings, relay, setOutputs, summaryMarkdown } = await import('./engine.js');
   host.saveState('isPost', 'true');
 
   const abort = new AbortController();
@@ -85,6 +84,7 @@ export async function main(host: Host): Promise<number> {
  * runner kills it), cancel the remote run once. Does nothing when the main step finished.
  */
 async function post(host: Host): Promise<number> {
+  const { readSettings, connect, SYSTEM_NAMES } = await import('./engine.js');
   const saved = host.getState('run');
   if (!saved || host.getState('finished')) return 0;
   let settings: Settings;
