@@ -338,7 +338,9 @@ test('SIGTERM mid-run cancels the GitLab pipeline once, and the task ends Failed
   ).toHaveLength(1);
   expect(pipeline.canceled).toBe(true);
   expect(run.code).toBe(1);
-  expect(lines(run)).toContain('##vso[task.logissue type=warning;]Received SIGTERM: stopping.');
+  expect(lines(run)).toContain(
+    '##vso[task.issue type=warning;source=TaskInternal;]Received SIGTERM: stopping.'
+  );
   expect(lines(run)).toContain(
     '##vso[task.setvariable variable=conclusion;isOutput=true;issecret=false;]canceled'
   );

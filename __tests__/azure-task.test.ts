@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import * as yauzl from 'yauzl';
+import Ajv from 'ajv-draft-04';
 import { INPUTS, OUTPUTS, SYSTEMS, camelCase } from '../src/inputs.js';
 import { neutralize } from '../src/hosts/azure.js';
 
@@ -41,6 +42,20 @@ const task = readJson('azure/CiRelayV1/task.json') as unknown as TaskJson;
 const sorted = (xs: Iterable<string>): string[] => [...xs].sort();
 
 describe('azure/CiRelayV1/task.json', () => {
+  test("validates against Microsoft's tasks.schema.json (draft-04)", () => {
+    const schema = JSON.parse(
+      fs.readFileSync(path.resolve(root, '../shared/reference/azure/tasks.schema.json'), 'utf8')
+    ) as object;
+    // Its patterns are ECMAScript regular expressions without the u flag (e.g. `connectedService\:`).
+    const ajv = new Ajv.default({ allErrors: true, strict: false, unicodeRegExp: false });
+    const validate = ajv.compile(schema);
+    expect({ valid: validate(task), errors: validate.errors ?? [] }).toEqual({ valid: true, errors: [] });
+    // The schema catches what the agent's designer would refuse.
+    const broken = structuredClone(task) as unknown as { inputs: { properties?: Record<string, unknown> }[] };
+    broken.inputs.find((i) => i.properties?.resizable !== undefined)!.properties!.resizable = 'true';
+    expect(validate(broken)).toBe(false);
+  });
+
   test('its inputs are exactly the inputs of src/inputs.ts, in camelCase, each once', () => {
     const names = task.inputs.map((i) => i.name);
     expect(new Set(names).size).toBe(names.length);
@@ -157,8 +172,8 @@ describe('examples', () => {
   });
   test("examples/Jenkinsfile passes only the CLI's flags", () => {
     const text = fs.readFileSync(path.join(root, 'examples/Jenkinsfile'), 'utf8');
-    const flags = [...text.matchAll(/ci-relay@1 [^']*/g)].flatMap((m) =>
-      [...m[0].matchAll(/ --([a-z-]+)/g)].map((f) => f[1])
+    const flags = [...text.matchAll(/npx --yes \.\/ci-relay-[\d.]+\.tgz ([^']*)/g)].flatMap((m) =>
+      [...m[1].matchAll(/ --([a-z-]+)/g)].map((f) => f[1])
     );
     expect(flags.length).toBeGreaterThan(0);
     for (const flag of flags) expect([...names, 'json', 'output-file']).toContain(flag);
@@ -250,6 +265,17 @@ describe('npm run package:azure', () => {
       expect(JSON.parse(taskPkg?.toString('utf8') ?? '{}')).toMatchObject({ type: 'module' });
     }
     expect(entries.get('extension.vsomanifest')?.toString('utf8')).toContain('ms.vss-distributed-task.task');
+    // The extension's icon: <Icon> in the manifest, and the PNG it names in the package.
+    const vsixManifest = entries.get('extension.vsixmanifest')?.toString('utf8') ?? '';
+    const icon = /<Icon>([^<]+)<\/Icon>/.exec(vsixManifest)?.[1] ?? '';
+    expect(icon).not.toBe('');
+    expect(vsixManifest).toContain(
+      `Type="Microsoft.VisualStudio.Services.Icons.Default" d:Source="File" Path="${icon}"`
+    );
+    expect(entries.get(icon)?.subarray(1, 4).toString('latin1')).toBe('PNG');
+    // task-lib travels in the task folder, with what it needs at run time: the bundle leaves it out.
+    expect(entries.has('CiRelayV1/node_modules/azure-pipelines-task-lib/task.js')).toBe(true);
+    expect(entries.has('CiRelayV1/node_modules/shelljs/package.json')).toBe(true);
 
     // Unpacked where the agent puts tasks (outside any package.json), the task runs as the agent starts it.
     const taskDir = path.join(tmp, 'tasks', 'CiRelay', '1.0.0');

@@ -10,6 +10,7 @@ import { Writable } from 'node:stream';
 import { AbortedError, AmbiguousRequestError, InputError, RemoteError } from '../src/errors.js';
 import { CliHost, usage } from '../src/hosts/cli.js';
 import { GitHubHost } from '../src/hosts/github.js';
+import { detectHost } from '../src/hosts/detect.js';
 import { MAX_SHOWN_LINE, exitCode, neutralizeCommands, tidyRemoteLine } from '../src/hosts/host.js';
 import { INPUTS } from '../src/inputs.js';
 import { Redactor } from '../src/redact.js';
@@ -489,3 +490,55 @@ describe('GitHubHost', () => {
     process.exitCode = undefined;
   });
 });
+
+describe('detectHost', () => {
+  afterEach(() => {
+    delete (globalThis as { _vsts_task_lib_loaded?: boolean })._vsts_task_lib_loaded;
+  });
+  test('GitHub and Azure announce themselves; a shell is the CLI; --host and CI_RELAY_HOST win', () => {
+    expect(detectHost({ GITHUB_ACTIONS: 'true' }, [])).toBe('github');
+    expect(detectHost({ TF_BUILD: 'True' }, [])).toBe('azure');
+    expect(detectHost({}, [])).toBe('cli');
+    expect(detectHost({ TF_BUILD: 'True' }, ['node', 'x', '--host', 'cli'])).toBe('cli');
+    expect(detectHost({ CI_RELAY_HOST: 'github' }, [])).toBe('github');
+  });
+  test("with task-lib already loaded (Microsoft's test harness, no TF_BUILD) it is Azure, not the CLI", () => {
+    (globalThis as { _vsts_task_lib_loaded?: boolean })._vsts_task_lib_loaded = true;
+    expect(detectHost({}, [])).toBe('azure');
+  });
+});
+
+test('a command line that does not parse still writes the result object for --json and --output-file', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ci-relay-badflag-'));
+  const file = path.join(dir, 'result.json');
+  const stdout = sink();
+  const host = new CliHost(['gitlab', '--tokne', 'x', '--json', '--output-file', file], {}, sink(), stdout);
+  let error: Error | undefined;
+  try {
+    host.input('system');
+  } catch (e) {
+    error = e as Error;
+  }
+  expect(await host.finish({ error: error! })).toBe(2);
+  const expected = {
+    'exit-code': 2,
+    error: "Unknown option '--tokne': 'ci-relay --help' lists every input."
+  };
+  expect(JSON.parse(stdout.text())).toEqual(expected);
+  expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual(expected);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('a server that answered and refused carries its HTTP status; an unreachable one none', async () => {
+  const refused = cli2(['gitlab', '--json']);
+  await refused.host.finish({ error: new RemoteError('GitLab answered 400: Reference not found', 400) });
+  expect(JSON.parse(refused.stdout.text())).toMatchObject({ 'exit-code': 4, 'http-status': 400 });
+  const unreachable = cli2(['gitlab', '--json']);
+  await unreachable.host.finish({ error: new RemoteError('network error: connect ECONNREFUSED') });
+  expect(JSON.parse(unreachable.stdout.text())).not.toHaveProperty('http-status');
+});
+
+function cli2(argv: string[]) {
+  const stdout = sink();
+  return { host: new CliHost(argv, {}, sink(), stdout), stdout };
+}

@@ -271,7 +271,7 @@ test('error messages: a server error that echoes the token is shown masked, in t
   expect(commands.filter((c) => c.name === 'task.complete').map((c) => c.props.result)).toEqual(['Failed']);
   expect(
     commands
-      .filter((c) => c.name === 'task.complete' || c.name === 'task.logissue')
+      .filter((c) => c.name === 'task.complete' || c.name === 'task.logissue' || c.name === 'task.issue')
       .map((c) => c.data)
       .join('\n')
   ).toContain('token *** is not allowed');

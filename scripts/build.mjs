@@ -11,7 +11,19 @@ execFileSync(bin('tsc'), ['-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 try {
   execFileSync(
     bin('ncc'),
-    ['build', 'lib/index.js', '-o', next, '--license', 'licenses.txt', '--target', 'es2022', '--quiet'],
+    [
+      'build',
+      'lib/index.js',
+      '-o',
+      next,
+      '--license',
+      'licenses.txt',
+      '--target',
+      'es2022',
+      '--quiet',
+      '--external',
+      'azure-pipelines-task-lib'
+    ],
     {
       stdio: 'inherit'
     }

@@ -3,8 +3,11 @@
  * npm run package:azure [-- --output <file.vsix>] [-- <more tfx arguments, e.g. --publisher me>]
  *
  * Copies the bundle (dist/, every file: ncc writes chunk files beside index.js) into the task
- * folder azure/CiRelayV1/dist/ and builds the extension with tfx-cli. Nothing here needs the
- * network: `tfx extension create` only reads the manifests and zips the files.
+ * folder azure/CiRelayV1/dist/, and azure-pipelines-task-lib with its runtime dependencies into
+ * azure/CiRelayV1/node_modules/ (the bundle leaves it external, as Microsoft's own tasks ship it:
+ * one copy the agent and the task test harness both load by name), then builds the extension with
+ * tfx-cli. Nothing here needs the network: the packages come from this checkout's node_modules,
+ * and `tfx extension create` only reads the manifests and zips the files.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -46,6 +49,32 @@ fs.cpSync(dist, taskDist, { recursive: true });
 if (pkg.type === 'module' && !fs.existsSync(path.join(taskDist, 'package.json'))) {
   fs.writeFileSync(path.join(taskDist, 'package.json'), JSON.stringify({ type: 'module' }, null, 2) + '\n');
 }
+
+/** The package folder `name` resolves to from `fromDir`, as Node looks it up. */
+function findPackage(name, fromDir) {
+  for (let dir = fromDir; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'node_modules', name);
+    if (fs.existsSync(path.join(candidate, 'package.json'))) return candidate;
+    if (path.dirname(dir) === dir) fail(`${name} is not installed: run \`npm ci\` first.`);
+  }
+}
+
+/** Copies a package and its runtime dependencies, keeping their places relative to root/node_modules. */
+function copyWithDependencies(name, fromDir, seen = new Set()) {
+  const source = findPackage(name, fromDir);
+  if (seen.has(source)) return;
+  seen.add(source);
+  const target = path.join(taskDir, path.relative(root, source));
+  fs.cpSync(source, target, {
+    recursive: true,
+    filter: (src) => !path.relative(source, src).split(path.sep).includes('node_modules')
+  });
+  const manifest = JSON.parse(fs.readFileSync(path.join(source, 'package.json'), 'utf8'));
+  for (const dep of Object.keys(manifest.dependencies ?? {})) copyWithDependencies(dep, source, seen);
+}
+
+fs.rmSync(path.join(taskDir, 'node_modules'), { recursive: true, force: true });
+copyWithDependencies('azure-pipelines-task-lib', root);
 
 const task = JSON.parse(fs.readFileSync(path.join(taskDir, 'task.json'), 'utf8'));
 for (const [handler, { target }] of Object.entries(task.execution)) {

@@ -1,12 +1,52 @@
 import { AbortedError, InputError, RemoteError, errorMessage } from './errors.js';
 import type { Host } from './hosts/host.js';
-import { connect, relay, SYSTEM_NAMES } from './relay.js';
-import { setOutputs, summaryMarkdown } from './report.js';
-import { readSettings, type Settings } from './settings.js';
+import type { Settings } from './settings.js';
+import { detectHost } from './hosts/detect.js';
+import type { HostKind } from './hosts/host.js';
+import { VERSION } from './version.js';
+
+/**
+ * The entry of every host (the actions/typescript-action layout: index.ts only calls this, and
+ * GitHub's local-action imports it): detect the host, load its adapter, run main or the post
+ * step, and set the exit code.
+ */
+export async function run(): Promise<void> {
+  try {
+    const code = await start();
+    // local-action runs main and post in one process: the post step's 0 keeps main's failure.
+    if (code !== 0 || !process.exitCode) process.exitCode = code;
+  } catch (err) {
+    process.stderr.write(`ci-relay: ${errorMessage(err)}\n`);
+    process.exitCode = 4;
+  }
+}
+
+async function createHost(kind: HostKind): Promise<Host> {
+  // Each host's library is loaded only in that host (azure-pipelines-task-lib empties INPUT_* on import).
+  if (kind === 'github') return (await import('./hosts/github.js')).createGitHubHost();
+  if (kind === 'azure') return (await import('./hosts/azure.js')).createAzureHost();
+  return (await import('./hosts/cli.js')).createCliHost(process.argv.slice(2));
+}
+
+async function start(): Promise<number> {
+  const kind = detectHost(process.env, process.argv);
+  const args = process.argv.slice(2);
+  if (kind === 'cli' && (args.includes('--version') || args.includes('-V'))) {
+    process.stdout.write(`ci-relay ${VERSION}\n`);
+    return 0;
+  }
+  const host = await createHost(kind);
+  if ('helpText' in host && typeof host.helpText === 'string') {
+    process.stdout.write(`${host.helpText}\n`);
+    return 0;
+  }
+  return main(host);
+}
 
 /** read settings → relay → report, for any host; the one place errors are caught. Returns the exit code. */
 export async function main(host: Host): Promise<number> {
   if (host.isPost) return post(host);
+  const { readSettings, relay, setOutputs, summaryMarkdown } = await import('./engine.js');
   host.saveState('isPost', 'true');
 
   const abort = new AbortController();
@@ -44,6 +84,7 @@ export async function main(host: Host): Promise<number> {
  * runner kills it), cancel the remote run once. Does nothing when the main step finished.
  */
 async function post(host: Host): Promise<number> {
+  const { readSettings, connect, SYSTEM_NAMES } = await import('./engine.js');
   const saved = host.getState('run');
   if (!saved || host.getState('finished')) return 0;
   let settings: Settings;

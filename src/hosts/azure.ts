@@ -2,7 +2,7 @@
  * The Azure Pipelines host: the task CiRelay@1 (azure/CiRelayV1/task.json), run by the agent's
  * Node24 or Node20_1 handler on the same bundle as every other host.
  *
- * azure-pipelines-task-lib is loaded here only, and only by `await import()`: loading it moves
+ * azure-pipelines-task-lib is loaded here only, and only by a CommonJS require at run time: loading it moves
  * every INPUT_* (and SECRET_*, ENDPOINT_AUTH_*) variable out of the environment into its vault,
  * so nothing else may load it, and the CLI and GitHub hosts must never pay for it.
  *
@@ -12,6 +12,7 @@
  * CLI's codes (1–4, from `exitCode`) for Failed, which tells the same story twice.
  */
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { camelCase, type OutputName } from '../inputs.js';
@@ -76,9 +77,14 @@ class AzureHost extends BaseHost {
       case 'debug':
         this.tl.debug(text);
         break;
+      case 'warning':
+        // → ##vso[task.issue type=warning;source=TaskInternal;]…, which the agent and mock-test both
+        // count. The source is task-lib's default: the mock lib exports no IssueSource.
+        this.tl.warning(text);
+        break;
       default:
-        if (kind === 'error') this.issued.add(text);
-        this.tl.command('task.logissue', { type: kind }, text);
+        this.issued.add(text);
+        this.tl.error(text);
     }
   }
 
@@ -150,8 +156,11 @@ class AzureHost extends BaseHost {
 }
 
 export async function createAzureHost(): Promise<Host> {
-  const mod = (await import('azure-pipelines-task-lib/task.js')) as TaskLib & { default?: TaskLib };
-  // Node's CommonJS interop names each export; a bundler may only give `default`.
-  const tl = typeof mod.getInput === 'function' ? mod : (mod.default as TaskLib);
-  return new AzureHost(tl);
+  // A CommonJS require by the package's own name, resolved from the task folder's node_modules
+  // (not bundled: scripts/build.mjs keeps it external). Microsoft's test harness swaps exactly
+  // this request for its mock, and the agent and the harness then read one lib's issues and results.
+  const require = createRequire(import.meta.url);
+  return new AzureHost(require(TASK_LIB) as TaskLib);
 }
+
+const TASK_LIB = 'azure-pipelines-task-lib/task';

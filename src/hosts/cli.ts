@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { InputError } from '../errors.js';
+import { InputError, RemoteError } from '../errors.js';
 import { INPUTS, SYSTEMS, envName, type OutputName } from '../inputs.js';
 import { VERSION } from '../version.js';
 import { BaseHost, exitCode, neutralizeCommands, type Outcome } from './host.js';
@@ -33,6 +33,9 @@ export function usage(): string {
     '',
     `Usage: ci-relay <${SYSTEMS.join('|')}> [--flag value …]`,
     '',
+    `Install from the tarball attached to each release (never the npm name 'ci-relay', which is not ours):`,
+    `  npm i -g ./ci-relay-${VERSION}.tgz    or    npx --yes ./ci-relay-${VERSION}.tgz <system> …`,
+    '',
     'Inputs (each also read from the environment as CI_RELAY_<NAME>, e.g. CI_RELAY_TOKEN; flags win):',
     ...rows,
     '',
@@ -45,7 +48,8 @@ export function usage(): string {
     `  ${'--help, -h'.padEnd(30)} this text`,
     '',
     'Exit status: 0 success; 1 the run concluded unsuccessfully; 2 bad input (nothing was triggered);',
-    '3 timed out; 4 could not talk to the server (auth, network, protocol).'
+    '3 timed out; 4 could not talk to the server (auth, network, protocol). When the server answered and',
+    "refused, the result object's http-status holds its HTTP status and error its own sentence."
   ].join('\n');
 }
 
@@ -60,6 +64,19 @@ function argumentError(err: NodeJS.ErrnoException): string {
   }
   if (/argument missing/.test(err.message)) return `Input '${name}' needs a value: --${name} <value>.`;
   return err.message.split('\n')[0];
+}
+
+/** --json and --output-file read from a command line that parseArgs refused. */
+function lenientOwnFlags(argv: string[]): Record<string, string | boolean | undefined> {
+  const out: Record<string, string | boolean | undefined> = {};
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--json') out.json = true;
+    else if (argv[i].startsWith('--output-file='))
+      out['output-file'] = argv[i].slice('--output-file='.length);
+    else if (argv[i] === '--output-file' && argv[i + 1] && !argv[i + 1].startsWith('-'))
+      out['output-file'] = argv[++i];
+  }
+  return out;
 }
 
 /** Jenkins or any shell: flags and CI_RELAY_* variables in, a human log on stderr, JSON out, exit codes. */
@@ -100,8 +117,10 @@ export class CliHost extends BaseHost {
       if (positionals.length > 1)
         this.argError = `Unexpected argument '${positionals[1]}': inputs are given as --name value.`;
     }
-    this.json = v.json === true;
-    this.outputFile = typeof v['output-file'] === 'string' ? v['output-file'] : env.CI_RELAY_OUTPUT_FILE;
+    // A command line that does not parse still gets its result object where it asked for one.
+    const own = parsed ? v : lenientOwnFlags(argv);
+    this.json = own.json === true;
+    this.outputFile = typeof own['output-file'] === 'string' ? own['output-file'] : env.CI_RELAY_OUTPUT_FILE;
     this.debugOn = v.debug === true || /^(1|true)$/i.test(env.CI_RELAY_DEBUG ?? '');
     if (v.help) this.helpText = usage();
   }
@@ -159,8 +178,13 @@ export class CliHost extends BaseHost {
     if (typeof o.jobs === 'string') o.jobs = JSON.parse(o.jobs);
     if (typeof o.duration === 'string') o.duration = Number(o.duration);
     o['exit-code'] = code;
-    if (outcome.error) o.error = this.redactor.redact(outcome.error.message);
-    else if (outcome.result?.message) o.message = this.redactor.redact(outcome.result.message);
+    if (outcome.error) {
+      o.error = this.redactor.redact(outcome.error.message);
+      // The server answered and refused (a bad ref, a YAML error, variables not allowed): its HTTP
+      // status tells that apart from a server that could not be reached, which has none.
+      if (outcome.error instanceof RemoteError && outcome.error.status)
+        o['http-status'] = outcome.error.status;
+    } else if (outcome.result?.message) o.message = this.redactor.redact(outcome.result.message);
     return o;
   }
 }

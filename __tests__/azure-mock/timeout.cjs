@@ -1,0 +1,4 @@
+// Case: timeout. Run by MockTestRunner from azure-mock.test.ts, in task-lib's default mocked mode.
+const { runner } = require('./common.cjs');
+
+runner({ ref: 'slow', timeout: '2s' }).run();
