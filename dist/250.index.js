@@ -11,12 +11,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   createGearset: () => (/* binding */ createGearset),
 /* harmony export */   gearsetRunUrl: () => (/* binding */ gearsetRunUrl)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(452);
-/**
- * Gearset's Automation API (PROTOCOLS.md, "Gearset"): start a CI or unit-testing job, follow
- * its run request until it ends. The API has no log and no artifacts, so the log is the
- * timeline ci-relay itself observed while polling.
- */
+/* harmony import */ var _shape_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4766);
 
 /** The API's default root; the only one whose web app we know (see dashboardUrl). */
 const DEFAULT_API = 'https://api.gearset.com';
@@ -46,6 +41,19 @@ const TERMINAL = new Map([
     ['Cancelled', 'canceled']
 ]);
 const GOING = ['Pending', 'Started'];
+/** An id or a time: Gearset sends strings; a number or null is taken too, anything else is not its API. */
+const word = _shape_js__WEBPACK_IMPORTED_MODULE_0__.z.union([_shape_js__WEBPACK_IMPORTED_MODULE_0__.z.string(), _shape_js__WEBPACK_IMPORTED_MODULE_0__.z.number()]).nullish();
+/** The fields ci-relay reads (extra ones welcome). Times may be missing: unit-test run requests send only State and RunId. */
+const runRequestSchema = _shape_js__WEBPACK_IMPORTED_MODULE_0__.z.object({
+    State: _shape_js__WEBPACK_IMPORTED_MODULE_0__.z.string().trim().min(1),
+    RunId: word,
+    StartDateTime: word,
+    EndDateTime: word
+});
+const jobStatusSchema = _shape_js__WEBPACK_IMPORTED_MODULE_0__.z.object({ State: word });
+const startSchema = _shape_js__WEBPACK_IMPORTED_MODULE_0__.z.object({
+    RunRequestId: _shape_js__WEBPACK_IMPORTED_MODULE_0__.z.preprocess((v) => (typeof v === 'number' ? String(v) : v), _shape_js__WEBPACK_IMPORTED_MODULE_0__.z.string().trim().min(1))
+});
 function createGearset(ctx) {
     const gearset = ctx.settings.gearset;
     if (!gearset)
@@ -84,10 +92,7 @@ function createGearset(ctx) {
     }
     async function fetchState(id) {
         const body = await reads.json('GET', runRequestPath(id));
-        if (!body || typeof body !== 'object' || typeof body.State !== 'string' || !body.State) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RemoteError */ .Hi(`Gearset answered without a State for run request ${id} of ${kind} ${job}`);
-        }
-        return body;
+        return (0,_shape_js__WEBPACK_IMPORTED_MODULE_0__/* .expectShape */ .h)(runRequestSchema, body, { system: 'Gearset', call: `GET ${runRequestPath(id)}` });
     }
     /** Records what changed since the last look, as timestamped lines. */
     function observe(id, body) {
@@ -149,8 +154,11 @@ function createGearset(ctx) {
         minPollMs: GEARSET_MIN_POLL_MS,
         artifactsNote: "Gearset's API offers no artifact downloads; 'artifacts' is ignored.",
         async trigger() {
-            const status = await reads.json('GET', `${jobPath}/status`);
-            const jobState = text(status?.State);
+            const status = (0,_shape_js__WEBPACK_IMPORTED_MODULE_0__/* .expectShape */ .h)(jobStatusSchema, await reads.json('GET', `${jobPath}/status`), {
+                system: 'Gearset',
+                call: `GET ${jobPath}/status`
+            });
+            const jobState = text(status.State);
             const statusAt = new Date().toISOString();
             if (jobState === 'Running') {
                 ctx.note(`Gearset ${kind} ${job} is already running; the new run request may wait for that run to finish.`);
@@ -159,9 +167,8 @@ function createGearset(ctx) {
                 json: commit ? { SourceGitCommitId: commit } : {},
                 idempotent: false
             });
-            const id = text(answer?.RunRequestId);
-            if (!id)
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RemoteError */ .Hi(`Gearset accepted the run of ${kind} ${job} but sent no RunRequestId`);
+            const id = String((0,_shape_js__WEBPACK_IMPORTED_MODULE_0__/* .expectShape */ .h)(startSchema, answer, { system: 'Gearset', call: `POST ${jobPath}/run-requests` })
+                .RunRequestId).trim();
             const t = timeline(id);
             if (jobState)
                 t.lines.push(`${statusAt} Gearset ${kind} ${job} is ${jobState}`);
@@ -227,6 +234,68 @@ function seconds(from, to) {
         return undefined;
     const ms = Date.parse(to) - Date.parse(from);
     return Number.isFinite(ms) && ms >= 0 ? Math.round(ms / 1000) : undefined;
+}
+
+
+/***/ }),
+
+/***/ 4766:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   h: () => (/* binding */ expectShape),
+/* harmony export */   z: () => (/* reexport module object */ zod__WEBPACK_IMPORTED_MODULE_1__)
+/* harmony export */ });
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9695);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(452);
+
+
+/**
+ * Answers checked at the boundary: each remote describes, with zod, the fields it relies on,
+ * and reads a server's JSON only through `expectShape`. Unknown extra fields stay welcome
+ * (zod objects drop them unless told otherwise); a wrong shape is one sentence naming the
+ * system, the call and what was expected, never a JavaScript TypeError.
+ */
+
+/** The answer as `schema` describes it, or a RemoteError saying what was expected. */
+function expectShape(schema, value, of) {
+    const parsed = schema.safeParse(value);
+    if (parsed.success)
+        return parsed.data;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RemoteError */ .Hi(`${of.system}'s answer to ${of.call} is not what ci-relay expected: ${describeIssue(parsed.error.issues[0], value)}. Is this server's API a version ci-relay supports, or is a proxy in between?`);
+}
+function describeIssue(issue, root) {
+    if (!issue)
+        return 'its shape is wrong';
+    const where = issue.path.length ? `'${issue.path.map(String).join('.')}'` : 'the answer';
+    if (issue.code === 'invalid_type') {
+        return `${where} should be ${article(issue.expected)}, not ${kindOf(valueAt(root, issue.path))}`;
+    }
+    return `${where}: ${issue.message}`;
+}
+function valueAt(root, path) {
+    let v = root;
+    for (const key of path)
+        v = v && typeof v === 'object' ? v[key] : undefined;
+    return v;
+}
+function kindOf(v) {
+    if (v === undefined)
+        return 'missing';
+    if (v === null)
+        return 'null';
+    if (Array.isArray(v))
+        return 'a list';
+    if (typeof v === 'object')
+        return 'an object';
+    return `${article(typeof v)} (${JSON.stringify(v).slice(0, 40)})`;
+}
+function article(expected) {
+    if (expected === 'array')
+        return 'a list';
+    if (expected === 'object')
+        return 'an object';
+    return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
 }
 
 

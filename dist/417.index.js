@@ -2,80 +2,6 @@ export const id = 417;
 export const ids = [417];
 export const modules = {
 
-/***/ 452:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Hi: () => (/* binding */ RemoteError),
-/* harmony export */   _o: () => (/* binding */ ArtifactLimitError),
-/* harmony export */   dz: () => (/* binding */ InputError),
-/* harmony export */   gJ: () => (/* binding */ errorMessage),
-/* harmony export */   j3: () => (/* binding */ DeadlineError),
-/* harmony export */   oM: () => (/* binding */ AbortedError),
-/* harmony export */   sm: () => (/* binding */ AmbiguousRequestError)
-/* harmony export */ });
-/** Bad input or configuration: nothing was sent. CLI exit 2. */
-class InputError extends Error {
-    exitCode = 2;
-    constructor(message) {
-        super(message);
-        this.name = 'InputError';
-    }
-}
-/**
- * ci-relay could not talk to the server (auth, network, protocol), or the server refused
- * what was asked. The message is the server's own where it gave one. CLI exit 4.
- */
-class RemoteError extends Error {
-    status;
-    exitCode = 4;
-    constructor(message, status) {
-        super(message);
-        this.status = status;
-        this.name = 'RemoteError';
-    }
-}
-/**
- * A request that changes state (a trigger) failed after it may have reached the server:
- * retrying could start a second run.
- */
-class AmbiguousRequestError extends RemoteError {
-    constructor(message) {
-        super(message);
-        this.name = 'AmbiguousRequestError';
-    }
-}
-/** Artifacts passed `max-artifact-size`, or an archive looked like a zip bomb: the download stops. */
-class ArtifactLimitError extends RemoteError {
-    constructor(message) {
-        super(message);
-        this.name = 'ArtifactLimitError';
-    }
-}
-/**
- * The step's `timeout` passed (or a wait the server asked for would pass it): what was in
- * flight was abandoned. The relay turns it into the conclusion `timed_out`.
- */
-class DeadlineError extends RemoteError {
-    constructor(message) {
-        super(message);
-        this.name = 'DeadlineError';
-    }
-}
-/** The wait was abandoned because the calling job was cancelled. */
-class AbortedError extends Error {
-    constructor() {
-        super('ci-relay was cancelled');
-        this.name = 'AbortedError';
-    }
-}
-function errorMessage(err) {
-    return err instanceof Error ? err.message : String(err);
-}
-
-
-/***/ }),
-
 /***/ 4417:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -125,6 +51,9 @@ function usage() {
         '',
         `Usage: ci-relay <${_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .SYSTEMS */ .LB.join('|')}> [--flag value …]`,
         '',
+        `Install from the tarball attached to each release (never the npm name 'ci-relay', which is not ours):`,
+        `  npm i -g ./ci-relay-${_version_js__WEBPACK_IMPORTED_MODULE_6__/* .VERSION */ .x}.tgz    or    npx --yes ./ci-relay-${_version_js__WEBPACK_IMPORTED_MODULE_6__/* .VERSION */ .x}.tgz <system> …`,
+        '',
         'Inputs (each also read from the environment as CI_RELAY_<NAME>, e.g. CI_RELAY_TOKEN; flags win):',
         ...rows,
         '',
@@ -137,7 +66,8 @@ function usage() {
         `  ${'--help, -h'.padEnd(30)} this text`,
         '',
         'Exit status: 0 success; 1 the run concluded unsuccessfully; 2 bad input (nothing was triggered);',
-        '3 timed out; 4 could not talk to the server (auth, network, protocol).'
+        '3 timed out; 4 could not talk to the server (auth, network, protocol). When the server answered and',
+        "refused, the result object's http-status holds its HTTP status and error its own sentence."
     ].join('\n');
 }
 /** node:util's parseArgs errors, as one sentence naming the flag. */
@@ -152,6 +82,19 @@ function argumentError(err) {
     if (/argument missing/.test(err.message))
         return `Input '${name}' needs a value: --${name} <value>.`;
     return err.message.split('\n')[0];
+}
+/** --json and --output-file read from a command line that parseArgs refused. */
+function lenientOwnFlags(argv) {
+    const out = {};
+    for (let i = 0; i < argv.length; i++) {
+        if (argv[i] === '--json')
+            out.json = true;
+        else if (argv[i].startsWith('--output-file='))
+            out['output-file'] = argv[i].slice('--output-file='.length);
+        else if (argv[i] === '--output-file' && argv[i + 1] && !argv[i + 1].startsWith('-'))
+            out['output-file'] = argv[++i];
+    }
+    return out;
 }
 /** Jenkins or any shell: flags and CI_RELAY_* variables in, a human log on stderr, JSON out, exit codes. */
 class CliHost extends _host_js__WEBPACK_IMPORTED_MODULE_5__/* .BaseHost */ .o {
@@ -195,8 +138,10 @@ class CliHost extends _host_js__WEBPACK_IMPORTED_MODULE_5__/* .BaseHost */ .o {
             if (positionals.length > 1)
                 this.argError = `Unexpected argument '${positionals[1]}': inputs are given as --name value.`;
         }
-        this.json = v.json === true;
-        this.outputFile = typeof v['output-file'] === 'string' ? v['output-file'] : env.CI_RELAY_OUTPUT_FILE;
+        // A command line that does not parse still gets its result object where it asked for one.
+        const own = parsed ? v : lenientOwnFlags(argv);
+        this.json = own.json === true;
+        this.outputFile = typeof own['output-file'] === 'string' ? own['output-file'] : env.CI_RELAY_OUTPUT_FILE;
         this.debugOn = v.debug === true || /^(1|true)$/i.test(env.CI_RELAY_DEBUG ?? '');
         if (v.help)
             this.helpText = usage();
@@ -253,8 +198,13 @@ class CliHost extends _host_js__WEBPACK_IMPORTED_MODULE_5__/* .BaseHost */ .o {
         if (typeof o.duration === 'string')
             o.duration = Number(o.duration);
         o['exit-code'] = code;
-        if (outcome.error)
+        if (outcome.error) {
             o.error = this.redactor.redact(outcome.error.message);
+            // The server answered and refused (a bad ref, a YAML error, variables not allowed): its HTTP
+            // status tells that apart from a server that could not be reached, which has none.
+            if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .RemoteError */ .Hi && outcome.error.status)
+                o['http-status'] = outcome.error.status;
+        }
         else if (outcome.result?.message)
             o.message = this.redactor.redact(outcome.result.message);
         return o;

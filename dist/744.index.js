@@ -2,80 +2,6 @@ export const id = 744;
 export const ids = [744];
 export const modules = {
 
-/***/ 452:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Hi: () => (/* binding */ RemoteError),
-/* harmony export */   _o: () => (/* binding */ ArtifactLimitError),
-/* harmony export */   dz: () => (/* binding */ InputError),
-/* harmony export */   gJ: () => (/* binding */ errorMessage),
-/* harmony export */   j3: () => (/* binding */ DeadlineError),
-/* harmony export */   oM: () => (/* binding */ AbortedError),
-/* harmony export */   sm: () => (/* binding */ AmbiguousRequestError)
-/* harmony export */ });
-/** Bad input or configuration: nothing was sent. CLI exit 2. */
-class InputError extends Error {
-    exitCode = 2;
-    constructor(message) {
-        super(message);
-        this.name = 'InputError';
-    }
-}
-/**
- * ci-relay could not talk to the server (auth, network, protocol), or the server refused
- * what was asked. The message is the server's own where it gave one. CLI exit 4.
- */
-class RemoteError extends Error {
-    status;
-    exitCode = 4;
-    constructor(message, status) {
-        super(message);
-        this.status = status;
-        this.name = 'RemoteError';
-    }
-}
-/**
- * A request that changes state (a trigger) failed after it may have reached the server:
- * retrying could start a second run.
- */
-class AmbiguousRequestError extends RemoteError {
-    constructor(message) {
-        super(message);
-        this.name = 'AmbiguousRequestError';
-    }
-}
-/** Artifacts passed `max-artifact-size`, or an archive looked like a zip bomb: the download stops. */
-class ArtifactLimitError extends RemoteError {
-    constructor(message) {
-        super(message);
-        this.name = 'ArtifactLimitError';
-    }
-}
-/**
- * The step's `timeout` passed (or a wait the server asked for would pass it): what was in
- * flight was abandoned. The relay turns it into the conclusion `timed_out`.
- */
-class DeadlineError extends RemoteError {
-    constructor(message) {
-        super(message);
-        this.name = 'DeadlineError';
-    }
-}
-/** The wait was abandoned because the calling job was cancelled. */
-class AbortedError extends Error {
-    constructor() {
-        super('ci-relay was cancelled');
-        this.name = 'AbortedError';
-    }
-}
-function errorMessage(err) {
-    return err instanceof Error ? err.message : String(err);
-}
-
-
-/***/ }),
-
 /***/ 9744:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -85,15 +11,16 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   neutralize: () => (/* binding */ neutralize)
 /* harmony export */ });
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7075);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(646);
-/* harmony import */ var _host_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4337);
+/* harmony import */ var node_module__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8995);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7075);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(646);
+/* harmony import */ var _host_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4337);
 /**
  * The Azure Pipelines host: the task CiRelay@1 (azure/CiRelayV1/task.json), run by the agent's
  * Node24 or Node20_1 handler on the same bundle as every other host.
  *
- * azure-pipelines-task-lib is loaded here only, and only by `await import()`: loading it moves
+ * azure-pipelines-task-lib is loaded here only, and only by a CommonJS require at run time: loading it moves
  * every INPUT_* (and SECRET_*, ENDPOINT_AUTH_*) variable out of the environment into its vault,
  * so nothing else may load it, and the CLI and GitHub hosts must never pay for it.
  *
@@ -102,6 +29,7 @@ __webpack_require__.r(__webpack_exports__);
  * Succeeded and SucceededWithIssues (a conclusion that `success-on` accepts), and with the
  * CLI's codes (1–4, from `exitCode`) for Failed, which tells the same story twice.
  */
+
 
 
 
@@ -116,12 +44,12 @@ function neutralize(line) {
     return line.replace(COMMAND_START, '##\u200b');
 }
 /** Swallows what the task lib writes while it reads an input (it echoes values as debug lines). */
-const SINK = new node_stream__WEBPACK_IMPORTED_MODULE_2__.Writable({
+const SINK = new node_stream__WEBPACK_IMPORTED_MODULE_3__.Writable({
     write(_chunk, _encoding, callback) {
         callback();
     }
 });
-class AzureHost extends _host_js__WEBPACK_IMPORTED_MODULE_4__/* .BaseHost */ .o {
+class AzureHost extends _host_js__WEBPACK_IMPORTED_MODULE_5__/* .BaseHost */ .o {
     tl;
     kind = 'azure';
     masked = new Set();
@@ -136,7 +64,7 @@ class AzureHost extends _host_js__WEBPACK_IMPORTED_MODULE_4__/* .BaseHost */ .o 
         // tl.getInput writes `##vso[task.debug]name=value` before anyone could have masked a secret value.
         this.tl.setStdStream(SINK);
         try {
-            return (this.tl.getInput((0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .camelCase */ .xQ)(name)) ?? '').trim();
+            return (this.tl.getInput((0,_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .camelCase */ .xQ)(name)) ?? '').trim();
         }
         finally {
             this.tl.setStdStream(process.stdout);
@@ -162,10 +90,14 @@ class AzureHost extends _host_js__WEBPACK_IMPORTED_MODULE_4__/* .BaseHost */ .o 
             case 'debug':
                 this.tl.debug(text);
                 break;
+            case 'warning':
+                // → ##vso[task.issue type=warning;source=TaskInternal;]…, which the agent and mock-test both
+                // count. The source is task-lib's default: the mock lib exports no IssueSource.
+                this.tl.warning(text);
+                break;
             default:
-                if (kind === 'error')
-                    this.issued.add(text);
-                this.tl.command('task.logissue', { type: kind }, text);
+                this.issued.add(text);
+                this.tl.error(text);
         }
     }
     startGroup(title) {
@@ -179,15 +111,15 @@ class AzureHost extends _host_js__WEBPACK_IMPORTED_MODULE_4__/* .BaseHost */ .o 
     }
     setOutput(name, value) {
         // → ##vso[task.setvariable variable=runId;isOutput=true;issecret=false;]…
-        this.tl.setVariable((0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .camelCase */ .xQ)(name), this.redactor.redact(value), false, true);
+        this.tl.setVariable((0,_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .camelCase */ .xQ)(name), this.redactor.redact(value), false, true);
     }
     async summary(markdown) {
-        const base = this.tl.getVariable('Agent.TempDirectory') || node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(this.input('download-dir') || 'ci-relay');
+        const base = this.tl.getVariable('Agent.TempDirectory') || node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(this.input('download-dir') || 'ci-relay');
         // A folder of its own, so two ci-relay steps in one job never share a file, while the
         // name the agent shows as the section title stays `ci-relay`.
-        const dir = node_path__WEBPACK_IMPORTED_MODULE_1__.join(base, `ci-relay-summary-${process.pid}-${++this.summaries}`);
+        const dir = node_path__WEBPACK_IMPORTED_MODULE_2__.join(base, `ci-relay-summary-${process.pid}-${++this.summaries}`);
         await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.mkdir(dir, { recursive: true });
-        const file = node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, 'ci-relay.md');
+        const file = node_path__WEBPACK_IMPORTED_MODULE_2__.join(dir, 'ci-relay.md');
         await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.writeFile(file, this.redactor.redact(markdown), 'utf8');
         this.tl.uploadSummary(file);
     }
@@ -221,7 +153,7 @@ class AzureHost extends _host_js__WEBPACK_IMPORTED_MODULE_4__/* .BaseHost */ .o 
                 failed(line(r.message || `The ${run} concluded ${r.conclusion}${status}.`));
             }
         }
-        return (0,_host_js__WEBPACK_IMPORTED_MODULE_4__/* .exitCode */ .I$)(outcome);
+        return (0,_host_js__WEBPACK_IMPORTED_MODULE_5__/* .exitCode */ .I$)(outcome);
     }
     lines(lines) {
         if (lines.length)
@@ -229,11 +161,13 @@ class AzureHost extends _host_js__WEBPACK_IMPORTED_MODULE_4__/* .BaseHost */ .o 
     }
 }
 async function createAzureHost() {
-    const mod = (await __webpack_require__.e(/* import() */ 358).then(__webpack_require__.t.bind(__webpack_require__, 358, 19)));
-    // Node's CommonJS interop names each export; a bundler may only give `default`.
-    const tl = typeof mod.getInput === 'function' ? mod : mod.default;
-    return new AzureHost(tl);
+    // A CommonJS require by the package's own name, resolved from the task folder's node_modules
+    // (not bundled: scripts/build.mjs keeps it external). Microsoft's test harness swaps exactly
+    // this request for its mock, and the agent and the harness then read one lib's issues and results.
+    const require = (0,node_module__WEBPACK_IMPORTED_MODULE_1__.createRequire)(import.meta.url);
+    return new AzureHost(require(TASK_LIB));
 }
+const TASK_LIB = 'azure-pipelines-task-lib/task';
 
 
 /***/ }),

@@ -142,6 +142,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 
 /***/ }),
 
+/***/ 8995:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+
+/***/ }),
+
 /***/ 7030:
 /***/ ((module) => {
 
@@ -296,6 +303,80 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
+/***/ 452:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hi: () => (/* binding */ RemoteError),
+/* harmony export */   _o: () => (/* binding */ ArtifactLimitError),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   j3: () => (/* binding */ DeadlineError),
+/* harmony export */   oM: () => (/* binding */ AbortedError),
+/* harmony export */   sm: () => (/* binding */ AmbiguousRequestError)
+/* harmony export */ });
+/** Bad input or configuration: nothing was sent. CLI exit 2. */
+class InputError extends Error {
+    exitCode = 2;
+    constructor(message) {
+        super(message);
+        this.name = 'InputError';
+    }
+}
+/**
+ * ci-relay could not talk to the server (auth, network, protocol), or the server refused
+ * what was asked. The message is the server's own where it gave one. CLI exit 4.
+ */
+class RemoteError extends Error {
+    status;
+    exitCode = 4;
+    constructor(message, status) {
+        super(message);
+        this.status = status;
+        this.name = 'RemoteError';
+    }
+}
+/**
+ * A request that changes state (a trigger) failed after it may have reached the server:
+ * retrying could start a second run.
+ */
+class AmbiguousRequestError extends RemoteError {
+    constructor(message) {
+        super(message);
+        this.name = 'AmbiguousRequestError';
+    }
+}
+/** Artifacts passed `max-artifact-size`, or an archive looked like a zip bomb: the download stops. */
+class ArtifactLimitError extends RemoteError {
+    constructor(message) {
+        super(message);
+        this.name = 'ArtifactLimitError';
+    }
+}
+/**
+ * The step's `timeout` passed (or a wait the server asked for would pass it): what was in
+ * flight was abandoned. The relay turns it into the conclusion `timed_out`.
+ */
+class DeadlineError extends RemoteError {
+    constructor(message) {
+        super(message);
+        this.name = 'DeadlineError';
+    }
+}
+/** The wait was abandoned because the calling job was cancelled. */
+class AbortedError extends Error {
+    constructor() {
+        super('ci-relay was cancelled');
+        this.name = 'AbortedError';
+    }
+}
+function errorMessage(err) {
+    return err instanceof Error ? err.message : String(err);
+}
+
+
+/***/ }),
+
 /***/ 3411:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -330,7 +411,7 @@ const VERSION = '1.0.0';
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
@@ -493,6 +574,8 @@ const VERSION = '1.0.0';
 /************************************************************************/
 var __webpack_exports__ = {};
 
+// EXTERNAL MODULE: ./lib/errors.js
+var errors = __nccwpck_require__(452);
 ;// CONCATENATED MODULE: ./lib/hosts/detect.js
 /** GitHub and Azure announce themselves; anything else is a shell. `--host`/`CI_RELAY_HOST` override. */
 function detectHost(env, argv) {
@@ -504,14 +587,37 @@ function detectHost(env, argv) {
         return 'github';
     if (env.TF_BUILD?.toLowerCase() === 'true')
         return 'azure';
+    // azure-pipelines-task-lib marks itself loaded (internal.js _loadData) and has by then moved
+    // INPUT_* into its vault: only a task runner loads it before the task, as Microsoft's test
+    // harness (mock-test's TaskMockRunner) does, without setting TF_BUILD.
+    if (globalThis._vsts_task_lib_loaded)
+        return 'azure';
     return 'cli';
 }
 
 // EXTERNAL MODULE: ./lib/version.js
 var version = __nccwpck_require__(3411);
-;// CONCATENATED MODULE: ./lib/index.js
+;// CONCATENATED MODULE: ./lib/main.js
 
 
+
+/**
+ * The entry of every host (the actions/typescript-action layout: index.ts only calls this, and
+ * GitHub's local-action imports it): detect the host, load its adapter, run main or the post
+ * step, and set the exit code.
+ */
+async function run() {
+    try {
+        const code = await start();
+        // local-action runs main and post in one process: the post step's 0 keeps main's failure.
+        if (code !== 0 || !process.exitCode)
+            process.exitCode = code;
+    }
+    catch (err) {
+        process.stderr.write(`ci-relay: ${(0,errors/* errorMessage */.gJ)(err)}\n`);
+        process.exitCode = 4;
+    }
+}
 async function createHost(kind) {
     // Each host's library is loaded only in that host (azure-pipelines-task-lib empties INPUT_* on import).
     if (kind === 'github')
@@ -532,13 +638,91 @@ async function start() {
         process.stdout.write(`${host.helpText}\n`);
         return 0;
     }
-    const { main } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(858), __nccwpck_require__.e(630)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4630));
     return main(host);
 }
-start().then((code) => {
-    process.exitCode = code;
-}, (err) => {
-    process.stderr.write(`ci-relay: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 4;
-});
+/** read settings → relay → report, for any host; the one place errors are caught. Returns the exit code. */
+async function main(host) {
+    if (host.isPost)
+        return post(host);
+    const { readSettings, relay, setOutputs, summaryMarkdown } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(858), __nccwpck_require__.e(37)]).then(__nccwpck_require__.bind(__nccwpck_require__, 37));
+    host.saveState('isPost', 'true');
+    const abort = new AbortController();
+    const onSignal = (signal) => {
+        if (abort.signal.aborted)
+            return;
+        host.warning(`Received ${signal}: stopping.`);
+        abort.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+        const settings = readSettings((name) => host.input(name), (value) => host.secret(value));
+        const result = await relay({ settings, host, signal: abort.signal });
+        setOutputs(host, result);
+        await host.summary(summaryMarkdown(result));
+        return await host.finish({ result });
+    }
+    catch (err) {
+        const error = userError(err);
+        host.setOutput('conclusion', error instanceof errors/* AbortedError */.oM ? 'canceled' : 'error');
+        host.debug(err instanceof Error && err.stack ? err.stack : String(err));
+        return host.finish({ error });
+    }
+    finally {
+        // However it ended, the main step ended: the post step must not cancel a run it left going.
+        host.saveState('finished', 'true');
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+    }
+}
+/**
+ * GitHub's post step: when the main step was cancelled before it could end the run (the
+ * runner kills it), cancel the remote run once. Does nothing when the main step finished.
+ */
+async function post(host) {
+    const { readSettings, connect, SYSTEM_NAMES } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(858), __nccwpck_require__.e(37)]).then(__nccwpck_require__.bind(__nccwpck_require__, 37));
+    const saved = host.getState('run');
+    if (!saved || host.getState('finished'))
+        return 0;
+    let settings;
+    try {
+        settings = readSettings((name) => host.input(name), (value) => host.secret(value));
+    }
+    catch {
+        return 0;
+    }
+    if (!settings.cancelOnAbort)
+        return 0;
+    const run = JSON.parse(saved);
+    const { remote, clients } = await connect(settings, host, new AbortController().signal);
+    try {
+        await remote.cancel(JSON.parse(saved));
+        host.warning(`Cancelled ${SYSTEM_NAMES[settings.system]} run ${run.id}: the job was cancelled before it ended.`);
+    }
+    catch (err) {
+        host.warning(`Could not cancel ${SYSTEM_NAMES[settings.system]} run ${run.id}: ${(0,errors/* errorMessage */.gJ)(err)}`);
+    }
+    finally {
+        clients.forEach((c) => c.dispose());
+    }
+    return 0;
+}
+/** Errors as users should read them: ours keep their sentence; anything else is a failure to talk to the server. */
+function userError(err) {
+    if (err instanceof errors/* InputError */.dz || err instanceof errors/* RemoteError */.Hi || err instanceof errors/* AbortedError */.oM)
+        return err;
+    const code = err?.code;
+    const message = (0,errors/* errorMessage */.gJ)(err);
+    if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
+        return new errors/* RemoteError */.Hi(`TLS: ${message}. Give the server's CA in 'ca-cert' (or, at your own risk, tls-verify: false).`);
+    }
+    // A file system error names its path: the server is not to blame.
+    if (code && err.path)
+        return new errors/* RemoteError */.Hi(`ci-relay failed: ${message}`);
+    return new errors/* RemoteError */.Hi(code ? `Could not reach the server: ${message}` : `ci-relay failed: ${message}`);
+}
+
+;// CONCATENATED MODULE: ./lib/index.js
+
+void run();
 

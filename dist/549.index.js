@@ -1,8 +1,8 @@
-export const id = 859;
-export const ids = [859];
+export const id = 549;
+export const ids = [549];
 export const modules = {
 
-/***/ 4859:
+/***/ 6549:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -15,59 +15,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./lib/errors.js
 var errors = __webpack_require__(452);
-// EXTERNAL MODULE: ./node_modules/zod/index.js + 94 modules
-var zod = __webpack_require__(9695);
-;// CONCATENATED MODULE: ./lib/shape.js
-
-
-/**
- * Answers checked at the boundary: each remote describes, with zod, the fields it relies on,
- * and reads a server's JSON only through `expectShape`. Unknown extra fields stay welcome
- * (zod objects drop them unless told otherwise); a wrong shape is one sentence naming the
- * system, the call and what was expected, never a JavaScript TypeError.
- */
-
-/** The answer as `schema` describes it, or a RemoteError saying what was expected. */
-function expectShape(schema, value, of) {
-    const parsed = schema.safeParse(value);
-    if (parsed.success)
-        return parsed.data;
-    throw new errors/* RemoteError */.Hi(`${of.system}'s answer to ${of.call} is not what ci-relay expected: ${describeIssue(parsed.error.issues[0], value)}. Is this server's API a version ci-relay supports, or is a proxy in between?`);
-}
-function describeIssue(issue, root) {
-    if (!issue)
-        return 'its shape is wrong';
-    const where = issue.path.length ? `'${issue.path.map(String).join('.')}'` : 'the answer';
-    if (issue.code === 'invalid_type') {
-        return `${where} should be ${article(issue.expected)}, not ${kindOf(valueAt(root, issue.path))}`;
-    }
-    return `${where}: ${issue.message}`;
-}
-function valueAt(root, path) {
-    let v = root;
-    for (const key of path)
-        v = v && typeof v === 'object' ? v[key] : undefined;
-    return v;
-}
-function kindOf(v) {
-    if (v === undefined)
-        return 'missing';
-    if (v === null)
-        return 'null';
-    if (Array.isArray(v))
-        return 'a list';
-    if (typeof v === 'object')
-        return 'an object';
-    return `${article(typeof v)} (${JSON.stringify(v).slice(0, 40)})`;
-}
-function article(expected) {
-    if (expected === 'array')
-        return 'a list';
-    if (expected === 'object')
-        return 'an object';
-    return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
-}
-
+// EXTERNAL MODULE: ./lib/shape.js
+var shape = __webpack_require__(4766);
 ;// CONCATENATED MODULE: ./lib/remotes/gitlab/api.js
 
 /** Pages of a list asked for at once (GitLab's maximum). */
@@ -80,21 +29,21 @@ class GitLabApi {
     /** A JSON answer of this shape; `call` names it for the user ("GET pipeline 42"). */
     async json(schema, method, path, call, opts = {}) {
         const body = await this.http.json(method, path, opts);
-        return expectShape(schema, body, { system: 'GitLab', call });
+        return (0,shape/* expectShape */.h)(schema, body, { system: 'GitLab', call });
     }
     /** Like json, but a status in `absent` (404: no such route or record on this server) is undefined. */
     async optional(schema, path, call, absent = [404]) {
         const res = await this.http.jsonResponse('GET', path, { accept: absent });
         if (absent.includes(res.status))
             return { status: res.status };
-        return { value: expectShape(schema, res.body, { system: 'GitLab', call }), status: res.status };
+        return { value: (0,shape/* expectShape */.h)(schema, res.body, { system: 'GitLab', call }), status: res.status };
     }
     /**
      * Every page of a list, following X-Next-Page; undefined when the first page answered a status
      * in `absent` (a route this server lacks).
      */
     async pages(item, path, call, absent = []) {
-        const list = zod.array(item);
+        const list = shape.z.array(item);
         const all = [];
         for (let page = '1'; page;) {
             const res = await this.http.jsonResponse('GET', `${path}?per_page=${PER_PAGE}&page=${page}`, {
@@ -102,7 +51,7 @@ class GitLabApi {
             });
             if (absent.includes(res.status))
                 return page === '1' ? undefined : all;
-            all.push(...expectShape(list, res.body, { system: 'GitLab', call }));
+            all.push(...(0,shape/* expectShape */.h)(list, res.body, { system: 'GitLab', call }));
             const next = res.headers['x-next-page'];
             page = typeof next === 'string' && next !== page ? next : '';
         }
@@ -117,50 +66,50 @@ class GitLabApi {
  * fields that older releases lack are optional (PROTOCOLS.md, "Versions").
  */
 
-const time = zod.string().nullish();
-const Pipeline = zod.object({
-    id: zod.number(),
-    status: zod.string(),
+const time = shape.z.string().nullish();
+const Pipeline = shape.z.object({
+    id: shape.z.number(),
+    status: shape.z.string(),
     /** GitLab 9.x pipelines carry no web_url. */
-    web_url: zod.string().nullish(),
-    ref: zod.string().nullish(),
-    source: zod.string().nullish(),
+    web_url: shape.z.string().nullish(),
+    ref: shape.z.string().nullish(),
+    source: shape.z.string().nullish(),
     created_at: time,
     updated_at: time,
-    project_id: zod.number().nullish()
+    project_id: shape.z.number().nullish()
 });
-const Job = zod.object({
-    id: zod.number(),
-    name: zod.string(),
-    stage: zod.string().nullish(),
-    status: zod.string(),
-    web_url: zod.string().nullish(),
-    allow_failure: zod.boolean().nullish(),
+const Job = shape.z.object({
+    id: shape.z.number(),
+    name: shape.z.string(),
+    stage: shape.z.string().nullish(),
+    status: shape.z.string(),
+    web_url: shape.z.string().nullish(),
+    allow_failure: shape.z.boolean().nullish(),
     started_at: time,
     finished_at: time,
-    duration: zod.number().nullish(),
-    failure_reason: zod.string().nullish(),
-    artifacts_file: zod.object({ filename: zod.string().nullish(), size: zod.number().nullish() }).nullish(),
-    pipeline: zod.object({ id: zod.number(), project_id: zod.number().nullish() }).nullish()
+    duration: shape.z.number().nullish(),
+    failure_reason: shape.z.string().nullish(),
+    artifacts_file: shape.z.object({ filename: shape.z.string().nullish(), size: shape.z.number().nullish() }).nullish(),
+    pipeline: shape.z.object({ id: shape.z.number(), project_id: shape.z.number().nullish() }).nullish()
 });
 /** Entities::Ci::Bridge: a job whose downstream_pipeline is a PipelineBasic (no project_id before ~14). */
 const Bridge = Job.extend({
-    downstream_pipeline: zod.object({
-        id: zod.number(),
-        project_id: zod.number().nullish(),
-        status: zod.string().nullish(),
-        web_url: zod.string().nullish()
+    downstream_pipeline: shape.z.object({
+        id: shape.z.number(),
+        project_id: shape.z.number().nullish(),
+        status: shape.z.string().nullish(),
+        web_url: shape.z.string().nullish()
     })
         .nullish()
 });
-const Variables = zod.array(zod.object({ key: zod.string() }));
-const Version = zod.object({ version: zod.string() });
-const count = zod.number().nullish();
+const Variables = shape.z.array(shape.z.object({ key: shape.z.string() }));
+const Version = shape.z.object({ version: shape.z.string() });
+const count = shape.z.number().nullish();
 /** TestReportSummaryEntity (GitLab 14.2+). */
-const TestReportSummary = zod.object({
-    total: zod.object({
+const TestReportSummary = shape.z.object({
+    total: shape.z.object({
         time: count,
-        count: zod.number(),
+        count: shape.z.number(),
         success: count,
         failed: count,
         skipped: count,
@@ -168,23 +117,23 @@ const TestReportSummary = zod.object({
     })
 });
 /** TestReportEntity with its suites and cases (GitLab 13.0+). */
-const TestReport = zod.object({
+const TestReport = shape.z.object({
     total_time: count,
-    total_count: zod.number(),
+    total_count: shape.z.number(),
     success_count: count,
     failed_count: count,
     skipped_count: count,
     error_count: count,
-    test_suites: zod.array(zod.object({
-        name: zod.string().nullish(),
-        test_cases: zod.array(zod.object({
-            status: zod.string(),
-            name: zod.string().nullish(),
-            classname: zod.string().nullish(),
-            file: zod.string().nullish(),
-            execution_time: zod.number().nullish(),
-            system_output: zod.string().nullish(),
-            stack_trace: zod.string().nullish()
+    test_suites: shape.z.array(shape.z.object({
+        name: shape.z.string().nullish(),
+        test_cases: shape.z.array(shape.z.object({
+            status: shape.z.string(),
+            name: shape.z.string().nullish(),
+            classname: shape.z.string().nullish(),
+            file: shape.z.string().nullish(),
+            execution_time: shape.z.number().nullish(),
+            system_output: shape.z.string().nullish(),
+            stack_trace: shape.z.string().nullish()
         }))
             .nullish()
     }))
@@ -698,6 +647,68 @@ class GitLab {
 ;// CONCATENATED MODULE: ./lib/remotes/gitlab.js
 /** The GitLab remote; it lives in remotes/gitlab/ (shapes, api, pipeline tree, test report). */
 
+
+
+/***/ }),
+
+/***/ 4766:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   h: () => (/* binding */ expectShape),
+/* harmony export */   z: () => (/* reexport module object */ zod__WEBPACK_IMPORTED_MODULE_1__)
+/* harmony export */ });
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9695);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(452);
+
+
+/**
+ * Answers checked at the boundary: each remote describes, with zod, the fields it relies on,
+ * and reads a server's JSON only through `expectShape`. Unknown extra fields stay welcome
+ * (zod objects drop them unless told otherwise); a wrong shape is one sentence naming the
+ * system, the call and what was expected, never a JavaScript TypeError.
+ */
+
+/** The answer as `schema` describes it, or a RemoteError saying what was expected. */
+function expectShape(schema, value, of) {
+    const parsed = schema.safeParse(value);
+    if (parsed.success)
+        return parsed.data;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RemoteError */ .Hi(`${of.system}'s answer to ${of.call} is not what ci-relay expected: ${describeIssue(parsed.error.issues[0], value)}. Is this server's API a version ci-relay supports, or is a proxy in between?`);
+}
+function describeIssue(issue, root) {
+    if (!issue)
+        return 'its shape is wrong';
+    const where = issue.path.length ? `'${issue.path.map(String).join('.')}'` : 'the answer';
+    if (issue.code === 'invalid_type') {
+        return `${where} should be ${article(issue.expected)}, not ${kindOf(valueAt(root, issue.path))}`;
+    }
+    return `${where}: ${issue.message}`;
+}
+function valueAt(root, path) {
+    let v = root;
+    for (const key of path)
+        v = v && typeof v === 'object' ? v[key] : undefined;
+    return v;
+}
+function kindOf(v) {
+    if (v === undefined)
+        return 'missing';
+    if (v === null)
+        return 'null';
+    if (Array.isArray(v))
+        return 'a list';
+    if (typeof v === 'object')
+        return 'an object';
+    return `${article(typeof v)} (${JSON.stringify(v).slice(0, 40)})`;
+}
+function article(expected) {
+    if (expected === 'array')
+        return 'a list';
+    if (expected === 'object')
+        return 'an object';
+    return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
 
 
 /***/ })

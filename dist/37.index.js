@@ -1,0 +1,2749 @@
+export const id = 37;
+export const ids = [37];
+export const modules = {
+
+/***/ 4611:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   B2: () => (/* binding */ Deadline),
+/* harmony export */   Fh: () => (/* binding */ graceWindow),
+/* harmony export */   Js: () => (/* binding */ abortReason),
+/* harmony export */   YA: () => (/* binding */ seconds)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(452);
+
+/**
+ * The one deadline of a step: `timeout` from the start, carried by every wait (trigger, polls,
+ * log reads, backoffs, Retry-After pauses, downloads) through `signal`. It aborts with a
+ * DeadlineError when the time passes and with an AbortedError when the calling job is
+ * cancelled, so whoever catches the abort can tell the two apart.
+ */
+class Deadline {
+    timeoutMs;
+    at;
+    controller = new AbortController();
+    timer;
+    constructor(timeoutMs, cancelled, now = Date.now()) {
+        this.timeoutMs = timeoutMs;
+        this.at = now + timeoutMs;
+        const onCancel = () => this.controller.abort(new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AbortedError */ .oM());
+        if (cancelled.aborted)
+            onCancel();
+        else
+            cancelled.addEventListener('abort', onCancel, { once: true });
+        this.timer = setTimeout(() => this.controller.abort(new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DeadlineError */ .j3(`The run did not end within ${seconds(timeoutMs)}s.`)), Math.max(0, this.at - now));
+        // Nothing else may be left to do when it fires: it must not hold the process open.
+        this.timer.unref();
+    }
+    get signal() {
+        return this.controller.signal;
+    }
+    get passed() {
+        return this.signal.reason instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DeadlineError */ .j3 || Date.now() >= this.at;
+    }
+    get cancelled() {
+        return this.signal.reason instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AbortedError */ .oM;
+    }
+    remainingMs() {
+        return Math.max(0, this.at - Date.now());
+    }
+    dispose() {
+        clearTimeout(this.timer);
+    }
+}
+/** A short, bounded window of its own (cancelling a run after a timeout or an abort). */
+function graceWindow(ms) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DeadlineError */ .j3(`The cancel did not end within ${seconds(ms)}s.`)), ms);
+    timer.unref();
+    return { signal: controller.signal, at: Date.now() + ms };
+}
+/** What an aborted signal says: ours carry an AbortedError or a DeadlineError; anything else is a cancel. */
+function abortReason(signal) {
+    const reason = signal.reason;
+    return reason instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DeadlineError */ .j3 || reason instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AbortedError */ .oM ? reason : new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AbortedError */ .oM();
+}
+function seconds(ms) {
+    return Math.round(ms / 1000);
+}
+
+
+/***/ }),
+
+/***/ 37:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  SYSTEM_NAMES: () => (/* reexport */ SYSTEM_NAMES),
+  connect: () => (/* reexport */ connect),
+  readSettings: () => (/* reexport */ readSettings),
+  relay: () => (/* reexport */ relay),
+  setOutputs: () => (/* reexport */ setOutputs),
+  summaryMarkdown: () => (/* reexport */ summaryMarkdown)
+});
+
+// EXTERNAL MODULE: ./lib/deadline.js
+var lib_deadline = __webpack_require__(4611);
+// EXTERNAL MODULE: ./lib/errors.js
+var errors = __webpack_require__(452);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __webpack_require__(7075);
+// EXTERNAL MODULE: external "node:stream/promises"
+var promises_ = __webpack_require__(6466);
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __webpack_require__(7975);
+// EXTERNAL MODULE: ./node_modules/minimatch/dist/esm/index.js + 8 modules
+var esm = __webpack_require__(1138);
+// EXTERNAL MODULE: ./node_modules/yauzl/index.js
+var yauzl = __webpack_require__(663);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __webpack_require__(8522);
+;// CONCATENATED MODULE: ./lib/zip.js
+/**
+ * Reading a zip on disk through yauzl with few system calls: yauzl asks its reader for every
+ * central-directory record and local header separately (two or three reads per entry, each a
+ * round trip to the thread pool), so this reader answers small reads from a few cached windows
+ * of the file, and streams entry data in 1 MiB reads instead of 16 KiB ones. A small entry is
+ * read and inflated whole, in one zlib call, instead of through a chain of five streams.
+ */
+
+
+
+
+
+/** One read of this size serves the headers of hundreds of entries, and small entries' data. */
+const WINDOW_BYTES = 512 * 1024;
+/** Windows kept: enough for the central directory plus the entries being extracted at once. */
+const WINDOWS = 8;
+/** Reads up to this size go through a window; larger ones straight to the file. */
+const CACHED_READ_MAX = 128 * 1024;
+const STREAM_CHUNK = 1024 * 1024;
+/** An entry this small (packed and unpacked) is read and inflated in memory, whole. */
+const SMALL_ENTRY_PACKED = 128 * 1024;
+const SMALL_ENTRY_BYTES = 1024 * 1024;
+const inflateRaw = (0,external_node_util_.promisify)(external_node_zlib_.inflateRaw);
+/** yauzl's RandomAccessReader (its documented extension point) over one file descriptor. */
+class WindowedReader extends yauzl.RandomAccessReader {
+    fd;
+    size;
+    windows = [];
+    /** Reads still on the thread pool: the fd is closed only once they are back. */
+    pending = 0;
+    closing;
+    constructor(fd, size) {
+        super();
+        this.fd = fd;
+        this.size = size;
+    }
+    _readStreamForRange(start, end) {
+        // Not fs.createReadStream: destroying it (as pipeline does at the end of each entry) closes
+        // the fd, under the entries still being read.
+        let position = start;
+        // eslint-disable-next-line @typescript-eslint/no-this-alias
+        const reader = this;
+        return new external_node_stream_.Readable({
+            highWaterMark: STREAM_CHUNK,
+            read: function () {
+                const n = Math.min(STREAM_CHUNK, end - position);
+                if (n <= 0)
+                    return void this.push(null);
+                const buf = Buffer.allocUnsafe(n);
+                reader.pread(buf, 0, n, position, (err, got) => {
+                    if (err)
+                        return void this.destroy(err);
+                    if (!got)
+                        return void this.destroy(new Error('unexpected EOF'));
+                    position += got;
+                    this.push(got < n ? buf.subarray(0, got) : buf);
+                });
+            }
+        });
+    }
+    read(buffer, offset, length, position, callback) {
+        if (length > CACHED_READ_MAX)
+            return this.pread(buffer, offset, length, position, callback);
+        const w = this.window(position, length);
+        w.data.then((data) => {
+            const from = position - w.start;
+            const n = Math.max(0, Math.min(length, data.length - from));
+            data.copy(buffer, offset, from, from + n);
+            callback(null, n);
+        }, (err) => callback(err));
+    }
+    /** Reads exactly `buffer.length` bytes at `position`. */
+    readExactly(buffer, position) {
+        if (!buffer.length)
+            return Promise.resolve();
+        return new Promise((resolve, reject) => this.read(buffer, 0, buffer.length, position, (err, n) => err ? reject(err) : n !== buffer.length ? reject(new Error('unexpected EOF')) : resolve()));
+    }
+    pread(buffer, offset, length, position, callback) {
+        this.pending++;
+        external_node_fs_.read(this.fd, buffer, offset, length, position, (err, n) => {
+            this.pending--;
+            if (!this.pending && this.closing) {
+                const close = this.closing;
+                this.closing = undefined;
+                close();
+            }
+            callback(err, n);
+        });
+    }
+    close(callback) {
+        this.windows = [];
+        const close = () => external_node_fs_.close(this.fd, callback);
+        if (this.pending)
+            this.closing = close;
+        else
+            close();
+    }
+    found(position, length) {
+        return this.windows.find((w) => w.start <= position && position + length <= Math.min(this.size, w.start + WINDOW_BYTES));
+    }
+    window(position, length) {
+        const hit = this.found(position, length);
+        if (hit) {
+            // Most recently used last: the oldest is the one to drop.
+            this.windows.splice(this.windows.indexOf(hit), 1);
+            this.windows.push(hit);
+            return hit;
+        }
+        const bytes = Math.max(length, Math.min(WINDOW_BYTES, this.size - position));
+        const data = new Promise((resolve, reject) => {
+            const buf = Buffer.allocUnsafe(bytes);
+            external_node_fs_.read(this.fd, buf, 0, bytes, position, (err, n) => err ? reject(err) : resolve(buf.subarray(0, n)));
+        });
+        const w = { start: position, data };
+        this.windows.push(w);
+        if (this.windows.length > WINDOWS)
+            this.windows.shift();
+        return w;
+    }
+}
+/** Opens a zip on disk; names are left undecoded (the caller checks them, entry by entry). */
+async function openZip(file) {
+    const fd = await new Promise((resolve, reject) => external_node_fs_.open(file, 'r', (err, f) => (err ? reject(err) : resolve(f))));
+    let reader;
+    let zip;
+    try {
+        const size = external_node_fs_.fstatSync(fd).size;
+        reader = new WindowedReader(fd, size);
+        zip = await new Promise((resolve, reject) => yauzl.fromRandomAccessReader(reader, size, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true }, (err, z) => (err ? reject(err) : resolve(z))));
+    }
+    catch (err) {
+        external_node_fs_.closeSync(fd);
+        throw err;
+    }
+    return {
+        zip,
+        nextEntry: () => new Promise((resolve, reject) => {
+            const onEntry = (e) => {
+                zip.off('end', onEnd);
+                zip.off('error', onError);
+                resolve(e);
+            };
+            const onEnd = () => {
+                zip.off('entry', onEntry);
+                zip.off('error', onError);
+                resolve(undefined);
+            };
+            const onError = (err) => {
+                zip.off('entry', onEntry);
+                zip.off('end', onEnd);
+                reject(err);
+            };
+            zip.once('entry', onEntry);
+            zip.once('end', onEnd);
+            zip.once('error', onError);
+            zip.readEntry();
+        }),
+        async readSmall(entry) {
+            if (entry.isEncrypted())
+                throw new Error('entry is encrypted');
+            if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8)
+                throw new Error(`unsupported compression method: ${entry.compressionMethod}`);
+            const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
+            const raw = Buffer.allocUnsafe(entry.compressedSize);
+            await reader.readExactly(raw, fileDataStart);
+            if (entry.compressionMethod === 0)
+                return raw;
+            let data;
+            try {
+                // The declared size bounds what inflation may produce: a lying entry cannot grow past it.
+                data = await inflateRaw(raw, {
+                    maxOutputLength: Math.max(1, entry.uncompressedSize),
+                    // All of it in one pass on the thread pool, not a round trip per 16 KiB.
+                    chunkSize: Math.max(external_node_zlib_.constants.Z_MIN_CHUNK, entry.uncompressedSize + 64)
+                });
+            }
+            catch (err) {
+                if (err.code === 'ERR_BUFFER_TOO_LARGE')
+                    throw new Error(`too many bytes in the stream. expected ${entry.uncompressedSize}.`);
+                throw err;
+            }
+            if (data.length !== entry.uncompressedSize)
+                throw new Error(`expected ${entry.uncompressedSize} bytes, got ${data.length}`);
+            return data;
+        },
+        openStream: (entry) => new Promise((resolve, reject) => zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s)))),
+        close: () => zip.close()
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/artifacts.js
+
+
+
+
+
+
+
+
+
+/** An entry that inflates more than this many times its packed size is refused past ZIP_BOMB_MIN_BYTES. */
+const MAX_COMPRESSION_RATIO = 1000;
+const ZIP_BOMB_MIN_BYTES = 64 * 1024 * 1024;
+/**
+ * Entries extracted at once. Reads and inflation run on libuv's thread pool (and a large entry's
+ * writes too), so one entry per pool thread keeps the pool busy while the main thread checks
+ * the next names and writes the small files already inflated.
+ */
+const EXTRACT_CONCURRENCY = Math.max(1, Math.min(32, Number(process.env.UV_THREADPOOL_SIZE) || 4));
+const { O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW } = external_node_fs_.constants;
+/** Where the platform has O_NOFOLLOW, opening refuses a symlink planted at the target (one syscall, no lstat). */
+const WRITE_FLAGS = O_NOFOLLOW === undefined ? undefined : O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW;
+const artifacts_open = (0,external_node_util_.promisify)(external_node_fs_.open);
+/**
+ * The artifacts of one run: selection, the size cap shared by all its jobs, safe paths.
+ */
+class ArtifactStore {
+    root;
+    maxBytes;
+    warn;
+    globs;
+    used = 0;
+    tempCounter = 0;
+    /** Local files written, by job folder. */
+    written = new Map();
+    constructor(root, globs, maxBytes, warn) {
+        this.root = root;
+        this.maxBytes = maxBytes;
+        this.warn = warn;
+        this.globs = globs.map((g) => new esm/* Minimatch */.VR(g, { dot: true }));
+    }
+    get bytesWritten() {
+        return this.used;
+    }
+    /** Paths must be relative and stay inside; `..`, absolute paths and drive letters are refused. */
+    static safeJoin(root, relPath) {
+        const rel = relPath.replace(/\\/g, '/');
+        if (!rel || rel.includes('\0') || rel.startsWith('/') || /^[a-zA-Z]:/.test(rel))
+            return undefined;
+        const parts = rel.split('/').filter((p) => p && p !== '.');
+        if (!parts.length || parts.some((p) => p === '..'))
+            return undefined;
+        const full = external_node_path_.join(root, ...parts);
+        const back = external_node_path_.relative(root, full);
+        if (!back || back.startsWith('..') || external_node_path_.isAbsolute(back))
+            return undefined;
+        return full;
+    }
+    forJob(jobFolder) {
+        const dir = ArtifactStore.safeJoin(external_node_path_.join(this.root, 'artifacts'), jobFolder);
+        if (!dir)
+            throw new errors/* RemoteError */.Hi(`The job name '${jobFolder}' cannot be made into a folder name.`);
+        // eslint-disable-next-line @typescript-eslint/no-this-alias
+        const store = this;
+        const matches = (p) => this.globs.some((g) => g.match(p));
+        // Thousands of entries share a few folders: each folder is matched once.
+        const folderSelected = new Map();
+        const selectsFolder = (folder) => {
+            let hit = folderSelected.get(folder);
+            if (hit === undefined) {
+                const up = folder.lastIndexOf('/');
+                hit = matches(folder) || (up > 0 && selectsFolder(folder.slice(0, up)));
+                folderSelected.set(folder, hit);
+            }
+            return hit;
+        };
+        const selects = (p) => {
+            const rel = p.replace(/\\/g, '/').split('/').filter(Boolean).join('/');
+            if (!rel)
+                return false;
+            if (matches(rel))
+                return true;
+            const up = rel.lastIndexOf('/');
+            return up > 0 && selectsFolder(rel.slice(0, up));
+        };
+        return {
+            dir,
+            selects,
+            // minimatch's partial match wants the folder without a trailing slash.
+            mayHold: (folder) => selects(folder) || this.globs.some((g) => g.match(folder.replace(/\/+$/, ''), true)),
+            async downloadFile(http, urlPath, relPath, opts = {}) {
+                const target = ArtifactStore.safeJoin(dir, relPath);
+                if (!target)
+                    return store.warn(`Skipped artifact '${relPath}': its path leaves the download folder.`);
+                await store.prepare(target);
+                const before = store.used;
+                const tmp = `${target}.part`;
+                // Whatever is there (a planted symlink would carry the write outside) goes first.
+                external_node_fs_.rmSync(tmp, { force: true });
+                let res;
+                try {
+                    res = await http.download(urlPath, tmp, { ...opts, limit: (n) => store.charge(before, n) });
+                }
+                catch (err) {
+                    // Cut short for good (size cap, retries spent): no part of the file stays behind.
+                    external_node_fs_.rmSync(tmp, { force: true });
+                    throw err;
+                }
+                if (res.status !== 200 && res.status !== 206) {
+                    // A status the caller accepts (e.g. 404): nothing to keep.
+                    external_node_fs_.rmSync(tmp, { force: true });
+                    return;
+                }
+                store.used = before + res.bytes;
+                external_node_fs_.renameSync(tmp, target);
+                store.record(dir, target);
+            },
+            async downloadZip(http, urlPath, prefix = '', opts = {}) {
+                external_node_fs_.mkdirSync(store.root, { recursive: true });
+                const tmp = external_node_path_.join(store.root, `.ci-relay-${process.pid}-${store.tempCounter++}.zip`);
+                try {
+                    external_node_fs_.rmSync(tmp, { force: true });
+                    const before = store.used;
+                    const res = await http.download(urlPath, tmp, { ...opts, limit: (n) => store.charge(before, n) });
+                    if (res.status !== 200 && res.status !== 206)
+                        return { status: res.status };
+                    store.used = before;
+                    await store.extract(tmp, dir, prefix, selects);
+                    return { status: res.status };
+                }
+                finally {
+                    external_node_fs_.rmSync(tmp, { force: true });
+                }
+            }
+        };
+    }
+    charge(before, bytes) {
+        if (before + bytes > this.maxBytes) {
+            throw new errors/* ArtifactLimitError */._o(`Artifacts passed max-artifact-size (${formatBytes(this.maxBytes)}); the download was stopped.`);
+        }
+    }
+    /** Folders made or checked already, so each costs its syscalls once, not once per file. */
+    folders = new Set();
+    realRoot;
+    async prepare(target) {
+        this.ensureFolder(external_node_path_.dirname(target), target);
+        try {
+            if (external_node_fs_.lstatSync(target).isSymbolicLink())
+                external_node_fs_.unlinkSync(target);
+        }
+        catch {
+            // does not exist yet
+        }
+    }
+    /**
+     * Makes `folder` and the folders above it up to the download folder, one level at a time. A
+     * folder or file planted as a symlink must not carry a write, or even a mkdir, outside: each
+     * level that exists already must resolve inside; one this store made itself is inside.
+     */
+    ensureFolder(folder, target) {
+        if (this.folders.has(folder))
+            return;
+        if (this.realRoot === undefined) {
+            external_node_fs_.mkdirSync(this.root, { recursive: true });
+            this.realRoot = external_node_fs_.realpathSync(this.root);
+        }
+        if (folder !== this.root) {
+            const parent = external_node_path_.dirname(folder);
+            const back = external_node_path_.relative(this.root, folder);
+            if (parent === folder || !back || back.startsWith('..') || external_node_path_.isAbsolute(back))
+                throw this.refuse(target);
+            this.ensureFolder(parent, target);
+            try {
+                external_node_fs_.mkdirSync(folder);
+            }
+            catch (err) {
+                if (err.code !== 'EEXIST')
+                    throw err;
+                const real = realpath(folder);
+                const rel = real === undefined ? '..' : external_node_path_.relative(this.realRoot, real);
+                if (rel === '..' || rel.startsWith(`..${external_node_path_.sep}`) || external_node_path_.isAbsolute(rel))
+                    throw this.refuse(target);
+            }
+        }
+        this.folders.add(folder);
+    }
+    refuse(target) {
+        return new errors/* RemoteError */.Hi(`Refused to write '${target}': its folder leads outside the download folder.`);
+    }
+    record(dir, file) {
+        const list = this.written.get(dir) ?? [];
+        list.push(file);
+        this.written.set(dir, list);
+    }
+    /**
+     * Extracts the selected entries of a zip on disk, with every guard. Entries are checked,
+     * and their bytes reserved against the size cap, one at a time in archive order; then up to
+     * EXTRACT_CONCURRENCY of them are read, inflated and written at once. The first failure stops
+     * new entries; those already started end (whole, or removed) before it is thrown.
+     */
+    async extract(zipFile, dir, prefix, selects) {
+        // Names are decoded and checked here, not by yauzl: it would end the whole archive at the first bad one.
+        const archive = await openZip(zipFile).catch((err) => {
+            throw new errors/* RemoteError */.Hi(`The artifact archive is not a valid zip: ${err.message}`);
+        });
+        const seen = new Set();
+        const running = new Set();
+        let failure;
+        try {
+            for (;;) {
+                const entry = await archive.nextEntry().catch((err) => {
+                    throw damaged(err);
+                });
+                if (!entry || failure)
+                    break;
+                const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false)
+                    .replace(/\\/g, '/');
+                if (name.endsWith('/'))
+                    continue;
+                const rel = prefix ? `${prefix.replace(/\/$/, '')}/${name}` : name;
+                // Checked before the globs: `**` never matches `..`, and a hostile name deserves a warning.
+                const target = ArtifactStore.safeJoin(dir, rel);
+                if (!target) {
+                    this.warn(`Skipped artifact '${rel}': its path leaves the download folder.`);
+                    continue;
+                }
+                if (!selects(rel))
+                    continue;
+                const mode = (entry.externalFileAttributes >>> 16) & 0o170000;
+                if (mode === 0o120000) {
+                    this.warn(`Skipped artifact '${rel}': it is a symbolic link.`);
+                    continue;
+                }
+                if (seen.has(target)) {
+                    this.warn(`Skipped artifact '${rel}': the archive holds that name twice.`);
+                    continue;
+                }
+                seen.add(target);
+                if (entry.uncompressedSize > ZIP_BOMB_MIN_BYTES &&
+                    entry.uncompressedSize > MAX_COMPRESSION_RATIO * Math.max(entry.compressedSize, 1)) {
+                    throw new errors/* ArtifactLimitError */._o(`Refused artifact '${rel}': it inflates ${Math.round(entry.uncompressedSize / Math.max(entry.compressedSize, 1))} times its packed size (a zip bomb?).`);
+                }
+                const base = this.used;
+                this.charge(base, entry.uncompressedSize);
+                this.ensureFolder(external_node_path_.dirname(target), target);
+                // Reserved in archive order, so the cap stops at the same entry however many run at once.
+                this.used = base + entry.uncompressedSize;
+                while (running.size >= EXTRACT_CONCURRENCY)
+                    await Promise.race(running);
+                if (failure) {
+                    this.used -= entry.uncompressedSize;
+                    break;
+                }
+                const task = this.extractEntry(archive, entry, target, base).then(() => this.record(dir, target), (err) => {
+                    this.used -= entry.uncompressedSize;
+                    failure ??= { err };
+                });
+                running.add(task);
+                void task.finally(() => running.delete(task));
+            }
+        }
+        finally {
+            await Promise.all(running);
+            archive.close();
+        }
+        if (failure)
+            throw failure.err;
+    }
+    /** Writes one entry to `target`; on any failure nothing of it stays there. */
+    async extractEntry(archive, entry, target, base) {
+        if (entry.uncompressedSize <= SMALL_ENTRY_BYTES && entry.compressedSize <= SMALL_ENTRY_PACKED) {
+            const data = await archive.readSmall(entry).catch((err) => {
+                throw damaged(err);
+            });
+            this.charge(base, data.length);
+            // Created and written synchronously: measured faster than three round trips through the
+            // thread pool per small file, which cost more than the syscalls themselves.
+            const fd = openForWriteSync(target);
+            try {
+                external_node_fs_.writeFileSync(fd, data);
+            }
+            catch (err) {
+                external_node_fs_.closeSync(fd);
+                discard(target);
+                throw err;
+            }
+            external_node_fs_.closeSync(fd);
+            return;
+        }
+        const input = await archive.openStream(entry).catch((err) => {
+            throw damaged(err);
+        });
+        let n = 0;
+        const meter = new external_node_stream_.Transform({
+            transform: (chunk, _e, done) => {
+                n += chunk.length;
+                try {
+                    this.charge(base, n);
+                }
+                catch (err) {
+                    return done(err);
+                }
+                done(null, chunk);
+            }
+        });
+        let out;
+        try {
+            out = external_node_fs_.createWriteStream('', { fd: await openForWrite(target) });
+        }
+        catch (err) {
+            input.destroy();
+            throw err;
+        }
+        try {
+            await (0,promises_.pipeline)(input, meter, out);
+        }
+        catch (err) {
+            // An entry cut short (size cap, damaged archive) is not left behind as if whole.
+            if (!out.closed)
+                await new Promise((resolve) => out.once('close', () => resolve()));
+            discard(target);
+            throw err instanceof errors/* RemoteError */.Hi || err.syscall
+                ? err
+                : damaged(err);
+        }
+    }
+}
+/** Opens a file for writing without following a symlink there: one planted at the target is removed. */
+async function openForWrite(target) {
+    if (WRITE_FLAGS === undefined) {
+        try {
+            if (external_node_fs_.lstatSync(target).isSymbolicLink())
+                external_node_fs_.unlinkSync(target);
+        }
+        catch {
+            // does not exist yet
+        }
+        return artifacts_open(target, 'w');
+    }
+    try {
+        return await artifacts_open(target, WRITE_FLAGS, 0o666);
+    }
+    catch (err) {
+        if (err.code !== 'ELOOP')
+            throw err;
+        external_node_fs_.unlinkSync(target);
+        return artifacts_open(target, WRITE_FLAGS, 0o666);
+    }
+}
+function openForWriteSync(target) {
+    if (WRITE_FLAGS === undefined) {
+        try {
+            if (external_node_fs_.lstatSync(target).isSymbolicLink())
+                external_node_fs_.unlinkSync(target);
+        }
+        catch {
+            // does not exist yet
+        }
+        return external_node_fs_.openSync(target, 'w');
+    }
+    try {
+        return external_node_fs_.openSync(target, WRITE_FLAGS, 0o666);
+    }
+    catch (err) {
+        if (err.code !== 'ELOOP')
+            throw err;
+        external_node_fs_.unlinkSync(target);
+        return external_node_fs_.openSync(target, WRITE_FLAGS, 0o666);
+    }
+}
+/** Removes what an entry or a download left half-written. */
+function discard(file) {
+    external_node_fs_.rmSync(file, { force: true });
+}
+function damaged(err) {
+    return new errors/* RemoteError */.Hi(`The artifact archive is damaged: ${err.message}`);
+}
+/** The real path, or undefined when it cannot be resolved (a dangling symlink). */
+function realpath(p) {
+    try {
+        return external_node_fs_.realpathSync(p);
+    }
+    catch {
+        return undefined;
+    }
+}
+function formatBytes(n) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let i = 0;
+    let v = n;
+    while (v >= 1024 && i < units.length - 1) {
+        v /= 1024;
+        i++;
+    }
+    return `${Number.isInteger(v) ? v : v.toFixed(1)} ${units[i]}`;
+}
+
+// EXTERNAL MODULE: ./lib/http.js
+var lib_http = __webpack_require__(4247);
+// EXTERNAL MODULE: external "node:string_decoder"
+var external_node_string_decoder_ = __webpack_require__(6193);
+// EXTERNAL MODULE: ./lib/redact.js
+var redact = __webpack_require__(5078);
+;// CONCATENATED MODULE: ./lib/logs.js
+
+
+
+/** Below this size a whole-log remote is read at every poll, so small logs stay live. */
+const LIVE_WHOLE_LOG_BYTES = 64 * 1024;
+/** How many lines of a failed job's log `log: on-failure` shows. */
+const FAILURE_TAIL_LINES = 200;
+/** Bytes read back from a saved log at once when showing it. */
+const READ_BACK = 256 * 1024;
+/**
+ * Reads each job's log as it grows, saves it to `<download-dir>/<job>.log` (secrets the remote
+ * echoes are masked there too: a workflow may upload that folder), and (with
+ * `log: stream`) shows it live, one group per job: the job in focus streams as it grows, the
+ * others wait in their files until their turn, so groups never interleave.
+ */
+class LogFollower {
+    host;
+    remote;
+    run;
+    names;
+    options;
+    logs = new Map();
+    focus;
+    constructor(host, remote, run, names, options) {
+        this.host = host;
+        this.remote = remote;
+        this.run = run;
+        this.names = names;
+        this.options = options;
+    }
+    now() {
+        return (this.options.now ?? Date.now)();
+    }
+    /** Reads what is due of each started job's log; shows it when streaming. */
+    async update(jobs) {
+        for (const job of jobs) {
+            if (!job.started && !job.conclusion)
+                continue;
+            const log = this.entry(job);
+            log.job = job;
+            if (log.complete)
+                continue;
+            if (job.conclusion) {
+                await this.readToEnd(log);
+            }
+            else if (this.due(log)) {
+                await this.read(log);
+            }
+        }
+        if (this.options.stream)
+            this.show(jobs);
+    }
+    /** Reads every ended job's log to its end, and shows what is left. */
+    async finish(jobs) {
+        for (const job of jobs) {
+            if (!job.started && !job.conclusion)
+                continue;
+            const log = this.entry(job);
+            log.job = job;
+            if (!log.complete)
+                await this.readToEnd(log);
+        }
+        if (this.options.stream)
+            this.show(jobs, true);
+        for (const log of this.logs.values())
+            external_node_fs_.closeSync(log.fd);
+    }
+    /** The saved log of a job, when it has one. */
+    file(job) {
+        return this.logs.get(job.key)?.file;
+    }
+    /** Shows the last lines of a saved log in a group (for `log: on-failure`). */
+    showTail(job) {
+        const log = this.logs.get(job.key);
+        if (!log || log.written === 0)
+            return;
+        const start = Math.max(0, log.written - 512 * 1024);
+        const text = readRange(log.file, start, log.written).toString('utf8');
+        const lines = text.split('\n');
+        if (start > 0)
+            lines.shift();
+        if (lines[lines.length - 1] === '')
+            lines.pop();
+        const tail = lines.slice(-FAILURE_TAIL_LINES);
+        this.host.startGroup(`${job.name}: ${job.status} (last ${tail.length} lines of its log)`);
+        this.host.remoteLines(tail.map(trimLine));
+        this.host.endGroup();
+    }
+    entry(job) {
+        let log = this.logs.get(job.key);
+        if (!log) {
+            const file = this.names.logPath(job.key, job.name);
+            log = {
+                job,
+                file,
+                fd: external_node_fs_.openSync(file, 'w'),
+                cursor: 0,
+                written: 0,
+                shown: 0,
+                decoder: new external_node_string_decoder_.StringDecoder('utf8'),
+                partial: '',
+                complete: false,
+                shownHeader: false,
+                redactor: new redact/* StreamRedactor */.d(this.host.secrets),
+                lastRead: 0,
+                lastSize: 0,
+                growthPerMs: 0,
+                wait: 0
+            };
+            this.logs.set(job.key, log);
+        }
+        return log;
+    }
+    /**
+     * Incremental remotes fetch only what is new: read at every poll. Whole-log remotes re-send
+     * everything, so once a log is past LIVE_WHOLE_LOG_BYTES it is read when it should have
+     * doubled: the bytes fetched stay within a small multiple of the final size.
+     */
+    due(log) {
+        if (this.remote.logMode === 'incremental' || log.lastRead === 0)
+            return true;
+        if (log.lastSize < LIVE_WHOLE_LOG_BYTES)
+            return true;
+        return this.now() - log.lastRead >= log.wait;
+    }
+    /** The last read of an ended job, and what the redactor held back. */
+    async readToEnd(log) {
+        await this.read(log);
+        this.save(log, log.redactor.end());
+        log.complete = true;
+    }
+    async read(log) {
+        const before = log.written;
+        log.cursor = await this.remote.readLog(this.run, log.job, log.cursor, (chunk) => {
+            this.save(log, log.redactor.push(chunk));
+        });
+        const now = this.now();
+        if (this.remote.logMode === 'whole') {
+            const grown = log.written - before;
+            if (log.lastRead > 0 && grown > 0)
+                log.growthPerMs = grown / Math.max(1, now - log.lastRead);
+            // Next read when the log should have doubled; if it did not grow, wait twice as long.
+            log.wait =
+                grown > 0 && log.growthPerMs > 0
+                    ? Math.max(this.options.pollIntervalMs, log.written / log.growthPerMs)
+                    : Math.min(Math.max(log.wait * 2, this.options.pollIntervalMs), 10 * 60_000);
+            log.lastSize = log.written;
+        }
+        log.lastRead = now;
+    }
+    /** Saved and, for the job in focus, shown: the same bytes, secrets masked. */
+    save(log, bytes) {
+        if (!bytes.length)
+            return;
+        external_node_fs_.writeSync(log.fd, bytes);
+        log.written += bytes.length;
+        if (this.options.stream && this.focus === log)
+            this.display(log, bytes);
+    }
+    /** Moves the focus along: finish the job in focus, then show the next one's backlog. */
+    show(jobs, final = false) {
+        for (;;) {
+            if (!this.focus) {
+                const next = jobs
+                    .map((j) => this.logs.get(j.key))
+                    .find((l) => !!l && (l.shown < l.written || (!l.complete && !l.job.conclusion) || !l.shownHeader));
+                if (!next)
+                    return;
+                this.focus = next;
+                next.shownHeader = true;
+                this.host.startGroup(groupTitle(next.job));
+                this.catchUp(next);
+            }
+            else {
+                this.catchUp(this.focus);
+            }
+            const f = this.focus;
+            if (!f.complete && !final)
+                return;
+            this.flush(f);
+            this.host.info(`${f.job.name}: ${f.job.status}${f.job.duration !== undefined ? ` after ${Math.round(f.job.duration)}s` : ''}`);
+            this.host.endGroup();
+            this.focus = undefined;
+        }
+    }
+    /** Shows what was saved before this job came into focus. */
+    catchUp(log) {
+        while (log.shown < log.written) {
+            const end = Math.min(log.written, log.shown + READ_BACK);
+            this.display(log, readRange(log.file, log.shown, end));
+        }
+    }
+    display(log, chunk) {
+        log.shown += chunk.length;
+        const text = log.partial + log.decoder.write(chunk);
+        const lines = text.split('\n');
+        log.partial = lines.pop() ?? '';
+        this.host.remoteLines(lines.map(trimLine));
+    }
+    flush(log) {
+        const rest = log.partial + log.decoder.end();
+        log.partial = '';
+        if (rest)
+            this.host.remoteLines([trimLine(rest)]);
+    }
+}
+function groupTitle(job) {
+    return job.stage && !job.name.startsWith(`${job.stage}.`) ? `${job.name} (${job.stage})` : job.name;
+}
+/** A terminal line may redraw itself with \r: show what it ended as. */
+function trimLine(line) {
+    const l = line.endsWith('\r') ? line.slice(0, -1) : line;
+    if (!l.includes('\r'))
+        return l;
+    const parts = l.split('\r').filter((p) => p.length > 0);
+    return parts[parts.length - 1] ?? '';
+}
+function readRange(file, start, end) {
+    const fd = external_node_fs_.openSync(file, 'r');
+    try {
+        const buf = Buffer.alloc(end - start);
+        let off = 0;
+        while (off < buf.length) {
+            const n = external_node_fs_.readSync(fd, buf, off, buf.length - off, start + off);
+            if (n === 0)
+                break;
+            off += n;
+        }
+        return buf.subarray(0, off);
+    }
+    finally {
+        external_node_fs_.closeSync(fd);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/paths.js
+
+const RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)$/i;
+/** Longest name made, in UTF-8 bytes: file systems count bytes (255 on most), and `.log` follows. */
+const MAX_NAME_BYTES = 120;
+/** The longest start of `text` that fits in `maxBytes` of UTF-8, never splitting a character. */
+function cutToBytes(text, maxBytes) {
+    let out = '';
+    let bytes = 0;
+    for (const ch of text) {
+        const n = Buffer.byteLength(ch);
+        if (bytes + n > maxBytes)
+            break;
+        out += ch;
+        bytes += n;
+    }
+    return out;
+}
+/** A job name made safe as a file or folder name on every file system. */
+function safeFileName(name) {
+    let out = cutToBytes(name
+        .normalize('NFC')
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\x00-\x1f<>:"/\\|?*\x7f]/g, '_')
+        .replace(/\s+/g, '_'), MAX_NAME_BYTES)
+        .replace(/^\.+/, '_')
+        .replace(/[. ]+$/, '_');
+    if (!out)
+        out = '_';
+    if (RESERVED.test(out.split('.')[0]))
+        out = `_${out}`;
+    return out;
+}
+/** Gives each job a file name of its own: the second job called `build` becomes `build-<key>`. */
+class JobNames {
+    dir;
+    byKey = new Map();
+    taken = new Set();
+    constructor(dir) {
+        this.dir = dir;
+    }
+    name(key, jobName) {
+        const known = this.byKey.get(key);
+        if (known)
+            return known;
+        const base = safeFileName(jobName);
+        // The suffix must survive the length cut, or long names would never become unique.
+        const withSuffix = (suffix) => safeFileName(`${cutToBytes(base, MAX_NAME_BYTES - Buffer.byteLength(suffix))}${suffix}`);
+        const keyPart = cutToBytes(safeFileName(key), 40);
+        let name = base;
+        if (this.taken.has(name.toLowerCase()))
+            name = withSuffix(`-${keyPart}`);
+        for (let i = 2; this.taken.has(name.toLowerCase()); i++)
+            name = withSuffix(`-${keyPart}-${i}`);
+        this.taken.add(name.toLowerCase());
+        this.byKey.set(key, name);
+        return name;
+    }
+    logPath(key, jobName) {
+        return external_node_path_.join(this.dir, `${this.name(key, jobName)}.log`);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/follow.js
+
+
+
+
+
+
+
+
+/** The first poll comes this soon after the trigger; the gap then doubles up to `poll-interval`. */
+const FIRST_POLL_MS = 1000;
+/**
+ * poll until the run ends (streaming logs) → collect logs and artifacts → Result. A timeout
+ * or a cancel ends whatever is in flight at once; the run is then cancelled within the grace.
+ */
+async function follow(opts) {
+    const { connection, run, settings, host, deadline } = opts;
+    const { remote } = connection;
+    external_node_fs_.mkdirSync(settings.downloadDir, { recursive: true });
+    const names = new JobNames(settings.downloadDir);
+    const logs = new LogFollower(host, remote, run, names, {
+        stream: settings.log === 'stream',
+        pollIntervalMs: settings.pollIntervalMs
+    });
+    const state = { jobs: new Map() };
+    try {
+        await poll(remote, run, settings, host, deadline, logs, state);
+    }
+    catch (err) {
+        if (err instanceof errors/* AbortedError */.oM || deadline.cancelled) {
+            state.conclusion = 'canceled';
+            state.message = 'The calling job was cancelled.';
+            if (settings.cancelOnAbort) {
+                connection.graceForCancel();
+                await cancel(remote, run, host, 'the calling job was cancelled');
+            }
+            host.saveState('finished', 'true');
+            return finalResult(opts, logs, names, state);
+        }
+        if (err instanceof errors/* DeadlineError */.j3 || deadline.passed) {
+            state.conclusion = 'timed_out';
+            state.message = err instanceof errors/* DeadlineError */.j3 ? err.message : timedOutMessage(settings);
+        }
+        else {
+            state.conclusion = 'error';
+            state.message = (0,errors/* errorMessage */.gJ)(err);
+            host.error(state.message);
+        }
+    }
+    if (state.conclusion === 'timed_out') {
+        host.error(state.message ?? timedOutMessage(settings));
+        // From here on the step's own time is over: the cancel and the last log reads share the grace.
+        connection.graceForCancel();
+        if (settings.cancelOnTimeout)
+            await cancel(remote, run, host, 'timeout passed');
+    }
+    host.saveState('finished', 'true');
+    await collect(opts, logs, names, state);
+    // (A hook that reads the run's test results belongs here: the run has ended and is collected.)
+    return finalResult(opts, logs, names, state);
+}
+function timedOutMessage(settings) {
+    return `The run did not end within ${(0,lib_deadline/* seconds */.YA)(settings.timeoutMs)}s.`;
+}
+/** Polls until the run ends; throws the deadline's or the cancel's reason when either comes first. */
+async function poll(remote, run, settings, host, deadline, logs, state) {
+    const { signal } = deadline;
+    let delay = Math.max(FIRST_POLL_MS, remote.minPollMs ?? 0);
+    // Gaps are measured from the start of one poll to the start of the next: the time a poll and
+    // its log reads take does not stretch them past poll-interval (nor the end's detection with them).
+    let pollStarted = Date.now();
+    let lastStatus = '';
+    for (;;) {
+        const wait = Math.min(pollStarted + delay - Date.now(), deadline.remainingMs());
+        if (wait > 0)
+            await (0,lib_http/* sleep */.yy)(wait, signal);
+        if (deadline.passed)
+            throw new errors/* DeadlineError */.j3(timedOutMessage(settings));
+        pollStarted = Date.now();
+        // untilAborted: a remote may wait on something of its own; the deadline still ends it.
+        state.snapshot = await (0,lib_http/* untilAborted */.Eu)(remote.poll(run), signal);
+        for (const job of state.snapshot.jobs) {
+            const before = state.jobs.get(job.key);
+            state.jobs.set(job.key, job);
+            if (settings.log !== 'stream' && job.conclusion && !before?.conclusion)
+                host.info(`${job.name}: ${job.status}`);
+        }
+        if (state.snapshot.status !== lastStatus && settings.log !== 'stream')
+            host.info(`Run ${run.id}: ${state.snapshot.status}`);
+        lastStatus = state.snapshot.status;
+        if (settings.log === 'stream')
+            await (0,lib_http/* untilAborted */.Eu)(logs.update([...state.jobs.values()]), signal);
+        if (state.snapshot.conclusion) {
+            state.conclusion = state.snapshot.conclusion;
+            return;
+        }
+        delay = Math.max(Math.min(delay * 2, settings.pollIntervalMs), remote.minPollMs ?? 0);
+    }
+}
+/**
+ * Reads every log to its end, shows failures' tails, downloads artifacts. Problems become
+ * warnings; a timeout or a cancel meanwhile becomes the conclusion (a step that could not bring
+ * everything back in time is not green), and a partial artifact is never left behind.
+ */
+async function collect({ connection, run, settings, host }, logs, names, state) {
+    const { remote } = connection;
+    const all = [...state.jobs.values()];
+    const interrupted = (err) => {
+        if (err instanceof errors/* AbortedError */.oM) {
+            state.conclusion = 'canceled';
+            state.message = 'The calling job was cancelled while the logs and artifacts were brought back.';
+            return true;
+        }
+        if (err instanceof errors/* DeadlineError */.j3 && state.conclusion !== 'timed_out') {
+            state.conclusion = 'timed_out';
+            state.message = `The logs and artifacts were not all brought back within the timeout (${(0,lib_deadline/* seconds */.YA)(settings.timeoutMs)}s): ${err.message}`;
+            host.error(state.message);
+            return true;
+        }
+        return false;
+    };
+    try {
+        await logs.finish(all);
+    }
+    catch (err) {
+        if (interrupted(err))
+            return;
+        host.warning(`Could not read every log: ${(0,errors/* errorMessage */.gJ)(err)}`);
+    }
+    if (settings.log === 'on-failure') {
+        for (const job of all)
+            if (job.conclusion === 'failed')
+                logs.showTail(job);
+    }
+    const { conclusion } = state;
+    if (!settings.artifacts.length || conclusion === 'timed_out' || conclusion === 'error')
+        return;
+    if (remote.artifactsNote) {
+        host.info(remote.artifactsNote);
+        return;
+    }
+    const store = new ArtifactStore(settings.downloadDir, settings.artifacts, settings.maxArtifactSize, (m) => host.warning(m));
+    for (const job of all) {
+        if (!job.conclusion)
+            continue;
+        try {
+            await remote.downloadArtifacts(run, job, store.forJob(names.name(job.key, job.name)));
+        }
+        catch (err) {
+            if (interrupted(err))
+                break;
+            if (err instanceof errors/* ArtifactLimitError */._o) {
+                state.conclusion = 'error';
+                state.message = (0,errors/* errorMessage */.gJ)(err);
+                host.error(state.message);
+                break;
+            }
+            host.warning(`Could not download the artifacts of ${job.name}: ${(0,errors/* errorMessage */.gJ)(err)}`);
+        }
+    }
+    state.artifactDirs = store.written;
+}
+function finalResult({ settings, started, base }, logs, names, state) {
+    const results = [...state.jobs.values()].map((job) => {
+        const log = logs.file(job);
+        const dir = external_node_path_.join(settings.downloadDir, 'artifacts', names.name(job.key, job.name));
+        return {
+            name: job.name,
+            id: job.key,
+            stage: job.stage,
+            status: job.status,
+            conclusion: job.conclusion ?? 'running',
+            url: job.url,
+            log: log && external_node_fs_.existsSync(log) ? log : undefined,
+            artifacts: state.artifactDirs?.has(dir) ? dir : undefined,
+            duration: job.duration
+        };
+    });
+    const final = state.conclusion ?? 'error';
+    const failed = results.find((j) => j.conclusion === 'failed' && j.log);
+    const logFile = failed?.log ?? [...results].reverse().find((j) => j.log)?.log ?? '';
+    return {
+        ...base,
+        conclusion: final,
+        status: state.snapshot?.status ?? '',
+        jobs: results,
+        logFile,
+        duration: Math.round((Date.now() - started) / 1000),
+        accepted: settings.successOn.includes(final),
+        waited: true,
+        message: state.message
+    };
+}
+/** Cancels the run; a failure to do so is a warning, never the step's error. */
+async function cancel(remote, run, host, why) {
+    try {
+        await remote.cancel(run);
+        host.warning(`Cancelled run ${run.id} because ${why}.`);
+    }
+    catch (err) {
+        host.warning(`Could not cancel run ${run.id} (${why}): ${(0,errors/* errorMessage */.gJ)(err)}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/remotes/index.js
+/** Each remote is loaded only when asked for, so start-up reads one of them. */
+async function createRemote(ctx) {
+    switch (ctx.settings.system) {
+        case 'gitlab':
+            return (await Promise.all(/* import() */[__webpack_require__.e(695), __webpack_require__.e(549)]).then(__webpack_require__.bind(__webpack_require__, 6549))).createGitLab(ctx);
+        case 'gocd':
+            return (await Promise.all(/* import() */[__webpack_require__.e(695), __webpack_require__.e(867)]).then(__webpack_require__.bind(__webpack_require__, 8867))).createGoCD(ctx);
+        case 'gearset':
+            return (await Promise.all(/* import() */[__webpack_require__.e(695), __webpack_require__.e(250)]).then(__webpack_require__.bind(__webpack_require__, 2250))).createGearset(ctx);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/relay.js
+
+
+
+
+
+
+const SYSTEM_NAMES = {
+    gitlab: 'GitLab',
+    gocd: 'GoCD',
+    gearset: 'Gearset'
+};
+/**
+ * How long cancelling a run may take once the step's own time is over (the timeout passed or
+ * the job was cancelled): the step ends within `timeout` + this, whatever the server does.
+ */
+const CANCEL_GRACE_MS = 15_000;
+/**
+ * The remote for these settings, with the one HTTP configuration every remote shares. Every
+ * wait and transfer ends when `signal` aborts; no wait the server asks for passes `deadline`.
+ */
+async function connect(settings, host, signal, deadline) {
+    const clients = [];
+    const waits = { signal, deadline };
+    const ctx = {
+        settings,
+        startedAt: Date.now(),
+        get signal() {
+            return waits.signal;
+        },
+        note: (message) => host.info(message),
+        warn: (message) => host.warning(message),
+        httpFor: (config) => {
+            const http = new lib_http/* Http */.lw({
+                ...config,
+                caCert: settings.caCert,
+                tlsVerify: settings.tlsVerify,
+                get signal() {
+                    return waits.signal;
+                },
+                get deadline() {
+                    return waits.deadline;
+                },
+                debug: (m) => host.debug(m)
+            });
+            clients.push(http);
+            return http;
+        }
+    };
+    return {
+        remote: await createRemote(ctx),
+        clients,
+        graceForCancel: () => {
+            const grace = (0,lib_deadline/* graceWindow */.Fh)(CANCEL_GRACE_MS);
+            waits.signal = grace.signal;
+            waits.deadline = grace.at;
+        }
+    };
+}
+/** trigger (or attach) → follow, streaming logs → collect logs and artifacts → Result. */
+async function relay({ settings, host, signal }) {
+    const system = SYSTEM_NAMES[settings.system];
+    if (!settings.tlsVerify) {
+        host.warning(`tls-verify is false: ${system}'s certificate is not checked, so anyone on the network path can read the token.`);
+    }
+    // One deadline for the whole step, the trigger included.
+    const deadline = new lib_deadline/* Deadline */.B2(settings.timeoutMs, signal);
+    const started = Date.now();
+    const connection = await connect(settings, host, deadline.signal, deadline.at);
+    const { remote, clients } = connection;
+    try {
+        let run;
+        try {
+            run = await start(remote, settings, host, system);
+        }
+        catch (err) {
+            // Before there is a run, a timeout or a cancel has nothing to cancel: it is the conclusion.
+            if (err instanceof errors/* DeadlineError */.j3 || err instanceof errors/* AbortedError */.oM || deadline.signal.aborted) {
+                return unstarted(settings, system, host, started, err, err === deadline.signal.reason);
+            }
+            throw err;
+        }
+        host.saveState('run', JSON.stringify(run));
+        host.setOutput('run-id', run.id);
+        host.setOutput('run-url', run.url ?? '');
+        host.info(`${settings.run ? 'Following' : 'Triggered'} ${system} run ${run.id}${run.url ? `: ${run.url}` : ''}`);
+        // (A hook for "the run has started" belongs here: the run is known, nothing followed yet.)
+        const base = { system, runId: run.id, runUrl: run.url ?? '', downloadDir: settings.downloadDir };
+        if (!settings.wait) {
+            host.saveState('finished', 'true');
+            return {
+                ...base,
+                conclusion: 'success',
+                status: 'triggered',
+                jobs: [],
+                logFile: '',
+                duration: 0,
+                accepted: true,
+                waited: false
+            };
+        }
+        return await follow({ connection, run, settings, host, deadline, started, base });
+    }
+    finally {
+        deadline.dispose();
+        clients.forEach((c) => c.dispose());
+    }
+}
+async function start(remote, settings, host, system) {
+    if (settings.run)
+        return remote.attach(settings.run);
+    try {
+        return await remote.trigger();
+    }
+    catch (err) {
+        if (!(err instanceof errors/* AmbiguousRequestError */.sm))
+            throw err;
+        host.warning(`${err.message}. Looking for the run it may have created, without triggering again.`);
+        const found = remote.findTriggered ? await remote.findTriggered() : undefined;
+        if (!found) {
+            const what = remote.findTriggered
+                ? `no run created by it was found`
+                : `${system} offers no way to look for the run it may have created, so that run may exist`;
+            throw new errors/* RemoteError */.Hi(`${err.message}; ${what}. ci-relay sent the request once and did not retry it, so as not to trigger twice: check ${system} before running again.`);
+        }
+        host.warning(`Found run ${found.id}, created by that request: following it.`);
+        return found;
+    }
+}
+/** The step's time ran out, or the job was cancelled, before a run was known. */
+function unstarted(settings, system, host, started, err, 
+/** The deadline itself passed (not a wait the server asked for). */
+passed) {
+    const canceled = err instanceof errors/* AbortedError */.oM;
+    const when = canceled
+        ? 'The calling job was cancelled before the run was known'
+        : passed || !(err instanceof errors/* DeadlineError */.j3)
+            ? `The run was not started within the timeout (${Math.round(settings.timeoutMs / 1000)}s)`
+            : err.message.replace(/\.$/, '');
+    // An answer abandoned mid-request may still have created a run: say where to look.
+    const message = settings.run || !(passed || canceled)
+        ? `${when}.`
+        : `${when}; a trigger cut short may still have created a run: check ${system} before running again.`;
+    if (!canceled)
+        host.error(message);
+    host.saveState('finished', 'true');
+    const conclusion = canceled ? 'canceled' : 'timed_out';
+    return {
+        system,
+        runId: '',
+        runUrl: '',
+        downloadDir: settings.downloadDir,
+        conclusion,
+        status: '',
+        jobs: [],
+        logFile: '',
+        duration: Math.round((Date.now() - started) / 1000),
+        accepted: settings.successOn.includes(conclusion),
+        waited: true,
+        message
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/report.js
+/** Sets every output of CONTRACT.md from a result. */
+function setOutputs(host, result) {
+    host.setOutput('run-id', result.runId);
+    host.setOutput('run-url', result.runUrl);
+    host.setOutput('download-dir', result.downloadDir);
+    if (!result.waited)
+        return;
+    host.setOutput('conclusion', result.conclusion);
+    host.setOutput('status', result.status);
+    host.setOutput('jobs', JSON.stringify(result.jobs.map((j) => ({
+        name: j.name,
+        id: j.id,
+        stage: j.stage ?? '',
+        status: j.status,
+        conclusion: j.conclusion,
+        url: j.url ?? '',
+        log: j.log ?? '',
+        artifacts: j.artifacts ?? ''
+    }))));
+    host.setOutput('log-file', result.logFile);
+    host.setOutput('duration', String(result.duration));
+}
+const ICONS = {
+    success: '✅',
+    failed: '❌',
+    canceled: '⏹️',
+    skipped: '⏭️',
+    blocked: '✋',
+    partial: '⚠️',
+    timed_out: '⏱️',
+    error: '💥',
+    running: '🔄'
+};
+/** The Markdown report for GitHub's job summary and Azure's build summary. */
+function summaryMarkdown(result) {
+    const cell = (s) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+    const run = result.runUrl ? `[${result.runId}](${result.runUrl})` : result.runId;
+    const out = [`### ci-relay: ${result.system} run ${run}`, ''];
+    if (!result.waited) {
+        out.push('Triggered without waiting (`wait: false`).');
+        return out.join('\n') + '\n';
+    }
+    out.push(`**${ICONS[result.conclusion] ?? ''} ${result.conclusion}**` +
+        (result.status && result.status !== result.conclusion ? ` (${cell(result.status)})` : '') +
+        ` in ${result.duration}s` +
+        (result.message ? ` — ${cell(result.message)}` : ''), '');
+    if (result.jobs.length) {
+        out.push('| Job | Stage | Conclusion | Duration | Link |', '|---|---|---|---|---|');
+        for (const j of result.jobs) {
+            out.push(`| ${cell(j.name)} | ${cell(j.stage ?? '')} | ${ICONS[j.conclusion] ?? ''} ${j.conclusion} | ${j.duration !== undefined ? `${Math.round(j.duration)}s` : ''} | ${j.url ? `[open](${j.url})` : ''} |`);
+        }
+    }
+    return out.join('\n') + '\n';
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __webpack_require__(8815);
+// EXTERNAL MODULE: ./lib/inputs.js
+var inputs = __webpack_require__(646);
+;// CONCATENATED MODULE: ./lib/remotes/remote.js
+/** The one normalized end of every run (CONTRACT.md, "Conclusions"). */
+const CONCLUSIONS = [
+    'success',
+    'failed',
+    'canceled',
+    'skipped',
+    'blocked',
+    'partial',
+    'timed_out',
+    'error'
+];
+
+;// CONCATENATED MODULE: ./lib/settings.js
+
+
+
+
+
+
+
+const DEFAULT_URLS = {
+    gitlab: 'https://gitlab.com',
+    gearset: 'https://api.gearset.com'
+};
+/**
+ * Inputs → a validated Settings, or an InputError naming the input in one sentence.
+ * `onSecret` is told each secret value as soon as it is read, before anything can echo it.
+ */
+function readSettings(read, onSecret, cwd = process.cwd()) {
+    // A secret pasted into the wrong input must not come back in that input's error message.
+    const redactor = new redact/* Redactor */.p();
+    try {
+        return settingsFrom(read, (value) => {
+            redactor.add(value);
+            onSecret(value);
+        }, cwd);
+    }
+    catch (err) {
+        if (err instanceof errors/* InputError */.dz)
+            throw new errors/* InputError */.dz(redactor.redact(err.message));
+        throw err;
+    }
+}
+function settingsFrom(read, onSecret, cwd) {
+    const get = (name) => {
+        const value = read(name).trim();
+        if (value)
+            return value;
+        return inputs/* INPUTS */.mc.find((i) => i.name === name)?.default ?? '';
+    };
+    for (const input of inputs/* INPUTS */.mc) {
+        if (!input.secret)
+            continue;
+        const value = read(input.name);
+        onSecret(value);
+        if (input.name === 'secret-variables' && value.trim()) {
+            try {
+                Object.values(parseVariables(value, input.name)).forEach(onSecret);
+            }
+            catch {
+                // reported below, where it is parsed for real
+            }
+        }
+    }
+    const system = get('system').toLowerCase();
+    if (!system)
+        throw new errors/* InputError */.dz(`Input 'system' is required: one of ${inputs/* SYSTEMS */.LB.join(', ')}.`);
+    if (!inputs/* SYSTEMS */.LB.includes(system)) {
+        throw new errors/* InputError */.dz(`Input 'system' must be one of ${inputs/* SYSTEMS */.LB.join(', ')}, not '${get('system')}'.`);
+    }
+    const sys = system;
+    const url = parseUrl(get('url') || DEFAULT_URLS[sys] || '', sys);
+    const token = get('token') || undefined;
+    const username = get('username') || undefined;
+    const password = get('password') || undefined;
+    if (username && !password)
+        throw new errors/* InputError */.dz(`Input 'password' is required when 'username' is set.`);
+    if (password && !username)
+        throw new errors/* InputError */.dz(`Input 'username' is required when 'password' is set.`);
+    if (sys === 'gearset' && !token)
+        throw new errors/* InputError */.dz(`Input 'token' is required for gearset: a Gearset API token.`);
+    const settings = {
+        system: sys,
+        url,
+        token,
+        username,
+        password,
+        caCert: parseCaCert(get('ca-cert'), cwd),
+        tlsVerify: parseBool(get('tls-verify'), 'tls-verify'),
+        variables: get('variables') ? parseVariables(get('variables'), 'variables') : {},
+        run: get('run') || undefined,
+        wait: parseBool(get('wait'), 'wait'),
+        timeoutMs: parseDuration(get('timeout'), 'timeout'),
+        pollIntervalMs: parseDuration(get('poll-interval'), 'poll-interval'),
+        cancelOnTimeout: parseBool(get('cancel-on-timeout'), 'cancel-on-timeout'),
+        cancelOnAbort: parseBool(get('cancel-on-abort'), 'cancel-on-abort'),
+        log: parseEnum(get('log'), 'log', ['stream', 'on-failure', 'none']),
+        downloadDir: external_node_path_.resolve(cwd, get('download-dir')),
+        artifacts: parseGlobs(get('artifacts')),
+        successOn: parseSuccessOn(get('success-on')),
+        maxArtifactSize: parseSize(get('max-artifact-size'), 'max-artifact-size')
+    };
+    if (settings.pollIntervalMs < 1000)
+        throw new errors/* InputError */.dz(`Input 'poll-interval' must be at least 1s.`);
+    if (sys === 'gitlab')
+        settings.gitlab = gitlabSettings(get, settings);
+    if (sys === 'gocd')
+        settings.gocd = gocdSettings(get, settings);
+    if (sys === 'gearset')
+        settings.gearset = gearsetSettings(get, settings);
+    return settings;
+}
+function gitlabSettings(get, s) {
+    const project = get('project');
+    if (!project)
+        throw new errors/* InputError */.dz(`Input 'project' is required for gitlab: a numeric id or a group/name path.`);
+    if (!/^\d+$/.test(project) && !/^[\w.-]+(\/[\w.-]+)+$/.test(project)) {
+        throw new errors/* InputError */.dz(`Input 'project' must be a numeric id or a group/name path, not '${project}'.`);
+    }
+    const ref = get('ref') || undefined;
+    const triggerToken = get('trigger-token') || undefined;
+    const job = get('job') || undefined;
+    const jobById = job !== undefined && /^\d+$/.test(job);
+    if (!s.run && !jobById && !ref) {
+        throw new errors/* InputError */.dz(`Input 'ref' is required for gitlab to create a pipeline (or give 'run' to attach to one).`);
+    }
+    if (s.run && !/^\d+$/.test(s.run))
+        throw new errors/* InputError */.dz(`Input 'run' must be a GitLab pipeline id (a number) for gitlab.`);
+    return { project, ref, triggerToken, job };
+}
+function gocdSettings(get, s) {
+    const pipeline = get('pipeline');
+    if (!pipeline)
+        throw new errors/* InputError */.dz(`Input 'pipeline' is required for gocd: the pipeline name.`);
+    if (!/^[\w.-]+$/.test(pipeline))
+        throw new errors/* InputError */.dz(`Input 'pipeline' is not a GoCD pipeline name: '${pipeline}'.`);
+    if (s.run && !/^\d+$/.test(s.run))
+        throw new errors/* InputError */.dz(`Input 'run' must be a GoCD pipeline counter (a number) for gocd.`);
+    const materials = lines(get('materials')).map((line) => {
+        const eq = line.indexOf('=');
+        if (eq <= 0 || eq === line.length - 1) {
+            throw new errors/* InputError */.dz(`Input 'materials' must be lines of fingerprint=revision; '${line}' is not.`);
+        }
+        return { fingerprint: line.slice(0, eq).trim(), revision: line.slice(eq + 1).trim() };
+    });
+    const secret = get('secret-variables');
+    return {
+        pipeline,
+        materials,
+        secretVariables: secret ? parseVariables(secret, 'secret-variables') : {},
+        updateMaterials: parseBool(get('update-materials'), 'update-materials')
+    };
+}
+function gearsetSettings(get, s) {
+    const job = get('job');
+    if (!job)
+        throw new errors/* InputError */.dz(`Input 'job' is required for gearset: the CI job id (or unit-test job id).`);
+    if (!/^[\w-]+$/.test(job))
+        throw new errors/* InputError */.dz(`Input 'job' is not a Gearset job id: '${job}'.`);
+    const jobType = parseEnum(get('job-type'), 'job-type', ['ci', 'unit-test']);
+    const commit = get('commit') || undefined;
+    if (commit && jobType !== 'ci')
+        throw new errors/* InputError */.dz(`Input 'commit' applies only to job-type ci.`);
+    if (commit && !/^[0-9a-fA-F]{7,64}$/.test(commit))
+        throw new errors/* InputError */.dz(`Input 'commit' must be a commit id, not '${commit}'.`);
+    if (s.run && !/^[\w-]+$/.test(s.run))
+        throw new errors/* InputError */.dz(`Input 'run' is not a Gearset run request id: '${s.run}'.`);
+    return { job, jobType, commit };
+}
+function parseUrl(value, system) {
+    if (!value)
+        throw new errors/* InputError */.dz(`Input 'url' is required for ${system}: the server root, such as https://gocd.example.com.`);
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new errors/* InputError */.dz(`Input 'url' is not a URL: '${value}'.`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new errors/* InputError */.dz(`Input 'url' must start with https:// or http://, not '${url.protocol}'.`);
+    }
+    if (url.username || url.password) {
+        throw new errors/* InputError */.dz(`Input 'url' must not hold credentials; use 'token' or 'username' and 'password'.`);
+    }
+    if (url.search || url.hash)
+        throw new errors/* InputError */.dz(`Input 'url' must not have a query or fragment.`);
+    return url.toString().replace(/\/+$/, '');
+}
+function parseBool(value, name) {
+    const v = value.trim().toLowerCase();
+    if (['true', 'yes', '1', 'on'].includes(v))
+        return true;
+    if (['false', 'no', '0', 'off'].includes(v))
+        return false;
+    throw new errors/* InputError */.dz(`Input '${name}' must be true or false, not '${value}'.`);
+}
+function parseEnum(value, name, allowed) {
+    const v = value.trim().toLowerCase();
+    if (allowed.includes(v))
+        return v;
+    throw new errors/* InputError */.dz(`Input '${name}' must be one of ${allowed.join(', ')}, not '${value}'.`);
+}
+/** `90s`, `45m`, `1h30m`, `2d`, or plain seconds → milliseconds. */
+function parseDuration(value, name) {
+    const v = value.trim().toLowerCase();
+    let ms;
+    if (/^\d+(\.\d+)?$/.test(v))
+        ms = Number(v) * 1000;
+    else if (/^(\d+(\.\d+)?(ms|d|h|m|s))+$/.test(v)) {
+        const units = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+        ms = 0;
+        for (const [, n, unit] of v.matchAll(/(\d+(?:\.\d+)?)(ms|d|h|m|s)/g))
+            ms += Number(n) * units[unit];
+    }
+    if (ms === undefined || !(ms > 0)) {
+        throw new errors/* InputError */.dz(`Input '${name}' must be a duration such as 90s, 45m, 1h30m or plain seconds, not '${value}'.`);
+    }
+    return Math.round(ms);
+}
+/** `5GiB`, `500MB`, `1024` (bytes) → bytes. */
+function parseSize(value, name) {
+    const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?i?b?)?$/i.exec(value.trim());
+    if (!m)
+        throw new errors/* InputError */.dz(`Input '${name}' must be a size such as 500MB or 5GiB, not '${value}'.`);
+    const unit = (m[2] ?? '').toLowerCase().replace(/b$/, '');
+    const powers = {
+        '': 1,
+        k: 1e3,
+        m: 1e6,
+        g: 1e9,
+        t: 1e12,
+        ki: 2 ** 10,
+        mi: 2 ** 20,
+        gi: 2 ** 30,
+        ti: 2 ** 40
+    };
+    if (!(unit in powers))
+        throw new errors/* InputError */.dz(`Input '${name}' must be a size such as 500MB or 5GiB, not '${value}'.`);
+    const bytes = Math.floor(Number(m[1]) * powers[unit]);
+    if (bytes <= 0)
+        throw new errors/* InputError */.dz(`Input '${name}' must be more than zero.`);
+    return bytes;
+}
+/**
+ * `KEY=VALUE` lines (the value may hold `=`), or a JSON or YAML map. Keys must be variable
+ * names; values are kept as text.
+ */
+function parseVariables(value, name) {
+    const text = value.trim();
+    if (!text)
+        return {};
+    let map;
+    const isLines = lines(text).every((l) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(l));
+    if (isLines) {
+        map = {};
+        for (const line of lines(text)) {
+            const eq = line.indexOf('=');
+            map[line.slice(0, eq)] = line.slice(eq + 1);
+        }
+    }
+    else {
+        let parsed;
+        try {
+            parsed = text.startsWith('{') ? JSON.parse(text) : (0,dist/* parse */.qg)(text);
+        }
+        catch {
+            throw new errors/* InputError */.dz(`Input '${name}' must be lines of KEY=VALUE or a JSON or YAML map.`);
+        }
+        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+            throw new errors/* InputError */.dz(`Input '${name}' must be lines of KEY=VALUE or a JSON or YAML map.`);
+        }
+        map = parsed;
+    }
+    const out = {};
+    for (const [key, v] of Object.entries(map)) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+            throw new errors/* InputError */.dz(`Input '${name}' has '${key}', which is not a variable name.`);
+        }
+        if (v !== null && typeof v === 'object')
+            throw new errors/* InputError */.dz(`Input '${name}' has a value for '${key}' that is not text.`);
+        out[key] = v === null || v === undefined ? '' : String(v);
+    }
+    return out;
+}
+function parseGlobs(value) {
+    const globs = value
+        .split(/[\n,]/)
+        .map((g) => g.trim())
+        .filter(Boolean);
+    if (globs.length === 1 && globs[0].toLowerCase() === 'none')
+        return [];
+    for (const g of globs) {
+        if (g.startsWith('/') || /(^|\/)\.\.(\/|$)/.test(g)) {
+            throw new errors/* InputError */.dz(`Input 'artifacts' has '${g}'; globs are relative to the artifact root and may not hold '..'.`);
+        }
+    }
+    return globs;
+}
+function parseSuccessOn(value) {
+    const given = value
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean);
+    if (!given.length)
+        throw new errors/* InputError */.dz(`Input 'success-on' must name at least one conclusion.`);
+    for (const c of given) {
+        if (!CONCLUSIONS.includes(c.toLowerCase())) {
+            throw new errors/* InputError */.dz(`Input 'success-on' has '${c}', which is not one of ${CONCLUSIONS.join(', ')}.`);
+        }
+    }
+    return given.map((c) => c.toLowerCase());
+}
+function parseCaCert(value, cwd) {
+    if (!value)
+        return undefined;
+    if (value.includes('-----BEGIN CERTIFICATE-----'))
+        return value;
+    const file = external_node_path_.resolve(cwd, value);
+    let text;
+    try {
+        text = external_node_fs_.readFileSync(file, 'utf8');
+    }
+    catch {
+        throw new errors/* InputError */.dz(`Input 'ca-cert' is neither PEM text nor a readable file: '${value}'.`);
+    }
+    if (!text.includes('-----BEGIN CERTIFICATE-----')) {
+        throw new errors/* InputError */.dz(`Input 'ca-cert' names a file that holds no PEM certificate: '${value}'.`);
+    }
+    return text;
+}
+function lines(text) {
+    return text
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean);
+}
+
+;// CONCATENATED MODULE: ./lib/engine.js
+/**
+ * What main() drives, in one module that src/main.ts loads only once a relay is to run: the
+ * `--version` and `--help` paths (and a host's start-up) never parse the engine.
+ */
+
+
+
+
+
+/***/ }),
+
+/***/ 4247:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Eu: () => (/* binding */ untilAborted),
+/* harmony export */   lw: () => (/* binding */ Http),
+/* harmony export */   yy: () => (/* binding */ sleep)
+/* harmony export */ });
+/* unused harmony exports ANSWER_SILENCE_MS, TRANSFER_SILENCE_MS, serverMessage, retryDelayMs, FileSink */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_tls__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1692);
+/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6466);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7075);
+/* harmony import */ var _actions_http_client__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4942);
+/* harmony import */ var _deadline_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4611);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(452);
+
+
+
+
+
+
+
+const REDIRECTS = [301, 302, 303, 307, 308];
+const RETRY_STATUSES = [429, 500, 502, 503, 504];
+/** Errors raised before any byte of the request could reach the server. */
+const NOT_SENT = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'];
+const MAX_REDIRECTS = 5;
+/**
+ * Silence limits. An API answer is small and quick: 20 s without one is a dead connection
+ * (a poll is retried, within the deadline). A streamed body may be large and slow: it fails
+ * only when no byte at all came for a minute, however long the whole transfer takes.
+ */
+const ANSWER_SILENCE_MS = 20_000;
+const TRANSFER_SILENCE_MS = 60_000;
+/**
+ * Budget pacing: once the budget left (RateLimit-Remaining, X-Rate-Limit-Remaining) falls to
+ * this share of the limit, the requests left are spread evenly until the reset instead of
+ * spent at once. When the limit is not a count (Gearset's X-Rate-Limit-Limit is the period,
+ * `5s`), the budget is known to be low only at its last request, which then waits for the reset.
+ */
+const LOW_BUDGET_SHARE = 0.1;
+const LOW_BUDGET_REQUESTS = 1;
+/** Pulls the server's own message out of an error body: JSON `message`, `error`, … or the text. */
+function serverMessage(body) {
+    const text = body.toString().trim();
+    if (!text)
+        return '';
+    try {
+        const data = JSON.parse(text);
+        const found = findMessage(data);
+        if (found)
+            return found;
+    }
+    catch {
+        // not JSON: the text itself
+    }
+    const plain = text
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+    return plain.length > 500 ? `${plain.slice(0, 500)}…` : plain;
+}
+function findMessage(data) {
+    if (typeof data === 'string')
+        return data;
+    if (Array.isArray(data))
+        return data.map(findMessage).filter(Boolean).join('; ') || undefined;
+    if (data && typeof data === 'object') {
+        const obj = data;
+        for (const key of ['message', 'Message', 'error', 'Error', 'title', 'error_description', 'errors']) {
+            if (obj[key] === undefined || obj[key] === null)
+                continue;
+            const value = obj[key];
+            if (typeof value === 'object' && !Array.isArray(value)) {
+                // GitLab: {"message": {"base": ["reference not found"]}}
+                const parts = Object.entries(value).map(([k, v]) => (k === 'base' ? '' : `${k} `) + (findMessage(v) ?? JSON.stringify(v)));
+                if (parts.length)
+                    return parts.join('; ');
+            }
+            const found = findMessage(value);
+            if (found)
+                return found;
+        }
+    }
+    return undefined;
+}
+/** Seconds (or an HTTP date) in Retry-After; a unix time or ISO date in the reset headers. */
+function retryDelayMs(headers, now = Date.now()) {
+    const retryAfter = header(headers, 'retry-after');
+    if (retryAfter) {
+        const seconds = Number(retryAfter);
+        if (Number.isFinite(seconds))
+            return Math.max(0, seconds * 1000);
+        const date = Date.parse(retryAfter);
+        if (!Number.isNaN(date))
+            return Math.max(0, date - now);
+    }
+    const reset = resetTime(headers, now);
+    return reset === undefined ? undefined : Math.max(0, reset - now);
+}
+/** Unix milliseconds or seconds, an ISO/HTTP date, or (small numbers, as the IETF draft has it) seconds from now. */
+function resetTime(headers, now = Date.now()) {
+    const raw = header(headers, 'ratelimit-reset') ?? header(headers, 'x-rate-limit-reset');
+    if (!raw)
+        return undefined;
+    const n = Number(raw);
+    if (Number.isFinite(n))
+        return n > 1e12 ? n : n < 1e9 ? now + n * 1000 : n * 1000;
+    const date = Date.parse(raw);
+    return Number.isNaN(date) ? undefined : date;
+}
+function header(headers, name) {
+    const v = headers[name];
+    return Array.isArray(v) ? v[0] : v;
+}
+/** Rejects with the signal's reason (a DeadlineError or an AbortedError) when it aborts first. */
+function sleep(ms, signal) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject((0,_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .abortReason */ .Js)(signal));
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject((0,_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .abortReason */ .Js)(signal));
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+class RetryableError extends Error {
+    delayMs;
+    status;
+    constructor(message, delayMs, status) {
+        super(message);
+        this.delayMs = delayMs;
+        this.status = status;
+    }
+}
+/**
+ * The only HTTP client: credentials only to the configured origin, redirects followed by hand
+ * (credential-free to other origins, never https→http), retries with backoff that honour
+ * Retry-After and rate-limit headers, streamed downloads that resume.
+ */
+class Http {
+    config;
+    /** One client per protocol: @actions/http-client keeps one keep-alive agent per client, of one protocol. */
+    clients = new Map();
+    origin;
+    base;
+    /** Set from rate-limit headers: no request before this time. */
+    notBefore = 0;
+    /** Bodies being read: an abort destroys them at once. */
+    live = new Set();
+    /** The signal whose abort is already wired to end every transfer. */
+    watched;
+    /** Counts of what was sent, for messages and tests. */
+    stats = { requests: 0, retries: 0, bytes: 0 };
+    constructor(config) {
+        this.config = config;
+        this.base = new URL(config.baseUrl.endsWith('/') ? config.baseUrl : `${config.baseUrl}/`);
+        this.origin = this.base.origin;
+    }
+    client(url) {
+        const known = this.clients.get(url.protocol);
+        if (known)
+            return known;
+        const ca = this.config.caCert && url.protocol === 'https:' ? [...node_tls__WEBPACK_IMPORTED_MODULE_1__.rootCertificates, this.config.caCert] : undefined;
+        const handlers = ca
+            ? [
+                {
+                    prepareRequest: (options) => {
+                        options.ca = ca;
+                        // A proxy tunnel (HTTPS_PROXY) makes its TLS socket from its own options only.
+                        const agent = options.agent;
+                        if (agent?.proxyOptions && agent.options)
+                            agent.options.ca = ca;
+                    },
+                    canHandleAuthentication: () => false,
+                    handleAuthentication: () => Promise.reject(new Error('unused'))
+                }
+            ]
+            : [];
+        const client = new _actions_http_client__WEBPACK_IMPORTED_MODULE_4__/* .HttpClient */ .Qq('ci-relay', handlers, {
+            allowRedirects: false,
+            allowRetries: false,
+            ignoreSslError: this.config.tlsVerify === false,
+            keepAlive: true,
+            socketTimeout: this.config.socketTimeoutMs ?? ANSWER_SILENCE_MS
+        });
+        this.clients.set(url.protocol, client);
+        return client;
+    }
+    get answerSilenceMs() {
+        return this.config.socketTimeoutMs ?? ANSWER_SILENCE_MS;
+    }
+    /** Absolute URL of a path relative to the base (absolute URLs pass through). */
+    resolve(path) {
+        return new URL(path.replace(/^\//, ''), this.base).toString();
+    }
+    dispose() {
+        for (const client of this.clients.values())
+            client.dispose();
+        this.clients.clear();
+    }
+    /**
+     * Wires the current signal (it changes when a cancel gets its grace) to end every transfer
+     * in flight: bodies being read are destroyed with the abort's reason, and the clients'
+     * agents with their sockets (a request still waiting for headers ends with them). Later
+     * requests get fresh clients.
+     */
+    watchAbort() {
+        const signal = this.config.signal;
+        if (!signal)
+            return undefined;
+        if (signal.aborted)
+            throw (0,_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .abortReason */ .Js)(signal);
+        if (signal !== this.watched) {
+            this.watched = signal;
+            signal.addEventListener('abort', () => {
+                // A signal already replaced (a cancel's grace began just before it fired) ends nothing:
+                // what is in flight now belongs to the new one.
+                if (this.config.signal !== signal)
+                    return;
+                const reason = (0,_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .abortReason */ .Js)(signal);
+                for (const body of this.live)
+                    body.destroy(reason);
+                this.live.clear();
+                this.dispose();
+            }, { once: true });
+        }
+        return signal;
+    }
+    /** A request whose whole answer is read; errors (≥ 400 not in `accept`) become RemoteError. */
+    async request(method, path, opts = {}) {
+        return this.withRetries(method, path, opts, async () => {
+            const res = await this.open(method, path, opts, this.answerSilenceMs);
+            const body = await readAll(res.body);
+            return { status: res.status, headers: res.headers, body, url: res.url };
+        });
+    }
+    async json(method, path, opts = {}) {
+        return (await this.jsonResponse(method, path, opts)).body;
+    }
+    /**
+     * A JSON answer with its status and headers (pagination, Location, …). A body that says it is
+     * JSON but does not parse was broken on the way and is retried like a dropped connection; a
+     * 2xx that is something else (an HTML login page, a proxy's text) is not the API: it fails at
+     * once. An accepted status of 300 or more without JSON has a null body.
+     */
+    async jsonResponse(method, path, opts = {}) {
+        return this.withRetries(method, path, opts, async () => {
+            const res = await this.open(method, path, { ...opts, headers: { accept: 'application/json', ...opts.headers } }, this.answerSilenceMs);
+            const body = await readAll(res.body);
+            try {
+                return {
+                    status: res.status,
+                    headers: res.headers,
+                    body: (body.length ? JSON.parse(body.toString('utf8')) : null)
+                };
+            }
+            catch {
+                // An accepted error status (404 "none") need not carry JSON.
+                if (res.status >= 300)
+                    return { status: res.status, headers: res.headers, body: null };
+                const notApi = notTheApi(res.headers, body);
+                if (notApi) {
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RemoteError */ .Hi(`${this.config.serverName} answered ${method} ${this.show(path)} with ${notApi}, not JSON: is a login or proxy page in front of the API?`, res.status);
+                }
+                throw new RetryableError(`${this.config.serverName} sent a reply that is not JSON for ${method} ${this.show(path)}`);
+            }
+        });
+    }
+    /**
+     * Streams the answer of a GET. `consume` must read `body` to its end; when the connection
+     * breaks while it does, the whole exchange is tried again.
+     */
+    async stream(path, opts, consume) {
+        return this.withRetries('GET', path, opts, async () => {
+            const res = await this.open('GET', path, opts);
+            try {
+                return await consume(res);
+            }
+            catch (err) {
+                res.body.destroy();
+                throw err;
+            }
+        });
+    }
+    /**
+     * Downloads to `file`, streaming. A transfer cut short is resumed with Range where the
+     * server allows it, else restarted; a short body is never kept as complete.
+     * Returns the bytes written, or undefined when the server answered a status in `accept`.
+     */
+    async download(path, file, opts = {}) {
+        let written = 0;
+        return this.withRetries('GET', path, opts, async () => {
+            const headers = { ...opts.headers };
+            if (written > 0)
+                headers.range = `bytes=${written}-`;
+            const res = await this.open('GET', path, { ...opts, headers });
+            if (res.status >= 300 ||
+                (opts.accept?.includes(res.status) && res.status !== 200 && res.status !== 206)) {
+                await readAll(res.body);
+                return { status: res.status, bytes: 0 };
+            }
+            const resumed = res.status === 206 &&
+                written > 0 &&
+                header(res.headers, 'content-range')?.startsWith(`bytes ${written}-`);
+            if (!resumed)
+                written = 0;
+            const expected = header(res.headers, 'content-length');
+            const total = expected === undefined ? undefined : Number(expected) + written;
+            let seen = written;
+            let out;
+            try {
+                out = new FileSink(file, written > 0 ? 'a' : 'w', (chunk) => {
+                    seen += chunk.length;
+                    this.stats.bytes += chunk.length;
+                    opts.limit?.(seen);
+                });
+            }
+            catch (err) {
+                res.body.destroy();
+                throw err;
+            }
+            try {
+                await (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_2__.pipeline)(res.body, out);
+            }
+            catch (err) {
+                // The file's size counts only once its last write is done: resuming from less duplicates bytes.
+                if (!out.closed)
+                    await new Promise((resolve) => out.once('close', () => resolve()));
+                if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RemoteError */ .Hi || !isNetworkError(err))
+                    throw err;
+                written = fileSize(file);
+                throw new RetryableError(`the download of ${this.show(path)} was cut short after ${written} bytes`);
+            }
+            if (total !== undefined && seen !== total) {
+                written = fileSize(file);
+                throw new RetryableError(`the download of ${this.show(path)} ended at ${seen} of ${total} bytes`);
+            }
+            written = 0;
+            return { status: res.status, bytes: seen };
+        });
+    }
+    /** One exchange: redirects followed by hand, credentials only to our origin. Body unread. */
+    async open(method, path, opts, silenceMs = this.config.transferSilenceMs ?? TRANSFER_SILENCE_MS) {
+        let url = new URL(this.resolve(path));
+        let verb = method;
+        let data = null;
+        const headers = { ...opts.headers };
+        if (opts.json !== undefined) {
+            data = JSON.stringify(opts.json);
+            headers['content-type'] = 'application/json';
+        }
+        else if (opts.form) {
+            data = new URLSearchParams(opts.form).toString();
+            headers['content-type'] = 'application/x-www-form-urlencoded';
+        }
+        for (let hop = 0;; hop++) {
+            await this.pace();
+            const signal = this.watchAbort();
+            const sent = url.origin === this.origin ? { ...this.config.credentials, ...headers } : { ...headers };
+            this.config.debug?.(`${verb} ${this.show(url.toString())}`);
+            this.stats.requests++;
+            let res;
+            try {
+                res = await untilAborted(this.client(url).request(verb, url.toString(), data, sent), signal);
+            }
+            catch (err) {
+                if (signal?.aborted)
+                    throw (0,_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .abortReason */ .Js)(signal);
+                if (isTlsError(err)) {
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RemoteError */ .Hi(`${this.config.serverName} at ${url.origin} has a TLS certificate ci-relay does not trust (${err.message}); give its CA in ca-cert`);
+                }
+                throw err;
+            }
+            const msg = res.message;
+            const status = msg.statusCode ?? 0;
+            this.track(msg, silenceMs);
+            this.notePace(msg.headers);
+            if (REDIRECTS.includes(status) && msg.headers.location) {
+                msg.resume();
+                if (hop >= MAX_REDIRECTS) {
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RemoteError */ .Hi(`${this.config.serverName}: ${url.host} redirected ${this.show(path)} more than ${MAX_REDIRECTS} times (a redirect loop?); ci-relay gave up`);
+                }
+                const next = new URL(msg.headers.location, url);
+                if (url.protocol === 'https:' && next.protocol !== 'https:') {
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RemoteError */ .Hi(`${this.config.serverName} redirected ${this.show(url.toString())} from https to ${next.protocol.replace(':', '')}; ci-relay refuses to downgrade`);
+                }
+                if (status === 303 || ((status === 301 || status === 302) && verb === 'POST')) {
+                    verb = 'GET';
+                    data = null;
+                    delete headers['content-type'];
+                }
+                url = next;
+                continue;
+            }
+            if (status >= 400 && !opts.accept?.includes(status)) {
+                const body = await readAll(msg).catch(() => Buffer.alloc(0));
+                const text = serverMessage(body);
+                const what = `${this.config.serverName} answered ${status}${text ? `: ${text}` : ''} (${verb} ${this.show(url.toString())})`;
+                if (RETRY_STATUSES.includes(status))
+                    throw new RetryableError(what, retryDelayMs(msg.headers), status);
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RemoteError */ .Hi(what, status);
+            }
+            return { status, headers: msg.headers, body: msg, url: url.toString() };
+        }
+    }
+    /**
+     * Keeps a body where an abort can reach it, and ends it when its socket was silent for
+     * `silenceMs` (the socket's own idle timer: it counts progress, not the transfer's length).
+     */
+    track(body, silenceMs) {
+        this.live.add(body);
+        const socket = body.socket;
+        const onSilence = () => {
+            body.destroy(Object.assign(new Error(`timeout: nothing came from ${this.config.serverName} for ${silenceMs / 1000}s`), { code: 'ETIMEDOUT' }));
+        };
+        socket?.setTimeout(silenceMs);
+        socket?.on('timeout', onSilence);
+        body.once('close', () => {
+            this.live.delete(body);
+            socket?.off('timeout', onSilence);
+        });
+    }
+    async withRetries(method, path, opts, attempt) {
+        const idempotent = opts.idempotent ?? (method === 'GET' || method === 'HEAD');
+        const maxAttempts = this.config.maxAttempts ?? 7;
+        for (let n = 1;; n++) {
+            try {
+                return await attempt();
+            }
+            catch (err) {
+                const signal = this.config.signal;
+                if (signal?.aborted)
+                    throw (0,_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .abortReason */ .Js)(signal);
+                const failure = classify(err);
+                if (!failure)
+                    throw err;
+                const notSent = failure.notSent || failure.status === 429;
+                if (!idempotent && !notSent) {
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .AmbiguousRequestError */ .sm(`${failure.message} — the ${method} to ${this.show(path)} may or may not have reached ${this.config.serverName}`);
+                }
+                if (n >= maxAttempts) {
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RemoteError */ .Hi(`${failure.message} (gave up after ${n} attempts)`, failure.status);
+                }
+                const backoff = (this.config.backoffMs ?? 1000) * 2 ** (n - 1);
+                const jittered = backoff / 2 + Math.random() * backoff;
+                const delay = Math.min(failure.delayMs ?? jittered, 15 * 60_000);
+                if (failure.delayMs !== undefined)
+                    this.withinDeadline(delay, failure.message);
+                this.stats.retries++;
+                this.config.debug?.(`${failure.message}; trying again in ${Math.round(delay / 100) / 10}s`);
+                await sleep(delay, this.config.signal);
+            }
+        }
+    }
+    /** A wait the server asked for that would pass the deadline is not slept through: it ends the step now. */
+    withinDeadline(waitMs, why) {
+        const deadline = this.config.deadline;
+        if (deadline === undefined || Date.now() + waitMs <= deadline)
+            return;
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .DeadlineError */ .j3(`${this.config.serverName} asked to wait ${Math.ceil(waitMs / 1000)}s, past the timeout (${Math.max(0, Math.ceil((deadline - Date.now()) / 1000))}s were left): ${why}`);
+    }
+    /** Waits while a rate limit's budget is spent, or for this request's share of what is left of it. */
+    async pace() {
+        const wait = this.notBefore - Date.now();
+        if (wait > 0) {
+            this.withinDeadline(wait, `its rate limit budget is spent until ${new Date(this.notBefore).toISOString()}`);
+            this.config.debug?.(`${this.config.serverName} rate limit: waiting ${Math.ceil(wait / 100) / 10}s`);
+            await sleep(wait, this.config.signal);
+        }
+    }
+    /**
+     * Reads the budget headers (GitLab's RateLimit-*, Gearset's X-Rate-Limit-*): with none left,
+     * nothing is sent before the reset; with little left, the requests left are spread evenly
+     * until the reset, so that the budget lasts instead of ending in a 429. Gearset sends its
+     * headers on every answer (PROTOCOLS.md); GitLab documents RateLimit-* on throttled answers
+     * (gitlabhq doc/user/admin_area/settings/user_and_ip_rate_limits.md, since 13.8), and proxies
+     * in front of it may add them to all: whatever answer carries them is read.
+     */
+    notePace(headers) {
+        const raw = header(headers, 'x-rate-limit-remaining') ?? header(headers, 'ratelimit-remaining');
+        if (raw === undefined || !Number.isFinite(Number(raw)))
+            return;
+        const remaining = Number(raw);
+        const now = Date.now();
+        const reset = resetTime(headers, now);
+        if (reset === undefined || reset <= now)
+            return;
+        const until = Math.min(reset, now + 15 * 60_000);
+        if (remaining <= 0) {
+            this.notBefore = Math.max(this.notBefore, until);
+            return;
+        }
+        const limit = Number(header(headers, 'x-rate-limit-limit') ?? header(headers, 'ratelimit-limit'));
+        const low = Number.isFinite(limit) && limit > 0 ? limit * LOW_BUDGET_SHARE : LOW_BUDGET_REQUESTS;
+        if (remaining > low)
+            return;
+        this.notBefore = Math.max(this.notBefore, now + (until - now) / remaining);
+    }
+    /** A URL as shown in messages: no query (pre-signed URLs carry credentials there). */
+    show(pathOrUrl) {
+        try {
+            const u = new URL(this.resolve(pathOrUrl));
+            return u.origin === this.origin ? u.pathname : `${u.origin}${u.pathname}`;
+        }
+        catch {
+            return pathOrUrl;
+        }
+    }
+}
+/** Bytes gathered before each write to disk… */
+const WRITE_BATCH = 1024 * 1024;
+/** …or whatever has come once the first of them has waited this long (a slow transfer). */
+const WRITE_AFTER_MS = 20;
+/**
+ * A file written in batches of about WRITE_BATCH bytes, each with one synchronous writev, as
+ * curl writes. fs.WriteStream sends every 64 KiB network chunk on its own round trip through
+ * libuv's thread pool: on two cores that held a 1 GiB download to about 60% of curl's speed,
+ * where this keeps up with it (a batch is ~1 ms of blocking on a page cache). `onChunk` sees
+ * every chunk before it is kept and may refuse it by throwing. Bytes received reach the file
+ * within WRITE_AFTER_MS, and still do when the transfer breaks (they are a prefix of the body:
+ * a resumed download asks for less); 'close' comes once the file is closed, so its size is
+ * then exactly the bytes written.
+ */
+class FileSink extends node_stream__WEBPACK_IMPORTED_MODULE_3__.Writable {
+    onChunk;
+    fd;
+    batch = [];
+    size = 0;
+    timer;
+    constructor(file, flags, onChunk) {
+        super();
+        this.onChunk = onChunk;
+        this.fd = node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync(file, flags);
+    }
+    _write(chunk, _encoding, done) {
+        try {
+            this.onChunk?.(chunk);
+            this.batch.push(chunk);
+            this.size += chunk.length;
+            if (this.size >= WRITE_BATCH)
+                this.flush();
+            else
+                this.timer ??= setTimeout(() => this.flushLater(), WRITE_AFTER_MS);
+        }
+        catch (err) {
+            return done(err);
+        }
+        done();
+    }
+    _final(done) {
+        try {
+            this.flush();
+        }
+        catch (err) {
+            return done(err);
+        }
+        done();
+    }
+    _destroy(err, done) {
+        try {
+            this.flush();
+        }
+        catch {
+            // the error that destroyed the stream is the one to report
+        }
+        clearTimeout(this.timer);
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.close(this.fd, (closeErr) => done(err ?? closeErr));
+    }
+    flushLater() {
+        this.timer = undefined;
+        try {
+            this.flush();
+        }
+        catch (err) {
+            this.destroy(err);
+        }
+    }
+    flush() {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        if (this.size === 0)
+            return;
+        const chunks = this.batch;
+        const size = this.size;
+        this.batch = [];
+        this.size = 0;
+        let n = node_fs__WEBPACK_IMPORTED_MODULE_0__.writevSync(this.fd, chunks);
+        if (n < size) {
+            // A short write: the rest, from where it stopped.
+            const rest = Buffer.concat(chunks, size);
+            while (n < size) {
+                const wrote = node_fs__WEBPACK_IMPORTED_MODULE_0__.writeSync(this.fd, rest, n, size - n);
+                if (wrote <= 0)
+                    throw new Error('a write to disk wrote nothing');
+                n += wrote;
+            }
+        }
+    }
+}
+function classify(err) {
+    if (err instanceof RetryableError)
+        return { message: err.message, delayMs: err.delayMs, status: err.status };
+    if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RemoteError */ .Hi || err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .AbortedError */ .oM)
+        return undefined;
+    if (isNetworkError(err)) {
+        const code = err.code ?? '';
+        return { message: `network error: ${err.message}`, notSent: NOT_SENT.includes(code) };
+    }
+    return undefined;
+}
+/** Duck-typed: errors raised by Node itself may belong to another realm than our `Error`. */
+function isError(err) {
+    return typeof err === 'object' && err !== null && typeof err.message === 'string';
+}
+function isTlsError(err) {
+    return isError(err) && /^ERR_TLS_CERT|CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(err.code ?? '');
+}
+/** What the disk says (a full disk, no permission): trying the network again cannot help. */
+const FILE_SYSTEM_ERRORS = [
+    'ENOSPC',
+    'EDQUOT',
+    'EACCES',
+    'EPERM',
+    'EROFS',
+    'EISDIR',
+    'ENOTDIR',
+    'EEXIST',
+    'EMFILE',
+    'ENFILE',
+    'EFBIG',
+    'EIO'
+];
+function isNetworkError(err) {
+    if (!isError(err) || isTlsError(err))
+        return false;
+    const code = err.code ?? '';
+    if (FILE_SYSTEM_ERRORS.includes(code) || err.syscall === 'open')
+        return false;
+    return (/^(E[A-Z]+|ERR_STREAM_PREMATURE_CLOSE|UND_ERR.*)$/.test(code) ||
+        /socket hang up|aborted|timeout|premature close/i.test(err.message));
+}
+/** What a 2xx that should be JSON is instead, when it is plainly not the API (`undefined`: JSON, broken). */
+function notTheApi(headers, body) {
+    const type = (header(headers, 'content-type') ?? '').toLowerCase();
+    const start = body.subarray(0, 512).toString('utf8').trimStart().toLowerCase();
+    if (type.includes('html') || start.startsWith('<!doctype html') || start.startsWith('<html'))
+        return 'an HTML page';
+    if (type.includes('json') || /^[[{"]/.test(start))
+        return undefined;
+    return `something else (${type || 'no content type'})`;
+}
+/** Rejects with the abort's reason as soon as `signal` aborts, without waiting for a slow answer. */
+function untilAborted(promise, signal) {
+    if (!signal)
+        return promise;
+    if (signal.aborted)
+        return Promise.reject((0,_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .abortReason */ .Js)(signal));
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject((0,_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .abortReason */ .Js)(signal));
+        signal.addEventListener('abort', onAbort, { once: true });
+        promise.then((v) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(v);
+        }, (e) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(e);
+        });
+    });
+}
+async function readAll(stream) {
+    const chunks = [];
+    let length = 0;
+    for await (const chunk of stream) {
+        chunks.push(chunk);
+        length += chunk.length;
+    }
+    const expected = header(stream.headers, 'content-length');
+    if (expected !== undefined && Number(expected) !== length && stream.statusCode !== 304) {
+        throw Object.assign(new Error(`aborted: expected ${expected} bytes, got ${length}`), {
+            code: 'ECONNRESET'
+        });
+    }
+    return Buffer.concat(chunks, length);
+}
+function fileSize(file) {
+    try {
+        return node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync(file).size;
+    }
+    catch {
+        return 0;
+    }
+}
+
+
+/***/ }),
+
+/***/ 646:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   LB: () => (/* binding */ SYSTEMS),
+/* harmony export */   mc: () => (/* binding */ INPUTS),
+/* harmony export */   pD: () => (/* binding */ envName),
+/* harmony export */   xQ: () => (/* binding */ camelCase)
+/* harmony export */ });
+/* unused harmony export OUTPUTS */
+/**
+ * The public names of CONTRACT.md, in one place: settings, the CLI's flags and help, and the
+ * tests that check action.yml and task.json all read this table.
+ */
+const SYSTEMS = ['gitlab', 'gocd', 'gearset'];
+const INPUTS = [
+    { name: 'system', required: true, description: 'The remote CI system: gitlab, gocd or gearset.' },
+    {
+        name: 'url',
+        description: 'Server root. Default https://gitlab.com for gitlab, https://api.gearset.com for gearset; required for gocd (https://host or https://host/go).'
+    },
+    {
+        name: 'token',
+        secret: true,
+        description: 'GitLab access token, GoCD access token (bearer) or Gearset API token.'
+    },
+    { name: 'username', systems: ['gocd'], description: 'GoCD basic-auth user, instead of token.' },
+    { name: 'password', secret: true, systems: ['gocd'], description: 'GoCD basic-auth password.' },
+    {
+        name: 'ca-cert',
+        description: 'PEM text, or a path to a PEM file, trusted in addition to the system CAs.'
+    },
+    {
+        name: 'tls-verify',
+        default: 'true',
+        description: 'false skips certificate checks (with a warning every run).'
+    },
+    {
+        name: 'variables',
+        description: 'Variables for the run: lines of KEY=VALUE, or a JSON/YAML map.'
+    },
+    {
+        name: 'run',
+        description: 'Attach to an existing run instead of triggering one (GitLab pipeline id, GoCD pipeline counter, Gearset run request id).'
+    },
+    {
+        name: 'wait',
+        default: 'true',
+        description: 'false: trigger, set run-id and run-url, and succeed at once.'
+    },
+    { name: 'timeout', default: '1h', description: 'How long to wait: 90s, 45m, 1h30m, or plain seconds.' },
+    {
+        name: 'poll-interval',
+        default: '10s',
+        description: 'The longest gap between status polls (the first polls come sooner).'
+    },
+    {
+        name: 'cancel-on-timeout',
+        default: 'true',
+        description: 'Cancel the remote run when timeout passes.'
+    },
+    {
+        name: 'cancel-on-abort',
+        default: 'true',
+        description: 'Cancel the remote run when the calling job is cancelled.'
+    },
+    {
+        name: 'log',
+        default: 'stream',
+        description: 'The remote log in this log: stream (live), on-failure (tail of failed jobs), none.'
+    },
+    {
+        name: 'download-dir',
+        default: 'ci-relay',
+        description: 'Folder (relative to the working directory) for logs and artifacts.'
+    },
+    {
+        name: 'artifacts',
+        default: '**',
+        description: 'Newline- or comma-separated globs of artifact paths to download; none downloads none.'
+    },
+    {
+        name: 'success-on',
+        default: 'success',
+        description: 'Conclusions that count as success, comma-separated (e.g. success,partial).'
+    },
+    {
+        name: 'max-artifact-size',
+        default: '5GiB',
+        description: 'The most artifacts may take on disk per run; past it the download stops with an error.'
+    },
+    {
+        name: 'project',
+        systems: ['gitlab'],
+        description: 'GitLab project: numeric id or group/sub/name path (required for gitlab).'
+    },
+    { name: 'ref', systems: ['gitlab'], description: 'GitLab branch or tag to create a pipeline on.' },
+    {
+        name: 'trigger-token',
+        secret: true,
+        systems: ['gitlab'],
+        description: 'GitLab pipeline trigger token: create the pipeline through the trigger API.'
+    },
+    {
+        name: 'job',
+        systems: ['gitlab', 'gearset'],
+        description: 'GitLab: a job name to follow (played if manual) or a numeric job id (played, retried or followed). Gearset: the CI or unit-test job id (required).'
+    },
+    { name: 'pipeline', systems: ['gocd'], description: 'GoCD pipeline name (required for gocd).' },
+    {
+        name: 'materials',
+        systems: ['gocd'],
+        description: 'GoCD material revisions: lines of fingerprint=revision.'
+    },
+    {
+        name: 'secret-variables',
+        secret: true,
+        systems: ['gocd'],
+        description: 'Like variables, sent to GoCD as secure variables and masked.'
+    },
+    {
+        name: 'update-materials',
+        default: 'false',
+        systems: ['gocd'],
+        description: 'true: GoCD fetches materials before scheduling.'
+    },
+    {
+        name: 'job-type',
+        default: 'ci',
+        systems: ['gearset'],
+        description: 'Gearset job type: ci or unit-test.'
+    },
+    { name: 'commit', systems: ['gearset'], description: 'Source commit id to run the Gearset CI job on.' }
+];
+const OUTPUTS = [
+    {
+        name: 'conclusion',
+        description: 'success, failed, canceled, skipped, blocked, partial, timed_out or error.'
+    },
+    { name: 'status', description: "The remote system's own final status word." },
+    { name: 'run-id', description: 'GitLab pipeline id, GoCD pipeline/counter, Gearset run request id.' },
+    { name: 'run-url', description: "The run's page in the remote system's web UI." },
+    {
+        name: 'jobs',
+        description: 'JSON array of {name,id,stage,status,conclusion,url,log,artifacts}.'
+    },
+    {
+        name: 'log-file',
+        description: 'Path of the log of the followed job (the first failed one when several).'
+    },
+    { name: 'download-dir', description: 'Absolute path of the folder holding logs and artifacts.' },
+    { name: 'duration', description: 'Seconds from trigger to the end.' }
+];
+/** `poll-interval` → `pollInterval` (Azure's names). */
+function camelCase(name) {
+    return name.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+}
+/** `poll-interval` → `CI_RELAY_POLL_INTERVAL` (the CLI's environment). */
+function envName(name) {
+    return `CI_RELAY_${name.replace(/-/g, '_').toUpperCase()}`;
+}
+
+
+/***/ }),
+
+/***/ 5078:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ StreamRedactor),
+/* harmony export */   p: () => (/* binding */ Redactor)
+/* harmony export */ });
+/**
+ * Scrubs secrets from everything ci-relay writes, in every host. GitHub and Azure mask
+ * registered secrets too, but the CLI has no such help, and defence in depth costs little.
+ */
+class Redactor {
+    secrets = new Set();
+    add(value) {
+        if (!value)
+            return;
+        for (const part of [value, ...value.split(/\r?\n/)]) {
+            // Very short values would mask ordinary words; GitHub skips them too.
+            const text = part.trim();
+            if (text.length < 3)
+                continue;
+            // Also as it reads inside JSON and inside a URL.
+            for (const form of [text, JSON.stringify(text).slice(1, -1), encodeURIComponent(text)])
+                this.secrets.add(form);
+        }
+    }
+    get values() {
+        return [...this.secrets];
+    }
+    redact(text) {
+        let out = text;
+        // Longest first, so a secret that contains another is masked whole.
+        for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) {
+            if (out.includes(s))
+                out = out.split(s).join('***');
+        }
+        return out;
+    }
+}
+const MASK = Buffer.from('***');
+/**
+ * Masks secrets in a stream of bytes whose chunks may cut a secret in two: the bytes that
+ * could begin a secret are held back until the next chunk (or the end) shows whether they do.
+ */
+class StreamRedactor {
+    held = Buffer.alloc(0);
+    secrets;
+    longest;
+    constructor(secrets) {
+        this.secrets = secrets.map((s) => Buffer.from(s)).sort((a, b) => b.length - a.length);
+        this.longest = this.secrets[0]?.length ?? 0;
+    }
+    /** The chunk's bytes that are safe to write now. */
+    push(chunk) {
+        if (!this.longest)
+            return chunk;
+        return this.scan(this.held.length ? Buffer.concat([this.held, chunk]) : chunk, false);
+    }
+    /** What was held back, once nothing more will come. */
+    end() {
+        return this.scan(this.held, true);
+    }
+    scan(data, final) {
+        const cut = final ? data.length : Math.max(0, data.length - (this.longest - 1));
+        const out = [];
+        let i = 0;
+        for (;;) {
+            let at = -1;
+            let length = 0;
+            for (const s of this.secrets) {
+                const p = data.indexOf(s, i);
+                if (p >= 0 && (at < 0 || p < at))
+                    [at, length] = [p, s.length];
+            }
+            if (at < 0 || at >= cut)
+                break;
+            out.push(data.subarray(i, at), MASK);
+            i = at + length;
+        }
+        const end = Math.max(i, cut);
+        out.push(data.subarray(i, end));
+        this.held = Buffer.from(data.subarray(end));
+        return out.length === 1 ? out[0] : Buffer.concat(out);
+    }
+}
+
+
+/***/ })
+
+};
