@@ -1,7 +1,7 @@
 /**
  * The compatibility matrix: the same end-to-end cases, through dist/index.js as Jenkins' `sh`
  * runs it, against every GitLab profile of the simulator (sim/gitlab/profiles.ts). Test names
- * carry the profile, so a failure names the version. docs/compat/gitlab.md states what this proves.
+ * carry the profile, so a failure names the version. docs/compatibility.md (and the README's Compatibility table) states what this proves.
  */
 import {
   GITLAB_PROFILES,

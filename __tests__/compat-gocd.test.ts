@@ -2,7 +2,7 @@
  * The compatibility matrix: the same end-to-end cases through `node dist/index.js` against
  * every GoCD release profile (sim/gocd/profiles.ts), and Gearset's unit-test run requests
  * without times. Test names carry the profile, so a failure names the version. The
- * Compatibility section (docs/compat/gocd.md) states exactly what this proves.
+ * Compatibility section (docs/compatibility.md, and the README's table) states exactly what this proves.
  * Needs `npm run build` first.
  */
 import * as fs from 'node:fs';

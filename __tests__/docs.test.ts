@@ -106,6 +106,26 @@ describe('links and install instructions', () => {
     expect(readme).toMatch(/^## Versions$/m);
     expect(readme).toMatch(/`v1` moves with each `v1\.x\.y` release/);
     expect(readme).toMatch(/commit SHA/);
-    expect(readme).toMatch(/^## Compatibility\n\n.*\[docs\/compatibility\.md\]\(docs\/compatibility\.md\)/m);
+    expect(readme).toMatch(
+      /^## Compatibility\n\n[^#]*\[docs\/compatibility\.md\]\(docs\/compatibility\.md\)/m
+    );
+  });
+});
+
+describe("the README's Compatibility table", () => {
+  const row = (system: string): string =>
+    readme.split('\n').find((l) => new RegExp(`^\\| ${system} +\\|`).test(l)) ?? '';
+
+  test('names exactly the GitLab and GoCD profiles the matrix runs', async () => {
+    const { GITLAB_PROFILES } = await import('../sim/gitlab/profiles.js');
+    const { GOCD_PROFILES } = await import('../sim/gocd/profiles.js');
+    const proven = (line: string): string[] =>
+      line
+        .split('|')[2]
+        .replace(/\([^)]*\)/g, '')
+        .split(',')
+        .map((v) => v.trim());
+    expect(proven(row('GitLab')).sort()).toEqual(GITLAB_PROFILES.map((p) => p.name).sort());
+    expect(proven(row('GoCD')).sort()).toEqual(GOCD_PROFILES.map((p) => p.version).sort());
   });
 });
