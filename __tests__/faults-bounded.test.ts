@@ -128,7 +128,7 @@ describe('a server silent after its headers: timeout 6s ends the step timed_out,
     expect(azureResult(run.stdout)).toEqual(['Failed']);
     expect(triggers(s)).toBe(1);
     expect(cancels(s)).toBe(1);
-    expect(run.stdout).toMatch(/##vso\[task\.logissue type=error[^\]]*\]The run did not end within 6s\./);
+    expect(run.stdout).toMatch(/##vso\[task\.issue type=error[^\]]*\]The run did not end within 6s\./);
   });
 
   test.concurrent('CLI, GoCD: the stage is cancelled', async () => {
@@ -300,16 +300,17 @@ test.concurrent('an HTML page mid-run: error at once, naming the call, not retri
 });
 
 test.concurrent(
-  'a redirect loop on the artifact download: a warning naming the host, never a silent success',
+  'a redirect loop on the artifact download: an error naming the host, never a green step',
   async () => {
     const s = await gitlab(500, { 'dist/app.bin': noise(1000, 2) });
     s.storage.faults.push(() => ({ kind: 'redirect-loop' }));
     const cwd = tempDir();
     const run = await runCli(cliArgs(s), { cwd, env: { CI_RELAY_TOKEN: TOKEN } });
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(4);
+    expect(JSON.parse(run.stdout).conclusion).toBe('error');
     expect(run.stderr).toMatch(
       new RegExp(
-        `^warning: Could not download the artifacts of build: GitLab: 127\\.0\\.0\\.1:${s.storage.port} redirected .* more than 5 times \\(a redirect loop\\?\\); ci-relay gave up$`,
+        `^error: Could not download the artifacts of build: GitLab: 127\\.0\\.0\\.1:${s.storage.port} redirected .* more than 5 times \\(a redirect loop\\?\\); ci-relay gave up$`,
         'm'
       )
     );

@@ -102,11 +102,16 @@ test('without ca-cert: exit 4, one TLS sentence that names ca-cert, nothing sent
 test('ca-cert as a path to the PEM file: the relay works; the artifact redirect to http storage is refused, not downgraded', async () => {
   const storageBefore = sim.storage.requests.length;
   const run = await cli(['--ca-cert', caFile]);
-  expect(run.code).toBe(0);
-  const result = JSON.parse(run.stdout) as { conclusion: string; jobs: { artifacts?: string }[] };
-  expect(result.conclusion).toBe('success');
+  // The remote run passed, but its artifacts did not come back: the step is not green.
+  expect(run.code).toBe(4);
+  const result = JSON.parse(run.stdout) as {
+    conclusion: string;
+    jobs: { artifacts?: string; conclusion: string }[];
+  };
+  expect(result.conclusion).toBe('error');
+  expect(result.jobs[0].conclusion).toBe('success');
   expect(run.stderr).toMatch(
-    /warning: Could not download the artifacts of build: .*from https to http; ci-relay refuses to downgrade/
+    /error: Could not download the artifacts of build: .*from https to http; ci-relay refuses to downgrade/
   );
   expect(sim.storage.requests.length).toBe(storageBefore);
   expect(run.stderr).not.toMatch(/tls-verify/);

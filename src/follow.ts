@@ -188,7 +188,12 @@ async function collect(
         host.error(state.message);
         break;
       }
-      host.warning(`Could not download the artifacts of ${job.name}: ${errorMessage(err)}`);
+      // Nothing lost in silence: the run may have passed, but the step did not bring back what it
+      // was asked for, so it is not green. The other jobs' artifacts are still brought back.
+      const message = `Could not download the artifacts of ${job.name}: ${errorMessage(err)}`;
+      host.error(message);
+      state.conclusion = 'error';
+      state.message ??= message;
     }
   }
   state.artifactDirs = store.written;
