@@ -84,7 +84,7 @@ export async function main(host: Host): Promise<number> {
  * runner kills it), cancel the remote run once. Does nothing when the main step finished.
  */
 async function post(host: Host): Promise<number> {
-  const { readSettings, connect, SYSTEM_NAMES } = await import('./engine.js');
+  const { readSettings, connect, SYSTEM_NAMES, graceWindow, CANCEL_GRACE_MS } = await import('./engine.js');
   const saved = host.getState('run');
   if (!saved || host.getState('finished')) return 0;
   let settings: Settings;
@@ -98,7 +98,9 @@ async function post(host: Host): Promise<number> {
   }
   if (!settings.cancelOnAbort) return 0;
   const run = JSON.parse(saved) as { id: string };
-  const { remote, clients } = await connect(settings, host, new AbortController().signal);
+  // The runner gives the post step little time: the cancel gets the same bounded grace as in the main step.
+  const grace = graceWindow(CANCEL_GRACE_MS);
+  const { remote, clients } = await connect(settings, host, grace.signal, grace.at);
   try {
     await remote.cancel(JSON.parse(saved));
     host.warning(
