@@ -499,7 +499,11 @@ describe('detectHost', () => {
     expect(detectHost({ GITHUB_ACTIONS: 'true' }, [])).toBe('github');
     expect(detectHost({ TF_BUILD: 'True' }, [])).toBe('azure');
     expect(detectHost({}, [])).toBe('cli');
-    expect(detectHost({ TF_BUILD: 'True' }, ['node', 'x', '--host', 'cli'])).toBe('cli');
+    expect(detectHost({ TF_BUILD: 'True' }, ['--host', 'cli'])).toBe('cli');
+    expect(detectHost({ GITHUB_ACTIONS: 'true' }, ['--host=github', 'gitlab'])).toBe('github');
+    // A run:/script: step calling the CLI inside GitHub or Azure: the action and the task pass no arguments.
+    expect(detectHost({ GITHUB_ACTIONS: 'true' }, ['gitlab', '--url', 'https://x'])).toBe('cli');
+    expect(detectHost({ TF_BUILD: 'True' }, ['--version'])).toBe('cli');
     expect(detectHost({ CI_RELAY_HOST: 'github' }, [])).toBe('github');
   });
   test("with task-lib already loaded (Microsoft's test harness, no TF_BUILD) it is Azure, not the CLI", () => {

@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 import { run } from './main.js';
 
-void run();
+void run(process.argv.slice(2));

@@ -8,11 +8,12 @@ import { VERSION } from './version.js';
 /**
  * The entry of every host (the actions/typescript-action layout: index.ts only calls this, and
  * GitHub's local-action imports it): detect the host, load its adapter, run main or the post
- * step, and set the exit code.
+ * step, and set the exit code. `args`: the command line after `node script` (index.ts passes
+ * them; local-action passes none).
  */
-export async function run(): Promise<void> {
+export async function run(args: string[] = []): Promise<void> {
   try {
-    const code = await start();
+    const code = await start(args);
     // local-action runs main and post in one process: the post step's 0 keeps main's failure.
     if (code !== 0 || !process.exitCode) process.exitCode = code;
   } catch (err) {
@@ -21,21 +22,20 @@ export async function run(): Promise<void> {
   }
 }
 
-async function createHost(kind: HostKind): Promise<Host> {
+async function createHost(kind: HostKind, args: string[]): Promise<Host> {
   // Each host's library is loaded only in that host (azure-pipelines-task-lib empties INPUT_* on import).
   if (kind === 'github') return (await import('./hosts/github.js')).createGitHubHost();
   if (kind === 'azure') return (await import('./hosts/azure.js')).createAzureHost();
-  return (await import('./hosts/cli.js')).createCliHost(process.argv.slice(2));
+  return (await import('./hosts/cli.js')).createCliHost(args);
 }
 
-async function start(): Promise<number> {
-  const kind = detectHost(process.env, process.argv);
-  const args = process.argv.slice(2);
+async function start(args: string[]): Promise<number> {
+  const kind = detectHost(process.env, args);
   if (kind === 'cli' && (args.includes('--version') || args.includes('-V'))) {
     process.stdout.write(`ci-relay ${VERSION}\n`);
     return 0;
   }
-  const host = await createHost(kind);
+  const host = await createHost(kind, args);
   if ('helpText' in host && typeof host.helpText === 'string') {
     process.stdout.write(`${host.helpText}\n`);
     return 0;
