@@ -13,6 +13,7 @@ import { startGitLabSim, type GitLabSim } from '../sim/gitlab.js';
 import { startGoCDSim } from '../sim/gocd.js';
 import { runGitHub, startDist, startGitHub, tempDir } from './helpers/run.js';
 import { azureCommands, azureOutputs, startAzure } from './helpers/trust.js';
+import { CANCEL_GRACE_MS } from '../src/relay.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -87,6 +88,22 @@ test('GitHub: the main step is killed (SIGKILL, finished not saved) → the post
   expect(s.created).toBe(1);
   expect(post.stdout).toMatch(/^::warning::Cancelled GitLab run \d+/m);
 });
+
+test('GitHub: a post step whose cancel meets a silent server ends within the cancel grace, with a warning', async () => {
+  const s = await gitlab();
+  const step = startGitHub(ghInputs(s));
+  await step.started.waitFor(/Triggered GitLab run \d+/);
+  step.started.child.kill('SIGKILL');
+  const main = await step.finished;
+  // Every cancel hangs after its headers: only the grace can end the post step.
+  s.faults.push(() => ({ kind: 'silent' as const }));
+  const t0 = Date.now();
+  const post = await runGitHub(ghInputs(s), { state: main.state });
+  expect(Date.now() - t0).toBeLessThan(CANCEL_GRACE_MS + 10_000);
+  expect(post.code).toBe(0);
+  expect(cancels(s)).toBeGreaterThanOrEqual(1);
+  expect(post.stdout).toMatch(/^::warning::Could not cancel GitLab run \d+: /m);
+}, 60_000);
 
 test('GitHub: a main step that ENDED with an error after triggering (download-dir unusable) leaves no cancel to the post step', async () => {
   const s = await gitlab();
