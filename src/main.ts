@@ -2,6 +2,8 @@ import { AbortedError, InputError, RemoteError, errorMessage } from './errors.js
 import type { Host } from './hosts/host.js';
 import { connect, relay, SYSTEM_NAMES } from './relay.js';
 import { setOutputs, summaryMarkdown } from './report.js';
+import { hostInputs } from './inputs.js';
+import { Reporting } from './reporting.js';
 import { readSettings, type Settings } from './settings.js';
 
 /** read settings → relay → report, for any host; the one place errors are caught. Returns the exit code. */
@@ -17,19 +19,29 @@ export async function main(host: Host): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  let reporting: Reporting | undefined;
   try {
     const settings = readSettings(
-      (name) => host.input(name),
+      hostInputs(host.kind, (name) => host.input(name)),
       (value) => host.secret(value)
     );
-    const result = await relay({ settings, host, signal: abort.signal });
+    const report = (reporting = new Reporting(settings, host));
+    const result = await relay({
+      settings,
+      host,
+      signal: abort.signal,
+      onStarted: (run) => report.started(run),
+      onEnded: (r, remote, run) => report.ended(r, remote, run)
+    });
     setOutputs(host, result);
+    await report.finish(result);
     await host.summary(summaryMarkdown(result));
     return await host.finish({ result });
   } catch (err) {
     const error = userError(err);
     host.setOutput('conclusion', error instanceof AbortedError ? 'canceled' : 'error');
     host.debug(err instanceof Error && err.stack ? err.stack : String(err));
+    await reporting?.failed(error);
     return host.finish({ error });
   } finally {
     // However it ended, the main step ended: the post step must not cancel a run it left going.

@@ -31,6 +31,10 @@ export interface RelayOptions {
   host: Host;
   /** Aborted when the calling job is cancelled (SIGINT/SIGTERM). */
   signal: AbortSignal;
+  /** Told once the run was triggered or attached (reporting.ts: the pending commit status). */
+  onStarted?: (run: Run) => Promise<void>;
+  /** Given the result while the remote is still connected (reporting.ts: its test report). */
+  onEnded?: (result: Result, remote: Remote, run: Run) => Promise<void>;
 }
 
 /** Waits may last this long while a run is cancelled after the job itself was cancelled. */
@@ -82,7 +86,7 @@ export async function connect(settings: Settings, host: Host, signal: AbortSigna
 }
 
 /** trigger (or attach) → follow, streaming logs → collect logs and artifacts → Result. */
-export async function relay({ settings, host, signal }: RelayOptions): Promise<Result> {
+export async function relay({ settings, host, signal, onStarted, onEnded }: RelayOptions): Promise<Result> {
   const system = SYSTEM_NAMES[settings.system];
   if (!settings.tlsVerify) {
     host.warning(
@@ -101,6 +105,7 @@ export async function relay({ settings, host, signal }: RelayOptions): Promise<R
       `${settings.run ? 'Following' : 'Triggered'} ${system} run ${run.id}${run.url ? `: ${run.url}` : ''}`
     );
     const base = { system, runId: run.id, runUrl: run.url ?? '', downloadDir: settings.downloadDir };
+    await onStarted?.(run);
     if (!settings.wait) {
       host.saveState('finished', 'true');
       return {
@@ -114,7 +119,9 @@ export async function relay({ settings, host, signal }: RelayOptions): Promise<R
         waited: false
       };
     }
-    return await follow(connection, run, settings, host, signal, started, base);
+    const result = await follow(connection, run, settings, host, signal, started, base);
+    await onEnded?.(result, remote, run);
+    return result;
   } finally {
     clients.forEach((c) => c.dispose());
   }
