@@ -113,7 +113,7 @@ export function testsMarkdown(t: TestSummary): string[] {
       .split(/\r?\n/)
       .filter((l) => l.trim())
       .slice(0, SUMMARY_MESSAGE_LINES)
-      .map((l) => textCell(l.slice(0, 300)))
+      .map((l) => textCell(l.trim().slice(0, 300)))
       .join('<br>');
     out.push(
       `| ${textCell(f.suite)} | ${f.status === 'error' ? '💥' : '❌'} ${textCell(f.name)} | ${textCell(where)} | ${message} |`

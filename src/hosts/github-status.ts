@@ -91,19 +91,15 @@ export class CommitStatus {
     token: string,
     readonly context: string
   ) {
-    this.octokit = getOctokit(token, {
-      baseUrl: target.apiUrl,
-      // Never follow a redirect: the token is for GITHUB_API_URL's origin only, and a status
-      // endpoint that redirects is a misconfiguration to report, not to chase.
-      request: { redirect: 'manual' }
-    });
+    // Per request below, not here: a `request` here would replace @actions/github's proxy-aware fetch.
+    this.octokit = getOctokit(token, { baseUrl: target.apiUrl });
   }
 
   /** Posts one status; returns a sentence saying why it was not posted, or undefined. */
   async post(status: StatusPost): Promise<string | undefined> {
     const { owner, repo, sha } = this.target;
     try {
-      await this.octokit.rest.repos.createCommitStatus({
+      const res = await this.octokit.rest.repos.createCommitStatus({
         owner,
         repo,
         sha,
@@ -111,8 +107,12 @@ export class CommitStatus {
         context: this.context,
         description: statusDescription(status.description),
         ...(status.targetUrl ? { target_url: status.targetUrl } : {}),
+        // Never follow a redirect: the token is for GITHUB_API_URL's origin only, and a status
+        // endpoint that redirects is a misconfiguration to report, not to chase.
         request: { signal: AbortSignal.timeout(POST_TIMEOUT_MS), redirect: 'manual' }
       });
+      if ((res.status as number) >= 300)
+        return `GitHub answered ${res.status} (a redirect), which ci-relay does not follow with the token: check GITHUB_API_URL`;
       return undefined;
     } catch (err) {
       return refusal(err, `${owner}/${repo}`, sha);
