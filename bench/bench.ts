@@ -2,7 +2,7 @@
  * `npm run bench` (issue 7): starts the simulators on 127.0.0.1, runs the built bundle
  * (dist/index.js, as Jenkins' `sh` would) against them, and prints ONE markdown table, each
  * figure beside its reference measured in the same run. `npm run bench -- faults` runs
- * bench/faults.ts instead.
+ * bench/faults.ts instead; `npm run bench -- junit` bench/junit.ts (a 100 MB JUnit report).
  *
  * Needs `npm run build` first. Takes about two and a half minutes on two cores and about 4 GB
  * of free space in os.tmpdir() for a moment; every temporary file is deleted at the end.
@@ -724,6 +724,8 @@ if (process.argv[2] === 'faults') {
   } else {
     console.log('bench/faults.ts does not exist yet: there is no fault benchmark to run.');
   }
+} else if (process.argv[2] === 'junit') {
+  await import('./junit.js');
 } else {
   await main();
 }

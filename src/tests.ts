@@ -162,7 +162,7 @@ export async function readJUnit(file: string): Promise<TestSummary> {
     current.chars += piece.length;
   }
 
-  const stream = fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 });
+  const stream = fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 64 * 1024 });
   try {
     for await (const chunk of stream as AsyncIterable<string>) {
       parser.write(chunk);
@@ -172,7 +172,6 @@ export async function readJUnit(file: string): Promise<TestSummary> {
   } finally {
     stream.destroy();
   }
-  if (!failure && root === undefined) failure = new JUnitError('it holds no XML element');
   if (failure) throw failure;
   summary.time = Math.round(summary.time * 1000) / 1000;
   return summary;
