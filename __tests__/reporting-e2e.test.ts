@@ -243,7 +243,7 @@ const MANY = junit([
   { name: 'passes', file: 'src/a.test.ts', line: 3 },
   {
     name: '::add-mask::passes ##vso[task.complete result=Failed]',
-    fail: 'bad\n::set-output name=conclusion::success',
+    fail: `bad\n::set-output name=conclusion::success\nsent ${TOKEN} to the server`,
     file: 'src/a.test.ts',
     line: 9
   },
@@ -314,7 +314,10 @@ describe('test results from artifact JUnit files', () => {
         file: 'src/a.test.ts',
         line: '9'
       });
-      expect(testErrors[0].data).toBe('bad\n::set-output name=conclusion::success');
+      // Remote text is masked like everything else.
+      expect(testErrors[0].data).toBe('bad\n::set-output name=conclusion::success\nsent *** to the server');
+      expect(run.stdout.split('\n').filter((l) => l.includes(TOKEN))).toEqual([`::add-mask::${TOKEN}`]);
+      expect(run.summary).not.toContain(TOKEN);
       expect(testErrors[1].props).toMatchObject({ file: 'src/b.test.ts', line: '20' });
       expect(testErrors[1].data).toContain('… (1 more lines)');
       const warnings = commands.filter((c) => c.name === 'warning').map((c) => c.data);
