@@ -160,7 +160,8 @@ export class Reporting {
     const system = SYSTEM_NAMES[this.settings.system];
     for (const job of result.jobs) {
       if (job.conclusion !== 'failed') continue;
-      const reason = job.log ? lastLogLine(job.log) : undefined;
+      // With log: none no remote text is shown, not even its last line.
+      const reason = job.log && this.settings.log !== 'none' ? lastLogLine(job.log) : undefined;
       this.host.annotate({
         kind: 'error',
         title: clean(`${system} job ${job.name} failed`),
