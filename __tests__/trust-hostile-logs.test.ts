@@ -146,7 +146,9 @@ test('GitHub: nothing in the log is obeyed (read as the runner reads stdout); ou
   // No annotation carries the remote's words; the one error is ci-relay's own verdict.
   const annotations = commands.filter((c) => ['error', 'warning', 'notice'].includes(c.name));
   expect(annotations.filter((c) => /boom/.test(c.data))).toEqual([]);
+  // The failed job's annotation (reporting.ts), then the step's failure.
   expect(annotations.filter((c) => c.name === 'error').map((c) => c.data)).toEqual([
+    expect.stringMatching(/^build: failed/),
     expect.stringMatching(/ended failed/)
   ]);
 

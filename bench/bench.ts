@@ -4,7 +4,8 @@
  * figure beside its reference measured in the same run. `npm run bench -- faults` runs
  * bench/faults.ts instead, `npm run bench -- fleet` bench/fleet.ts (100 relays on one token
  * against gitlab.com's limit), `npm run bench -- artifacts` only the artifact download+extract
- * measures (the 1 GiB zip and the many-file zip against curl + unzip -q).
+ * measures (the 1 GiB zip and the many-file zip against curl + unzip -q), `npm run bench -- junit`
+ * bench/junit.ts (a 100 MB JUnit report).
  *
  * Needs `npm run build` first. Takes about two and a half minutes on two cores and about 4 GB
  * of free space in os.tmpdir() for a moment; every temporary file is deleted at the end.
@@ -931,6 +932,8 @@ if (process.argv[2] === 'faults') {
   await import(fleet);
 } else if (process.argv[2] === 'artifacts') {
   await artifactsOnly();
+} else if (process.argv[2] === 'junit') {
+  await import('./junit.js');
 } else {
   await main();
 }

@@ -223,13 +223,20 @@ function createCliHost(argv) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   I$: () => (/* binding */ exitCode),
 /* harmony export */   Kw: () => (/* binding */ neutralizeCommands),
-/* harmony export */   o: () => (/* binding */ BaseHost)
+/* harmony export */   o: () => (/* binding */ BaseHost),
+/* harmony export */   t8: () => (/* binding */ tidyRemoteLine),
+/* harmony export */   xr: () => (/* binding */ annotationText)
 /* harmony export */ });
-/* unused harmony exports MAX_SHOWN_LINE, tidyRemoteLine */
+/* unused harmony export MAX_SHOWN_LINE */
 /* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5078);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(452);
 
 
+/** An annotation as one plain line, for hosts that have no annotations of their own. */
+function annotationText(a) {
+    const where = a.file ? ` (${a.file}${a.line ? `:${a.line}` : ''})` : '';
+    return `${a.title}${where}: ${a.message}`;
+}
 /** CONTRACT.md, "Exit status". */
 function exitCode(outcome) {
     if (outcome.error) {
@@ -308,6 +315,14 @@ class BaseHost {
             this.writeRemote(lines.map((l) => this.redactor.redact(tidyRemoteLine(this.redactor.redact(l)))));
     }
     async summary(_markdown) { }
+    annotate(annotation) {
+        const text = annotationText(annotation);
+        if (annotation.kind === 'error')
+            this.error(text);
+        else
+            this.warning(text);
+    }
+    publishTestResults(_files) { }
     saveState(_name, _value) { }
     getState(_name) {
         return '';
@@ -322,11 +337,12 @@ class BaseHost {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   LB: () => (/* binding */ SYSTEMS),
+/* harmony export */   ep: () => (/* binding */ hostInputs),
 /* harmony export */   mc: () => (/* binding */ INPUTS),
 /* harmony export */   pD: () => (/* binding */ envName),
 /* harmony export */   xQ: () => (/* binding */ camelCase)
 /* harmony export */ });
-/* unused harmony export OUTPUTS */
+/* unused harmony exports OUTPUTS, inputsFor */
 /**
  * The public names of CONTRACT.md, in one place: settings, the CLI's flags and help, and the
  * tests that check action.yml and task.json all read this table.
@@ -409,6 +425,10 @@ const INPUTS = [
         description: 'The most artifacts may take on disk per run; past it the download stops with an error.'
     },
     {
+        name: 'test-results',
+        description: 'Globs of JUnit XML files among the downloaded artifacts to read as test results (GitLab also reads the pipeline test report); empty: off.'
+    },
+    {
         name: 'project',
         systems: ['gitlab'],
         description: 'GitLab project: numeric id or group/sub/name path (required for gitlab).'
@@ -449,7 +469,25 @@ const INPUTS = [
         systems: ['gearset'],
         description: 'Gearset job type: ci or unit-test.'
     },
-    { name: 'commit', systems: ['gearset'], description: 'Source commit id to run the Gearset CI job on.' }
+    { name: 'commit', systems: ['gearset'], description: 'Source commit id to run the Gearset CI job on.' },
+    {
+        name: 'github-status',
+        default: 'false',
+        hosts: ['github'],
+        description: 'GitHub only. true: mirror the remote run as a commit status (pending, then its end).'
+    },
+    {
+        name: 'github-token',
+        default: '${{ github.token }}',
+        secret: true,
+        hosts: ['github'],
+        description: 'GitHub only. Token for github-status; it needs the statuses: write permission.'
+    },
+    {
+        name: 'status-context',
+        hosts: ['github'],
+        description: "GitHub only. The commit status's context name (default ci-relay/<system>: <project, pipeline or job>)."
+    }
 ];
 const OUTPUTS = [
     {
@@ -468,7 +506,15 @@ const OUTPUTS = [
         description: 'Path of the log of the followed job (the first failed one when several).'
     },
     { name: 'download-dir', description: 'Absolute path of the folder holding logs and artifacts.' },
-    { name: 'duration', description: 'Seconds from trigger to the end.' }
+    { name: 'duration', description: 'Seconds from trigger to the end.' },
+    {
+        name: 'tests',
+        description: 'JSON totals of the test results read: {total,passed,failed,skipped,errors,time}; empty when none.'
+    },
+    {
+        name: 'failed-tests',
+        description: 'The number of failed (and errored) tests; empty when no test results were read.'
+    }
 ];
 /** `poll-interval` → `pollInterval` (Azure's names). */
 function camelCase(name) {
@@ -477,6 +523,15 @@ function camelCase(name) {
 /** `poll-interval` → `CI_RELAY_POLL_INTERVAL` (the CLI's environment). */
 function envName(name) {
     return `CI_RELAY_${name.replace(/-/g, '_').toUpperCase()}`;
+}
+/** The inputs a host reads; the others it ignores (GitHub-only inputs on Azure or the CLI). */
+function inputsFor(host) {
+    return INPUTS.filter((i) => !i.hosts || i.hosts.includes(host));
+}
+/** An input reader for a host: inputs that host does not read are unset there. */
+function hostInputs(host, read) {
+    const names = new Set(inputsFor(host).map((i) => i.name));
+    return (name) => (names.has(name) ? read(name) : '');
 }
 
 

@@ -74,6 +74,19 @@ class GitHubHost extends _host_js__WEBPACK_IMPORTED_MODULE_2__/* .BaseHost */ .o
         }
         return code;
     }
+    /** `::error file=…,line=…,title=…::message`: @actions/core escapes every part onto one line. */
+    annotate(a) {
+        const props = {
+            title: this.redactor.redact(a.title),
+            file: a.file ? this.redactor.redact(a.file) : undefined,
+            startLine: a.file ? a.line : undefined
+        };
+        const message = this.redactor.redact(a.message);
+        if (a.kind === 'error')
+            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .error */ .z3(message, props);
+        else
+            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .warning */ .$e(message, props);
+    }
     get isPost() {
         return _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .getState */ .Gu('isPost') === 'true';
     }
@@ -97,13 +110,20 @@ function createGitHubHost() {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   I$: () => (/* binding */ exitCode),
 /* harmony export */   Kw: () => (/* binding */ neutralizeCommands),
-/* harmony export */   o: () => (/* binding */ BaseHost)
+/* harmony export */   o: () => (/* binding */ BaseHost),
+/* harmony export */   t8: () => (/* binding */ tidyRemoteLine),
+/* harmony export */   xr: () => (/* binding */ annotationText)
 /* harmony export */ });
-/* unused harmony exports MAX_SHOWN_LINE, tidyRemoteLine */
+/* unused harmony export MAX_SHOWN_LINE */
 /* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5078);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(452);
 
 
+/** An annotation as one plain line, for hosts that have no annotations of their own. */
+function annotationText(a) {
+    const where = a.file ? ` (${a.file}${a.line ? `:${a.line}` : ''})` : '';
+    return `${a.title}${where}: ${a.message}`;
+}
 /** CONTRACT.md, "Exit status". */
 function exitCode(outcome) {
     if (outcome.error) {
@@ -182,6 +202,14 @@ class BaseHost {
             this.writeRemote(lines.map((l) => this.redactor.redact(tidyRemoteLine(this.redactor.redact(l)))));
     }
     async summary(_markdown) { }
+    annotate(annotation) {
+        const text = annotationText(annotation);
+        if (annotation.kind === 'error')
+            this.error(text);
+        else
+            this.warning(text);
+    }
+    publishTestResults(_files) { }
     saveState(_name, _value) { }
     getState(_name) {
         return '';

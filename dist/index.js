@@ -411,7 +411,7 @@ const VERSION = '1.0.0';
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
@@ -577,12 +577,19 @@ var __webpack_exports__ = {};
 // EXTERNAL MODULE: ./lib/errors.js
 var errors = __nccwpck_require__(452);
 ;// CONCATENATED MODULE: ./lib/hosts/detect.js
-/** GitHub and Azure announce themselves; anything else is a shell. `--host`/`CI_RELAY_HOST` override. */
-function detectHost(env, argv) {
-    const flag = argv.findIndex((a) => a === '--host' || a.startsWith('--host='));
-    const override = flag >= 0 ? (argv[flag].includes('=') ? argv[flag].split('=')[1] : argv[flag + 1]) : env.CI_RELAY_HOST;
+/**
+ * GitHub and Azure announce themselves; anything else is a shell. `--host`/`CI_RELAY_HOST`
+ * override. `args` are the command line's arguments (after `node script`): the action
+ * (action.yml `runs.main`) and the task (task.json `execution.target`) start the entry with none,
+ * so arguments mean a `run:`/`script:` step calling the CLI, even inside GitHub or Azure.
+ */
+function detectHost(env, args) {
+    const flag = args.findIndex((a) => a === '--host' || a.startsWith('--host='));
+    const override = flag >= 0 ? (args[flag].includes('=') ? args[flag].split('=')[1] : args[flag + 1]) : env.CI_RELAY_HOST;
     if (override === 'github' || override === 'azure' || override === 'cli')
         return override;
+    if (args.length)
+        return 'cli';
     if (env.GITHUB_ACTIONS === 'true')
         return 'github';
     if (env.TF_BUILD?.toLowerCase() === 'true')
@@ -604,11 +611,12 @@ var version = __nccwpck_require__(3411);
 /**
  * The entry of every host (the actions/typescript-action layout: index.ts only calls this, and
  * GitHub's local-action imports it): detect the host, load its adapter, run main or the post
- * step, and set the exit code.
+ * step, and set the exit code. `args`: the command line after `node script` (index.ts passes
+ * them; local-action passes none).
  */
-async function run() {
+async function run(args = []) {
     try {
-        const code = await start();
+        const code = await start(args);
         // local-action runs main and post in one process: the post step's 0 keeps main's failure.
         if (code !== 0 || !process.exitCode)
             process.exitCode = code;
@@ -618,22 +626,21 @@ async function run() {
         process.exitCode = 4;
     }
 }
-async function createHost(kind) {
+async function createHost(kind, args) {
     // Each host's library is loaded only in that host (azure-pipelines-task-lib empties INPUT_* on import).
     if (kind === 'github')
         return (await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(143), __nccwpck_require__.e(896)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3896))).createGitHubHost();
     if (kind === 'azure')
         return (await __nccwpck_require__.e(/* import() */ 744).then(__nccwpck_require__.bind(__nccwpck_require__, 9744))).createAzureHost();
-    return (await __nccwpck_require__.e(/* import() */ 417).then(__nccwpck_require__.bind(__nccwpck_require__, 4417))).createCliHost(process.argv.slice(2));
+    return (await __nccwpck_require__.e(/* import() */ 417).then(__nccwpck_require__.bind(__nccwpck_require__, 4417))).createCliHost(args);
 }
-async function start() {
-    const kind = detectHost(process.env, process.argv);
-    const args = process.argv.slice(2);
+async function start(args) {
+    const kind = detectHost(process.env, args);
     if (kind === 'cli' && (args.includes('--version') || args.includes('-V'))) {
         process.stdout.write(`ci-relay ${version/* VERSION */.x}\n`);
         return 0;
     }
-    const host = await createHost(kind);
+    const host = await createHost(kind, args);
     if ('helpText' in host && typeof host.helpText === 'string') {
         process.stdout.write(`${host.helpText}\n`);
         return 0;
@@ -644,7 +651,7 @@ async function start() {
 async function main(host) {
     if (host.isPost)
         return post(host);
-    const { readSettings, relay, setOutputs, summaryMarkdown } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(858), __nccwpck_require__.e(37)]).then(__nccwpck_require__.bind(__nccwpck_require__, 37));
+    const { readSettings, relay, setOutputs, summaryMarkdown, hostInputs, Reporting } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(901), __nccwpck_require__.e(996)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9996));
     host.saveState('isPost', 'true');
     const abort = new AbortController();
     const onSignal = (signal) => {
@@ -655,10 +662,19 @@ async function main(host) {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    let reporting;
     try {
-        const settings = readSettings((name) => host.input(name), (value) => host.secret(value));
-        const result = await relay({ settings, host, signal: abort.signal });
+        const settings = readSettings(hostInputs(host.kind, (name) => host.input(name)), (value) => host.secret(value));
+        const report = (reporting = new Reporting(settings, host));
+        const result = await relay({
+            settings,
+            host,
+            signal: abort.signal,
+            onStarted: (run) => report.started(run),
+            onEnded: (r, remote, run) => report.ended(r, remote, run)
+        });
         setOutputs(host, result);
+        await report.finish(result);
         await host.summary(summaryMarkdown(result));
         return await host.finish({ result });
     }
@@ -666,6 +682,7 @@ async function main(host) {
         const error = userError(err);
         host.setOutput('conclusion', error instanceof errors/* AbortedError */.oM ? 'canceled' : 'error');
         host.debug(err instanceof Error && err.stack ? err.stack : String(err));
+        await reporting?.failed(error);
         return host.finish({ error });
     }
     finally {
@@ -680,7 +697,7 @@ async function main(host) {
  * runner kills it), cancel the remote run once. Does nothing when the main step finished.
  */
 async function post(host) {
-    const { readSettings, connect, SYSTEM_NAMES } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(858), __nccwpck_require__.e(37)]).then(__nccwpck_require__.bind(__nccwpck_require__, 37));
+    const { readSettings, connect, SYSTEM_NAMES, graceWindow, CANCEL_GRACE_MS } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(901), __nccwpck_require__.e(996)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9996));
     const saved = host.getState('run');
     if (!saved || host.getState('finished'))
         return 0;
@@ -694,7 +711,9 @@ async function post(host) {
     if (!settings.cancelOnAbort)
         return 0;
     const run = JSON.parse(saved);
-    const { remote, clients } = await connect(settings, host, new AbortController().signal);
+    // The runner gives the post step little time: the cancel gets the same bounded grace as in the main step.
+    const grace = graceWindow(CANCEL_GRACE_MS);
+    const { remote, clients } = await connect(settings, host, grace.signal, grace.at);
     try {
         await remote.cancel(JSON.parse(saved));
         host.warning(`Cancelled ${SYSTEM_NAMES[settings.system]} run ${run.id}: the job was cancelled before it ended.`);
@@ -724,5 +743,5 @@ function userError(err) {
 
 ;// CONCATENATED MODULE: ./lib/index.js
 
-void run();
+void run(process.argv.slice(2));
 

@@ -6,3 +6,5 @@ export { CANCEL_GRACE_MS, connect, relay, SYSTEM_NAMES } from './relay.js';
 export { graceWindow } from './deadline.js';
 export { setOutputs, summaryMarkdown } from './report.js';
 export { readSettings } from './settings.js';
+export { hostInputs } from './inputs.js';
+export { Reporting } from './reporting.js';

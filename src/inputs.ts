@@ -5,6 +5,9 @@
 export const SYSTEMS = ['gitlab', 'gocd', 'gearset'] as const;
 export type System = (typeof SYSTEMS)[number];
 
+/** The hosts ci-relay runs in (hosts/host.ts's HostKind). */
+export type HostName = 'github' | 'azure' | 'cli';
+
 export interface InputDef {
   /** kebab-case, as GitHub and the CLI use it; Azure uses it in camelCase. */
   name: string;
@@ -13,6 +16,8 @@ export interface InputDef {
   secret?: boolean;
   /** The systems it applies to; all when absent. */
   systems?: readonly System[];
+  /** The hosts that read it; all when absent (elsewhere it is ignored, as if unset). */
+  hosts?: readonly HostName[];
   description: string;
 }
 
@@ -95,6 +100,11 @@ export const INPUTS: readonly InputDef[] = [
     description: 'The most artifacts may take on disk per run; past it the download stops with an error.'
   },
   {
+    name: 'test-results',
+    description:
+      'Globs of JUnit XML files among the downloaded artifacts to read as test results (GitLab also reads the pipeline test report); empty: off.'
+  },
+  {
     name: 'project',
     systems: ['gitlab'],
     description: 'GitLab project: numeric id or group/sub/name path (required for gitlab).'
@@ -136,7 +146,26 @@ export const INPUTS: readonly InputDef[] = [
     systems: ['gearset'],
     description: 'Gearset job type: ci or unit-test.'
   },
-  { name: 'commit', systems: ['gearset'], description: 'Source commit id to run the Gearset CI job on.' }
+  { name: 'commit', systems: ['gearset'], description: 'Source commit id to run the Gearset CI job on.' },
+  {
+    name: 'github-status',
+    default: 'false',
+    hosts: ['github'],
+    description: 'GitHub only. true: mirror the remote run as a commit status (pending, then its end).'
+  },
+  {
+    name: 'github-token',
+    default: '${{ github.token }}',
+    secret: true,
+    hosts: ['github'],
+    description: 'GitHub only. Token for github-status; it needs the statuses: write permission.'
+  },
+  {
+    name: 'status-context',
+    hosts: ['github'],
+    description:
+      "GitHub only. The commit status's context name (default ci-relay/<system>: <project, pipeline or job>)."
+  }
 ];
 
 export const OUTPUTS = [
@@ -156,7 +185,16 @@ export const OUTPUTS = [
     description: 'Path of the log of the followed job (the first failed one when several).'
   },
   { name: 'download-dir', description: 'Absolute path of the folder holding logs and artifacts.' },
-  { name: 'duration', description: 'Seconds from trigger to the end.' }
+  { name: 'duration', description: 'Seconds from trigger to the end.' },
+  {
+    name: 'tests',
+    description:
+      'JSON totals of the test results read: {total,passed,failed,skipped,errors,time}; empty when none.'
+  },
+  {
+    name: 'failed-tests',
+    description: 'The number of failed (and errored) tests; empty when no test results were read.'
+  }
 ] as const;
 export type OutputName = (typeof OUTPUTS)[number]['name'];
 
@@ -168,4 +206,15 @@ export function camelCase(name: string): string {
 /** `poll-interval` → `CI_RELAY_POLL_INTERVAL` (the CLI's environment). */
 export function envName(name: string): string {
   return `CI_RELAY_${name.replace(/-/g, '_').toUpperCase()}`;
+}
+
+/** The inputs a host reads; the others it ignores (GitHub-only inputs on Azure or the CLI). */
+export function inputsFor(host: HostName): InputDef[] {
+  return INPUTS.filter((i) => !i.hosts || i.hosts.includes(host));
+}
+
+/** An input reader for a host: inputs that host does not read are unset there. */
+export function hostInputs(host: HostName, read: (name: string) => string): (name: string) => string {
+  const names = new Set(inputsFor(host).map((i) => i.name));
+  return (name) => (names.has(name) ? read(name) : '');
 }

@@ -1,6 +1,7 @@
 import { AbortedError, InputError, RemoteError, errorMessage } from './errors.js';
 import type { Host } from './hosts/host.js';
 import type { Settings } from './settings.js';
+import type { Reporting } from './reporting.js';
 import { detectHost } from './hosts/detect.js';
 import type { HostKind } from './hosts/host.js';
 import { VERSION } from './version.js';
@@ -46,7 +47,8 @@ async function start(args: string[]): Promise<number> {
 /** read settings → relay → report, for any host; the one place errors are caught. Returns the exit code. */
 export async function main(host: Host): Promise<number> {
   if (host.isPost) return post(host);
-  const { readSettings, relay, setOutputs, summaryMarkdown } = await import('./engine.js');
+  const { readSettings, relay, setOutputs, summaryMarkdown, hostInputs, Reporting } =
+    await import('./engine.js');
   host.saveState('isPost', 'true');
 
   const abort = new AbortController();
@@ -57,19 +59,29 @@ export async function main(host: Host): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  let reporting: Reporting | undefined;
   try {
     const settings = readSettings(
-      (name) => host.input(name),
+      hostInputs(host.kind, (name) => host.input(name)),
       (value) => host.secret(value)
     );
-    const result = await relay({ settings, host, signal: abort.signal });
+    const report = (reporting = new Reporting(settings, host));
+    const result = await relay({
+      settings,
+      host,
+      signal: abort.signal,
+      onStarted: (run) => report.started(run),
+      onEnded: (r, remote, run) => report.ended(r, remote, run)
+    });
     setOutputs(host, result);
+    await report.finish(result);
     await host.summary(summaryMarkdown(result));
     return await host.finish({ result });
   } catch (err) {
     const error = userError(err);
     host.setOutput('conclusion', error instanceof AbortedError ? 'canceled' : 'error');
     host.debug(err instanceof Error && err.stack ? err.stack : String(err));
+    await reporting?.failed(error);
     return host.finish({ error });
   } finally {
     // However it ended, the main step ended: the post step must not cancel a run it left going.

@@ -21,6 +21,10 @@ export interface RelayOptions {
   host: Host;
   /** Aborted when the calling job is cancelled (SIGINT/SIGTERM). */
   signal: AbortSignal;
+  /** Told once the run was triggered or attached (reporting.ts: the pending commit status). */
+  onStarted?: (run: Run) => Promise<void>;
+  /** Given the result while the remote is still connected (reporting.ts: its test report). */
+  onEnded?: (result: Result, remote: Remote, run: Run) => Promise<void>;
 }
 
 /**
@@ -89,7 +93,7 @@ export async function connect(
 }
 
 /** trigger (or attach) → follow, streaming logs → collect logs and artifacts → Result. */
-export async function relay({ settings, host, signal }: RelayOptions): Promise<Result> {
+export async function relay({ settings, host, signal, onStarted, onEnded }: RelayOptions): Promise<Result> {
   const system = SYSTEM_NAMES[settings.system];
   if (!settings.tlsVerify) {
     host.warning(
@@ -118,8 +122,8 @@ export async function relay({ settings, host, signal }: RelayOptions): Promise<R
     host.info(
       `${settings.run ? 'Following' : 'Triggered'} ${system} run ${run.id}${run.url ? `: ${run.url}` : ''}`
     );
-    // (A hook for "the run has started" belongs here: the run is known, nothing followed yet.)
     const base: RunBase = { system, runId: run.id, runUrl: run.url ?? '', downloadDir: settings.downloadDir };
+    await onStarted?.(run);
     if (!settings.wait) {
       host.saveState('finished', 'true');
       return {
@@ -133,7 +137,9 @@ export async function relay({ settings, host, signal }: RelayOptions): Promise<R
         waited: false
       };
     }
-    return await follow({ connection, run, settings, host, deadline, started, base });
+    const result = await follow({ connection, run, settings, host, deadline, started, base });
+    await onEnded?.(result, remote, run);
+    return result;
   } finally {
     deadline.dispose();
     clients.forEach((c) => c.dispose());

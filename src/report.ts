@@ -1,5 +1,11 @@
 import type { Host } from './hosts/host.js';
 import type { Result } from './result.js';
+import { testTotals, type TestSummary } from './tests.js';
+
+/** Failed tests listed in the summary; the rest are counted. */
+export const MAX_SUMMARY_FAILURES = 50;
+/** Lines of a failure's message shown in the summary's table. */
+const SUMMARY_MESSAGE_LINES = 3;
 
 /** Sets every output of CONTRACT.md from a result. */
 export function setOutputs(host: Host, result: Result): void {
@@ -26,6 +32,10 @@ export function setOutputs(host: Host, result: Result): void {
   );
   host.setOutput('log-file', result.logFile);
   host.setOutput('duration', String(result.duration));
+  if (result.tests) {
+    host.setOutput('tests', JSON.stringify(testTotals(result.tests)));
+    host.setOutput('failed-tests', String(result.tests.failed + result.tests.errors));
+  }
 }
 
 const ICONS: Record<string, string> = {
@@ -42,7 +52,6 @@ const ICONS: Record<string, string> = {
 
 /** The Markdown report for GitHub's job summary and Azure's build summary. */
 export function summaryMarkdown(result: Result): string {
-  const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const run = result.runUrl ? `[${result.runId}](${result.runUrl})` : result.runId;
   const out = [`### ci-relay: ${result.system} run ${run}`, ''];
   if (!result.waited) {
@@ -66,5 +75,51 @@ export function summaryMarkdown(result: Result): string {
       );
     }
   }
+  if (result.tests) out.push('', ...testsMarkdown(result.tests));
   return out.join('\n') + '\n';
+}
+
+function cell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+/** Text from a report in a table cell: no HTML or Markdown of its own, one line. */
+function textCell(s: string): string {
+  return cell(
+    s
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/([`*_[\]])/g, '\\$1')
+  );
+}
+
+/** Totals, then a table of the failed tests, capped with a count of the rest. */
+export function testsMarkdown(t: TestSummary): string[] {
+  const failed = t.failed + t.errors;
+  const out = [
+    `#### Tests ${failed ? '❌' : '✅'}`,
+    '',
+    '| Total | Passed | Failed | Skipped | Errors | Time |',
+    '|---|---|---|---|---|---|',
+    `| ${t.total} | ${t.passed} | ${t.failed} | ${t.skipped} | ${t.errors} | ${Math.round(t.time * 10) / 10}s |`
+  ];
+  if (!t.failures.length) return out;
+  out.push('', '| Suite | Test | Where | Message |', '|---|---|---|---|');
+  const shown = t.failures.slice(0, MAX_SUMMARY_FAILURES);
+  for (const f of shown) {
+    const where = f.file ? `${f.file}${f.line ? `:${f.line}` : ''}` : '';
+    const message = (f.message ?? '')
+      .split(/\r?\n/)
+      .filter((l) => l.trim())
+      .slice(0, SUMMARY_MESSAGE_LINES)
+      .map((l) => textCell(l.trim().slice(0, 300)))
+      .join('<br>');
+    out.push(
+      `| ${textCell(f.suite)} | ${f.status === 'error' ? '💥' : '❌'} ${textCell(f.name)} | ${textCell(where)} | ${message} |`
+    );
+  }
+  const rest = failed - shown.length;
+  if (rest > 0) out.push('', `…and ${rest} more failed test${rest === 1 ? '' : 's'}.`);
+  return out;
 }

@@ -1,3 +1,4 @@
+import type { TestSummary } from './tests.js';
 import type { Conclusion } from './remotes/remote.js';
 
 /** One entry of the `jobs` output. */
@@ -34,4 +35,6 @@ export interface Result {
   waited: boolean;
   /** Why the run ended as it did, when there is more to say than the conclusion. */
   message?: string;
+  /** The test results read (`test-results`), when any were. */
+  tests?: TestSummary;
 }

@@ -30,6 +30,12 @@ export interface GearsetSettings {
   commit?: string;
 }
 
+export interface GitHubStatusSettings {
+  token: string;
+  /** `status-context`, when given. */
+  context?: string;
+}
+
 export interface Settings {
   system: System;
   /** Server root, no trailing slash. */
@@ -55,6 +61,10 @@ export interface Settings {
   successOn: Conclusion[];
   /** Bytes. */
   maxArtifactSize: number;
+  /** `test-results` globs; empty: test results are off. */
+  testResults: string[];
+  /** Set when `github-status` is true (GitHub only). */
+  githubStatus?: GitHubStatusSettings;
   gitlab?: GitLabSettings;
   gocd?: GoCDSettings;
   gearset?: GearsetSettings;
@@ -148,7 +158,9 @@ function settingsFrom(read: InputReader, onSecret: (value: string) => void, cwd:
     downloadDir: path.resolve(cwd, get('download-dir')),
     artifacts: parseGlobs(get('artifacts')),
     successOn: parseSuccessOn(get('success-on')),
-    maxArtifactSize: parseSize(get('max-artifact-size'), 'max-artifact-size')
+    maxArtifactSize: parseSize(get('max-artifact-size'), 'max-artifact-size'),
+    testResults: parseGlobs(get('test-results'), 'test-results'),
+    githubStatus: githubStatusSettings(read, get)
   };
   if (settings.pollIntervalMs < 1000) throw new InputError(`Input 'poll-interval' must be at least 1s.`);
 
@@ -330,20 +342,35 @@ export function parseVariables(value: string, name: string): Record<string, stri
   return out;
 }
 
-function parseGlobs(value: string): string[] {
+function parseGlobs(value: string, name = 'artifacts'): string[] {
   const globs = value
     .split(/[\n,]/)
     .map((g) => g.trim())
     .filter(Boolean);
-  if (globs.length === 1 && globs[0].toLowerCase() === 'none') return [];
+  if (name === 'artifacts' && globs.length === 1 && globs[0].toLowerCase() === 'none') return [];
   for (const g of globs) {
     if (g.startsWith('/') || /(^|\/)\.\.(\/|$)/.test(g)) {
       throw new InputError(
-        `Input 'artifacts' has '${g}'; globs are relative to the artifact root and may not hold '..'.`
+        `Input '${name}' has '${g}'; globs are relative to the artifact root and may not hold '..'.`
       );
     }
   }
   return globs;
+}
+
+function githubStatusSettings(read: InputReader, get: InputReader): GitHubStatusSettings | undefined {
+  if (!parseBool(get('github-status'), 'github-status')) return undefined;
+  // Read as given: the default `${{ github.token }}` is the runner's to fill in, never a token.
+  const token = read('github-token').trim();
+  if (!token || token.startsWith('${{')) {
+    throw new InputError(
+      `Input 'github-token' is required when 'github-status' is true: a token with the statuses: write permission.`
+    );
+  }
+  const context = get('status-context') || undefined;
+  if (context && (context.length > 255 || /[\r\n]/.test(context)))
+    throw new InputError(`Input 'status-context' must be one line of at most 255 characters.`);
+  return { token, context };
 }
 
 function parseSuccessOn(value: string): Conclusion[] {

@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { camelCase, type OutputName } from '../inputs.js';
-import { BaseHost, exitCode, type Host, type Outcome } from './host.js';
+import { BaseHost, annotationText, exitCode, type Annotation, type Host, type Outcome } from './host.js';
 
 type TaskLib = typeof import('azure-pipelines-task-lib/task.js');
 
@@ -148,6 +148,30 @@ class AzureHost extends BaseHost {
       }
     }
     return exitCode(outcome);
+  }
+
+  /** `##vso[task.logissue type=error;sourcepath=…;linenumber=…]`: an issue on the build's summary. */
+  override annotate(a: Annotation): void {
+    const text = neutralize(this.redactor.redact(annotationText({ ...a, file: undefined })));
+    const props: Record<string, string> = { type: a.kind };
+    if (a.file) props.sourcepath = neutralize(this.redactor.redact(a.file));
+    if (a.file && a.line) props.linenumber = String(a.line);
+    if (a.kind === 'error') this.issued.add(text);
+    this.tl.command('task.logissue', props, text);
+  }
+
+  /** `##vso[results.publish type=JUnit;resultFiles=…]`: the agent uploads them to the Tests tab. */
+  override publishTestResults(files: string[]): void {
+    if (!files.length) return;
+    new this.tl.TestPublisher('JUnit').publish(
+      files.map((f) => this.redactor.redact(f)),
+      'false',
+      '',
+      '',
+      'ci-relay',
+      'true',
+      'ci-relay'
+    );
   }
 
   private lines(lines: string[]): void {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as core from '@actions/core';
 import type { OutputName } from '../inputs.js';
-import { BaseHost, exitCode, neutralizeCommands, type Outcome } from './host.js';
+import { BaseHost, exitCode, neutralizeCommands, type Annotation, type Outcome } from './host.js';
 
 /** GitHub Actions through @actions/core: inputs, masks, groups, step outputs, job summary, post-step state. */
 export class GitHubHost extends BaseHost {
@@ -66,6 +66,18 @@ export class GitHubHost extends BaseHost {
       );
     }
     return code;
+  }
+
+  /** `::error file=…,line=…,title=…::message`: @actions/core escapes every part onto one line. */
+  override annotate(a: Annotation): void {
+    const props = {
+      title: this.redactor.redact(a.title),
+      file: a.file ? this.redactor.redact(a.file) : undefined,
+      startLine: a.file ? a.line : undefined
+    };
+    const message = this.redactor.redact(a.message);
+    if (a.kind === 'error') core.error(message, props);
+    else core.warning(message, props);
   }
 
   override get isPost(): boolean {

@@ -38,6 +38,29 @@ export interface Host {
   getState(name: string): string;
   /** True in GitHub's post step. */
   readonly isPost: boolean;
+  /**
+   * A message pinned to the step (GitHub annotation, Azure issue), at a source file and line
+   * when known. Its text comes from the remote: redacted and never obeyed as a command.
+   */
+  annotate(annotation: Annotation): void;
+  /** JUnit files the host shows in its own test view (Azure's Tests tab); a no-op elsewhere. */
+  publishTestResults(files: string[]): void;
+}
+
+/** One annotation: a failed test or a failed remote job. */
+export interface Annotation {
+  kind: 'error' | 'warning';
+  title: string;
+  message: string;
+  /** Relative to the repository root, as the report gives it. */
+  file?: string;
+  line?: number;
+}
+
+/** An annotation as one plain line, for hosts that have no annotations of their own. */
+export function annotationText(a: Annotation): string {
+  const where = a.file ? ` (${a.file}${a.line ? `:${a.line}` : ''})` : '';
+  return `${a.title}${where}: ${a.message}`;
 }
 
 /** CONTRACT.md, "Exit status". */
@@ -131,6 +154,14 @@ export abstract class BaseHost implements Host {
   }
 
   async summary(_markdown: string): Promise<void> {}
+
+  annotate(annotation: Annotation): void {
+    const text = annotationText(annotation);
+    if (annotation.kind === 'error') this.error(text);
+    else this.warning(text);
+  }
+
+  publishTestResults(_files: string[]): void {}
 
   saveState(_name: string, _value: string): void {}
   getState(_name: string): string {

@@ -1,5 +1,5 @@
-export const id = 37;
-export const ids = [37];
+export const id = 996;
+export const ids = [996];
 export const modules = {
 
 /***/ 4611:
@@ -71,14 +71,18 @@ function seconds(ms) {
 
 /***/ }),
 
-/***/ 37:
+/***/ 9996:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
+  CANCEL_GRACE_MS: () => (/* reexport */ CANCEL_GRACE_MS),
+  Reporting: () => (/* reexport */ Reporting),
   SYSTEM_NAMES: () => (/* reexport */ SYSTEM_NAMES),
   connect: () => (/* reexport */ connect),
+  graceWindow: () => (/* reexport */ lib_deadline/* graceWindow */.Fh),
+  hostInputs: () => (/* reexport */ inputs/* hostInputs */.ep),
   readSettings: () => (/* reexport */ readSettings),
   relay: () => (/* reexport */ relay),
   setOutputs: () => (/* reexport */ setOutputs),
@@ -1155,7 +1159,12 @@ async function collect({ connection, run, settings, host }, logs, names, state) 
                 host.error(state.message);
                 break;
             }
-            host.warning(`Could not download the artifacts of ${job.name}: ${(0,errors/* errorMessage */.gJ)(err)}`);
+            // Nothing lost in silence: the run may have passed, but the step did not bring back what it
+            // was asked for, so it is not green. The other jobs' artifacts are still brought back.
+            const message = `Could not download the artifacts of ${job.name}: ${(0,errors/* errorMessage */.gJ)(err)}`;
+            host.error(message);
+            state.conclusion = 'error';
+            state.message ??= message;
         }
     }
     state.artifactDirs = store.written;
@@ -1275,7 +1284,7 @@ async function connect(settings, host, signal, deadline) {
     };
 }
 /** trigger (or attach) → follow, streaming logs → collect logs and artifacts → Result. */
-async function relay({ settings, host, signal }) {
+async function relay({ settings, host, signal, onStarted, onEnded }) {
     const system = SYSTEM_NAMES[settings.system];
     if (!settings.tlsVerify) {
         host.warning(`tls-verify is false: ${system}'s certificate is not checked, so anyone on the network path can read the token.`);
@@ -1301,8 +1310,8 @@ async function relay({ settings, host, signal }) {
         host.setOutput('run-id', run.id);
         host.setOutput('run-url', run.url ?? '');
         host.info(`${settings.run ? 'Following' : 'Triggered'} ${system} run ${run.id}${run.url ? `: ${run.url}` : ''}`);
-        // (A hook for "the run has started" belongs here: the run is known, nothing followed yet.)
         const base = { system, runId: run.id, runUrl: run.url ?? '', downloadDir: settings.downloadDir };
+        await onStarted?.(run);
         if (!settings.wait) {
             host.saveState('finished', 'true');
             return {
@@ -1316,7 +1325,9 @@ async function relay({ settings, host, signal }) {
                 waited: false
             };
         }
-        return await follow({ connection, run, settings, host, deadline, started, base });
+        const result = await follow({ connection, run, settings, host, deadline, started, base });
+        await onEnded?.(result, remote, run);
+        return result;
     }
     finally {
         deadline.dispose();
@@ -1378,7 +1389,262 @@ passed) {
     };
 }
 
+// EXTERNAL MODULE: ./node_modules/saxes/saxes.js
+var saxes = __webpack_require__(9800);
+;// CONCATENATED MODULE: ./lib/tests.js
+/**
+ * Test results, normalized: from JUnit XML files among the artifacts and from a remote's own
+ * report (GitLab's pipeline test report API). The hosts show one TestSummary.
+ */
+
+
+
+
+/**
+ * Failed cases kept per summary: enough for any table or annotation we show, while a report
+ * with a million failures still parses in flat memory (the totals count every one).
+ */
+const MAX_FAILURES_KEPT = 500;
+/** Characters of a failure's message and details kept; the first lines are what we show. */
+const MAX_MESSAGE_CHARS = 4000;
+function emptySummary() {
+    return { total: 0, passed: 0, failed: 0, skipped: 0, errors: 0, time: 0, failures: [] };
+}
+/** Several summaries as one: totals added, failures in order up to MAX_FAILURES_KEPT. */
+function mergeSummaries(parts) {
+    const out = emptySummary();
+    for (const p of parts) {
+        out.total += p.total;
+        out.passed += p.passed;
+        out.failed += p.failed;
+        out.skipped += p.skipped;
+        out.errors += p.errors;
+        out.time += p.time;
+        for (const f of p.failures)
+            if (out.failures.length < MAX_FAILURES_KEPT)
+                out.failures.push(f);
+    }
+    out.time = Math.round(out.time * 1000) / 1000;
+    return out;
+}
+/** The `tests` output: totals only. */
+function testTotals(s) {
+    return {
+        total: s.total,
+        passed: s.passed,
+        failed: s.failed,
+        skipped: s.skipped,
+        errors: s.errors,
+        time: s.time
+    };
+}
+/** A file that is not a readable JUnit report; the message names what is wrong, not the file. */
+class JUnitError extends Error {
+}
+/**
+ * Reads one JUnit XML file as a stream (saxes, the parser jsdom uses), so that a report of any
+ * size takes flat memory. Understands `<testsuites>`, nested `<testsuite>`, and `<testcase>`
+ * with `<failure>`, `<error>` or `<skipped>`; `file` and `line` come from the case, else from
+ * its suite. saxes expands no external entities and fetches nothing.
+ */
+async function readJUnit(file) {
+    const summary = emptySummary();
+    const parser = new saxes/* SaxesParser */.wT({ position: true });
+    const suites = [];
+    let root;
+    let current;
+    /** Inside the <failure>/<error> whose text is the message's details. */
+    let inFailure = false;
+    let failure;
+    parser.on('error', (err) => {
+        failure ??= new JUnitError(err.message);
+    });
+    parser.on('opentag', (tag) => {
+        const a = tag.attributes;
+        if (root === undefined) {
+            root = tag.name;
+            if (root !== 'testsuites' && root !== 'testsuite')
+                failure ??= new JUnitError(`its root element is <${root}>, not <testsuites> or <testsuite>`);
+        }
+        switch (tag.name) {
+            case 'testsuite':
+                suites.push({ name: a.name ?? '', file: a.file || a.filepath || suites.at(-1)?.file });
+                break;
+            case 'testcase': {
+                const suite = suites.at(-1);
+                const line = Number(a.line ?? a.lineno);
+                current = {
+                    suite: suite?.name || a.classname || '',
+                    name: a.name ?? '',
+                    file: a.file || a.filepath || suite?.file || undefined,
+                    line: Number.isInteger(line) && line > 0 ? line : undefined,
+                    status: 'passed',
+                    time: seconds(a.time),
+                    text: [],
+                    chars: 0
+                };
+                break;
+            }
+            case 'failure':
+            case 'error':
+                if (!current || current.status === 'failed' || current.status === 'error')
+                    break;
+                current.status = tag.name === 'failure' ? 'failed' : 'error';
+                inFailure = true;
+                if (a.message)
+                    add(a.message);
+                break;
+            case 'skipped':
+                if (current && current.status === 'passed')
+                    current.status = 'skipped';
+                break;
+        }
+    });
+    const onText = (text) => {
+        if (inFailure && text.trim())
+            add(text);
+    };
+    parser.on('text', onText);
+    parser.on('cdata', onText);
+    parser.on('closetag', (tag) => {
+        if (tag.name === 'failure' || tag.name === 'error')
+            inFailure = false;
+        else if (tag.name === 'testsuite')
+            suites.pop();
+        else if (tag.name === 'testcase' && current) {
+            const { text, chars: _chars, ...c } = current;
+            count(summary, c, text.join('\n').trim());
+            current = undefined;
+        }
+    });
+    function add(text) {
+        if (!current || current.chars >= MAX_MESSAGE_CHARS)
+            return;
+        const piece = text.trim().slice(0, MAX_MESSAGE_CHARS - current.chars);
+        // The message attribute is often the body's first line: say it once.
+        if (current.text.length === 1 && piece.startsWith(current.text[0])) {
+            current.text[0] = piece;
+            current.chars = piece.length;
+            return;
+        }
+        current.text.push(piece);
+        current.chars += piece.length;
+    }
+    const stream = external_node_fs_.createReadStream(file, { encoding: 'utf8', highWaterMark: 64 * 1024 });
+    try {
+        for await (const chunk of stream) {
+            parser.write(chunk);
+            if (failure)
+                break;
+        }
+        if (!failure)
+            parser.close();
+    }
+    finally {
+        stream.destroy();
+    }
+    if (failure)
+        throw failure;
+    summary.time = Math.round(summary.time * 1000) / 1000;
+    return summary;
+}
+function count(summary, c, message) {
+    summary.total++;
+    summary.time += c.time ?? 0;
+    if (c.status === 'passed')
+        summary.passed++;
+    else if (c.status === 'skipped')
+        summary.skipped++;
+    else {
+        if (c.status === 'failed')
+            summary.failed++;
+        else
+            summary.errors++;
+        if (summary.failures.length < MAX_FAILURES_KEPT)
+            summary.failures.push({ ...c, message: message || undefined });
+    }
+}
+function seconds(value) {
+    if (value === undefined)
+        return undefined;
+    // Some reporters write `1,234.5`.
+    const n = Number(value.replace(/,/g, ''));
+    return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+/**
+ * The files under each job's artifact folder that `globs` select (matched against the path
+ * inside the job's artifacts, as `artifacts` is), in job order then path order. Symbolic links
+ * are not followed: an artifact cannot make us read outside the download folder.
+ */
+function findReports(jobDirs, globs) {
+    const matchers = globs.map((g) => new esm/* Minimatch */.VR(g, { dot: true }));
+    const out = [];
+    for (const job of jobDirs) {
+        const found = [];
+        const walk = (dir, rel) => {
+            let entries;
+            try {
+                entries = external_node_fs_.readdirSync(dir, { withFileTypes: true });
+            }
+            catch {
+                return;
+            }
+            for (const e of entries) {
+                const relPath = rel ? `${rel}/${e.name}` : e.name;
+                if (e.isDirectory())
+                    walk(external_node_path_.join(dir, e.name), relPath);
+                else if (e.isFile() && matchers.some((m) => m.match(relPath)))
+                    found.push({ path: external_node_path_.join(dir, e.name), name: `${external_node_path_.basename(job.dir)}/${relPath}` });
+            }
+        };
+        walk(job.dir, '');
+        out.push(...found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
+    }
+    return out;
+}
+/**
+ * Every test result of a run, counted once. The JUnit files among the artifacts come first:
+ * when one of them is read, they are the results, since a remote's own report (GitLab's test
+ * report) is built from the same JUnit files its jobs upload and adding it would count every
+ * test twice. Only when no artifact report was read is the remote asked for its own.
+ * Each file read is copied to `<download-dir>/test-results/<job>/…` for Jenkins' `junit` step
+ * and Azure's test publishing; a file that cannot be parsed is a warning naming it, and is not
+ * copied, so no host's test view chokes on it.
+ */
+async function readTestResults(opts) {
+    if (!opts.globs.length)
+        return { files: [] };
+    const parts = [];
+    const files = [];
+    const outDir = external_node_path_.join(opts.downloadDir, 'test-results');
+    for (const report of findReports(opts.jobDirs, opts.globs)) {
+        try {
+            parts.push(await readJUnit(report.path));
+        }
+        catch (err) {
+            const why = err instanceof JUnitError ? err.message : err.message;
+            opts.warn(`Test results: '${report.name}' is not a readable JUnit report (${why}); it was skipped.`);
+            continue;
+        }
+        const target = external_node_path_.join(outDir, ...report.name.split('/'));
+        external_node_fs_.mkdirSync(external_node_path_.dirname(target), { recursive: true });
+        external_node_fs_.copyFileSync(report.path, target);
+        files.push(target);
+    }
+    if (parts.length)
+        return { summary: mergeSummaries(parts), files, source: 'artifacts' };
+    const remote = opts.remoteReport ? await opts.remoteReport() : undefined;
+    if (remote)
+        return { summary: mergeSummaries([remote]), files, source: 'remote' };
+    return { files };
+}
+
 ;// CONCATENATED MODULE: ./lib/report.js
+
+/** Failed tests listed in the summary; the rest are counted. */
+const MAX_SUMMARY_FAILURES = 50;
+/** Lines of a failure's message shown in the summary's table. */
+const SUMMARY_MESSAGE_LINES = 3;
 /** Sets every output of CONTRACT.md from a result. */
 function setOutputs(host, result) {
     host.setOutput('run-id', result.runId);
@@ -1400,6 +1666,10 @@ function setOutputs(host, result) {
     }))));
     host.setOutput('log-file', result.logFile);
     host.setOutput('duration', String(result.duration));
+    if (result.tests) {
+        host.setOutput('tests', JSON.stringify(testTotals(result.tests)));
+        host.setOutput('failed-tests', String(result.tests.failed + result.tests.errors));
+    }
 }
 const ICONS = {
     success: '✅',
@@ -1414,7 +1684,6 @@ const ICONS = {
 };
 /** The Markdown report for GitHub's job summary and Azure's build summary. */
 function summaryMarkdown(result) {
-    const cell = (s) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
     const run = result.runUrl ? `[${result.runId}](${result.runUrl})` : result.runId;
     const out = [`### ci-relay: ${result.system} run ${run}`, ''];
     if (!result.waited) {
@@ -1431,7 +1700,49 @@ function summaryMarkdown(result) {
             out.push(`| ${cell(j.name)} | ${cell(j.stage ?? '')} | ${ICONS[j.conclusion] ?? ''} ${j.conclusion} | ${j.duration !== undefined ? `${Math.round(j.duration)}s` : ''} | ${j.url ? `[open](${j.url})` : ''} |`);
         }
     }
+    if (result.tests)
+        out.push('', ...testsMarkdown(result.tests));
     return out.join('\n') + '\n';
+}
+function cell(s) {
+    return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+/** Text from a report in a table cell: no HTML or Markdown of its own, one line. */
+function textCell(s) {
+    return cell(s
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/([`*_[\]])/g, '\\$1'));
+}
+/** Totals, then a table of the failed tests, capped with a count of the rest. */
+function testsMarkdown(t) {
+    const failed = t.failed + t.errors;
+    const out = [
+        `#### Tests ${failed ? '❌' : '✅'}`,
+        '',
+        '| Total | Passed | Failed | Skipped | Errors | Time |',
+        '|---|---|---|---|---|---|',
+        `| ${t.total} | ${t.passed} | ${t.failed} | ${t.skipped} | ${t.errors} | ${Math.round(t.time * 10) / 10}s |`
+    ];
+    if (!t.failures.length)
+        return out;
+    out.push('', '| Suite | Test | Where | Message |', '|---|---|---|---|');
+    const shown = t.failures.slice(0, MAX_SUMMARY_FAILURES);
+    for (const f of shown) {
+        const where = f.file ? `${f.file}${f.line ? `:${f.line}` : ''}` : '';
+        const message = (f.message ?? '')
+            .split(/\r?\n/)
+            .filter((l) => l.trim())
+            .slice(0, SUMMARY_MESSAGE_LINES)
+            .map((l) => textCell(l.trim().slice(0, 300)))
+            .join('<br>');
+        out.push(`| ${textCell(f.suite)} | ${f.status === 'error' ? '💥' : '❌'} ${textCell(f.name)} | ${textCell(where)} | ${message} |`);
+    }
+    const rest = failed - shown.length;
+    if (rest > 0)
+        out.push('', `…and ${rest} more failed test${rest === 1 ? '' : 's'}.`);
+    return out;
 }
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
@@ -1539,7 +1850,9 @@ function settingsFrom(read, onSecret, cwd) {
         downloadDir: external_node_path_.resolve(cwd, get('download-dir')),
         artifacts: parseGlobs(get('artifacts')),
         successOn: parseSuccessOn(get('success-on')),
-        maxArtifactSize: parseSize(get('max-artifact-size'), 'max-artifact-size')
+        maxArtifactSize: parseSize(get('max-artifact-size'), 'max-artifact-size'),
+        testResults: parseGlobs(get('test-results'), 'test-results'),
+        githubStatus: githubStatusSettings(read, get)
     };
     if (settings.pollIntervalMs < 1000)
         throw new errors/* InputError */.dz(`Input 'poll-interval' must be at least 1s.`);
@@ -1724,19 +2037,32 @@ function parseVariables(value, name) {
     }
     return out;
 }
-function parseGlobs(value) {
+function parseGlobs(value, name = 'artifacts') {
     const globs = value
         .split(/[\n,]/)
         .map((g) => g.trim())
         .filter(Boolean);
-    if (globs.length === 1 && globs[0].toLowerCase() === 'none')
+    if (name === 'artifacts' && globs.length === 1 && globs[0].toLowerCase() === 'none')
         return [];
     for (const g of globs) {
         if (g.startsWith('/') || /(^|\/)\.\.(\/|$)/.test(g)) {
-            throw new errors/* InputError */.dz(`Input 'artifacts' has '${g}'; globs are relative to the artifact root and may not hold '..'.`);
+            throw new errors/* InputError */.dz(`Input '${name}' has '${g}'; globs are relative to the artifact root and may not hold '..'.`);
         }
     }
     return globs;
+}
+function githubStatusSettings(read, get) {
+    if (!parseBool(get('github-status'), 'github-status'))
+        return undefined;
+    // Read as given: the default `${{ github.token }}` is the runner's to fill in, never a token.
+    const token = read('github-token').trim();
+    if (!token || token.startsWith('${{')) {
+        throw new errors/* InputError */.dz(`Input 'github-token' is required when 'github-status' is true: a token with the statuses: write permission.`);
+    }
+    const context = get('status-context') || undefined;
+    if (context && (context.length > 255 || /[\r\n]/.test(context)))
+        throw new errors/* InputError */.dz(`Input 'status-context' must be one line of at most 255 characters.`);
+    return { token, context };
 }
 function parseSuccessOn(value) {
     const given = value
@@ -1777,6 +2103,226 @@ function lines(text) {
         .filter(Boolean);
 }
 
+// EXTERNAL MODULE: ./lib/hosts/host.js
+var host = __webpack_require__(4337);
+;// CONCATENATED MODULE: ./lib/reporting.js
+/**
+ * Reporting the run back where people look: the commit status on GitHub, the test results the
+ * run produced (read once, shown in the summary, the outputs and each host's own test view),
+ * and annotations for failed tests and failed jobs.
+ *
+ * main.ts drives it: `started` when the run was triggered or attached, `ended` while the remote
+ * can still be asked for its own test report, `finish` once the result is final, `failed` when
+ * ci-relay stopped with an error of its own. Nothing here changes the run's conclusion: what
+ * cannot be reported is a warning.
+ */
+
+
+
+
+
+
+/** GitHub shows at most 10 error annotations per step; more would only hide the last ones. */
+const MAX_TEST_ANNOTATIONS = 10;
+/** Lines of a failure's message an annotation carries; the summary and the report have the rest. */
+const ANNOTATION_LINES = 6;
+class Reporting {
+    settings;
+    host;
+    status;
+    run;
+    files = [];
+    constructor(settings, host) {
+        this.settings = settings;
+        this.host = host;
+    }
+    /** The run exists: the commit status turns `pending`. */
+    async started(run) {
+        this.run = run;
+        const gh = this.settings.githubStatus;
+        if (!gh || this.host.kind !== 'github')
+            return;
+        if (!this.settings.wait) {
+            this.host.info('github-status: no commit status is posted with wait: false, since ci-relay will not see the run end.');
+            return;
+        }
+        // Octokit is loaded only when a status is wanted.
+        const { CommitStatus, statusTarget } = await Promise.all(/* import() */[__webpack_require__.e(542), __webpack_require__.e(491)]).then(__webpack_require__.bind(__webpack_require__, 5491));
+        const target = statusTarget();
+        if (typeof target === 'string') {
+            this.host.warning(`Could not post the commit status: ${target}.`);
+            return;
+        }
+        this.host.secret(gh.token);
+        this.status = new CommitStatus(target, gh.token, gh.context ?? this.defaultContext());
+        await this.post('pending', `${SYSTEM_NAMES[this.settings.system]} run ${run.id} is running`, run.url);
+    }
+    /** The run ended; the remote is still connected: read the test results. */
+    async ended(result, remote, run) {
+        if (!this.settings.testResults.length || !result.waited || result.conclusion === 'canceled')
+            return;
+        const warn = (m) => this.host.warning(m);
+        const read = await readTestResults({
+            downloadDir: this.settings.downloadDir,
+            globs: this.settings.testResults,
+            jobDirs: result.jobs.flatMap((j) => (j.artifacts ? [{ name: j.name, dir: j.artifacts }] : [])),
+            remoteReport: remote.testReport
+                ? async () => {
+                    try {
+                        return await remote.testReport(run);
+                    }
+                    catch (err) {
+                        warn(`Could not read ${SYSTEM_NAMES[this.settings.system]}'s test report: ${(0,errors/* errorMessage */.gJ)(err)}`);
+                        return undefined;
+                    }
+                }
+                : undefined,
+            warn
+        });
+        this.files = read.files;
+        if (read.files.length) {
+            this.host.info(`Test results: ${read.files.length} JUnit file(s) saved in ${external_node_path_.join(this.settings.downloadDir, 'test-results')}`);
+        }
+        if (!read.summary) {
+            this.host.info(`Test results: none found (test-results: ${this.settings.testResults.join(', ')}${remote.testReport ? `, nor in ${SYSTEM_NAMES[this.settings.system]}'s test report` : ''}).`);
+            return;
+        }
+        result.tests = read.summary;
+        this.host.info(`Tests${read.source === 'remote' ? ` (${SYSTEM_NAMES[this.settings.system]}'s test report)` : ''}: ${totalsLine(read.summary)}`);
+    }
+    /** The result is final: annotations, the host's test view, the commit status's end. */
+    async finish(result) {
+        if (result.tests)
+            this.annotateTests(result.tests);
+        this.annotateJobs(result);
+        if (this.files.length)
+            this.host.publishTestResults(this.files);
+        if (!this.status)
+            return;
+        const { finalState } = await Promise.all(/* import() */[__webpack_require__.e(542), __webpack_require__.e(491)]).then(__webpack_require__.bind(__webpack_require__, 5491));
+        const tests = result.tests?.failed || result.tests?.errors ? `, ${failedCount(result.tests)} tests failed` : '';
+        await this.post(finalState(result.conclusion, result.accepted), `${result.conclusion} in ${duration(result.duration)}${tests}`, result.runUrl);
+    }
+    /** ci-relay stopped with an error before the run had a result: the pending status ends as `error`. */
+    async failed(error) {
+        if (!this.status)
+            return;
+        await this.post('error', `ci-relay: ${error.message}`, this.run?.url);
+    }
+    defaultContext() {
+        const s = this.settings;
+        const what = s.gitlab ? s.gitlab.project : s.gocd ? s.gocd.pipeline : (s.gearset?.job ?? '');
+        return `ci-relay/${s.system}: ${what}`;
+    }
+    async post(state, description, targetUrl) {
+        if (!this.status)
+            return;
+        const why = await this.status.post({
+            state,
+            description: redactAll(description, this.host.secrets),
+            targetUrl: targetUrl && /^https?:\/\//.test(targetUrl) ? targetUrl : undefined
+        });
+        if (why)
+            this.host.warning(`Could not post the commit status '${this.status.context}' (${state}): ${why}.`);
+        else
+            this.host.info(`Commit status '${this.status.context}': ${state}`);
+    }
+    annotateTests(tests) {
+        const shown = tests.failures.slice(0, MAX_TEST_ANNOTATIONS);
+        for (const t of shown)
+            this.host.annotate(testAnnotation(t));
+        const rest = failedCount(tests) - shown.length;
+        if (rest > 0) {
+            this.host.warning(`${rest} more failed test(s) are not annotated (at most ${MAX_TEST_ANNOTATIONS} are): the summary${this.files.length ? ` and ${external_node_path_.join(this.settings.downloadDir, 'test-results')}` : ''} list them.`);
+        }
+    }
+    annotateJobs(result) {
+        const system = SYSTEM_NAMES[this.settings.system];
+        for (const job of result.jobs) {
+            if (job.conclusion !== 'failed')
+                continue;
+            // With log: none no remote text is shown, not even its last line.
+            const reason = job.log && this.settings.log !== 'none' ? lastLogLine(job.log) : undefined;
+            this.host.annotate({
+                kind: 'error',
+                title: clean(`${system} job ${job.name} failed`),
+                message: clean([`${job.name}: ${job.status}${reason ? ` — ${reason}` : ''}`, job.url ? `${job.url}` : '']
+                    .filter(Boolean)
+                    .join('\n'))
+            });
+        }
+    }
+}
+/** `12 passed, 2 failed, 1 skipped, 0 errors in 3.2s (15 tests)`. */
+function totalsLine(s) {
+    return `${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped, ${s.errors} errors in ${duration(s.time)} (${s.total} tests)`;
+}
+function failedCount(s) {
+    return s.failed + s.errors;
+}
+function testAnnotation(t) {
+    const lines = (t.message ?? '').split(/\r?\n/).filter((l) => l.trim());
+    const more = lines.length > ANNOTATION_LINES ? `\n… (${lines.length - ANNOTATION_LINES} more lines)` : '';
+    return {
+        kind: 'error',
+        title: clean(`${t.status === 'error' ? 'Test error' : 'Test failed'}: ${t.suite ? `${t.suite} › ` : ''}${t.name}`),
+        message: clean(lines.slice(0, ANNOTATION_LINES).join('\n') + more) || `${t.name} ${t.status}`,
+        file: t.file ? clean(t.file) : undefined,
+        line: t.line
+    };
+}
+/** Remote text, line by line, without control sequences (as log lines are shown). */
+function clean(text) {
+    return text
+        .split(/\r?\n/)
+        .map((l) => (0,host/* tidyRemoteLine */.t8)(l).slice(0, 1000))
+        .join('\n');
+}
+function redactAll(text, secrets) {
+    let out = text;
+    for (const s of secrets)
+        if (s)
+            out = out.split(s).join('***');
+    return out;
+}
+/** The last non-empty line of a saved (already masked) log, read from its tail only. */
+function lastLogLine(file) {
+    try {
+        const fd = external_node_fs_.openSync(file, 'r');
+        try {
+            const size = external_node_fs_.fstatSync(fd).size;
+            const length = Math.min(size, 4096);
+            const buf = Buffer.alloc(length);
+            external_node_fs_.readSync(fd, buf, 0, length, size - length);
+            const lines = buf.toString('utf8').replace(SGR, '').split(/\r?\n/);
+            const last = lines
+                .map((l) => l.trim())
+                .filter(Boolean)
+                .at(-1);
+            return last ? last.slice(0, 300) : undefined;
+        }
+        finally {
+            external_node_fs_.closeSync(fd);
+        }
+    }
+    catch {
+        return undefined;
+    }
+}
+// eslint-disable-next-line no-control-regex
+const SGR = /\x1b\[[0-9;:]*m/g;
+/** `42s`, `3m 5s`, `1h 2m`. */
+function duration(seconds) {
+    const s = Math.round(seconds * 10) / 10;
+    if (s < 60)
+        return `${s}s`;
+    const whole = Math.round(s);
+    const h = Math.floor(whole / 3600);
+    const m = Math.floor((whole % 3600) / 60);
+    const sec = whole % 60;
+    return h ? `${h}h ${m}m` : `${m}m ${sec}s`;
+}
+
 ;// CONCATENATED MODULE: ./lib/engine.js
 /**
  * What main() drives, in one module that src/main.ts loads only once a relay is to run: the
@@ -1785,6 +2331,124 @@ function lines(text) {
 
 
 
+
+
+
+
+
+/***/ }),
+
+/***/ 4337:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   I$: () => (/* binding */ exitCode),
+/* harmony export */   Kw: () => (/* binding */ neutralizeCommands),
+/* harmony export */   o: () => (/* binding */ BaseHost),
+/* harmony export */   t8: () => (/* binding */ tidyRemoteLine),
+/* harmony export */   xr: () => (/* binding */ annotationText)
+/* harmony export */ });
+/* unused harmony export MAX_SHOWN_LINE */
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5078);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(452);
+
+
+/** An annotation as one plain line, for hosts that have no annotations of their own. */
+function annotationText(a) {
+    const where = a.file ? ` (${a.file}${a.line ? `:${a.line}` : ''})` : '';
+    return `${a.title}${where}: ${a.message}`;
+}
+/** CONTRACT.md, "Exit status". */
+function exitCode(outcome) {
+    if (outcome.error) {
+        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz)
+            return 2;
+        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .AbortedError */ .oM)
+            return 1;
+        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RemoteError */ .Hi)
+            return 4;
+        return 4;
+    }
+    const { result } = outcome;
+    if (result.accepted)
+        return 0;
+    if (result.conclusion === 'timed_out')
+        return 3;
+    if (result.conclusion === 'error')
+        return 4;
+    return 1;
+}
+/**
+ * Escape sequences other than colours (SGR, `ESC[…m`): cursor moves, screen clears, scroll,
+ * titles and hyperlinks (OSC), device strings (DCS, APC, PM, SOS), lone ESCs; C0 and C1 controls
+ * but tab.
+ */
+const ESCAPES = 
+// eslint-disable-next-line no-control-regex
+/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[PX^_][^\x1b]*(?:\x1b\\)?|\x1b[ -/]*[0-~]?|[\x00-\x08\x0a-\x1a\x1c-\x1f\x7f-\x9f]/g;
+// eslint-disable-next-line no-control-regex
+const SGR = /^\x1b\[[0-9;:]*m$/;
+/** Longest line shown; the saved log keeps every byte. */
+const MAX_SHOWN_LINE = 16 * 1024;
+/** A remote line made safe to show in any host: no control sequences but colours, not too long. */
+function tidyRemoteLine(line) {
+    let out = line.replace(ESCAPES, (m) => (SGR.test(m) ? m : ''));
+    if (out.length > MAX_SHOWN_LINE) {
+        out = `${out.slice(0, MAX_SHOWN_LINE)} … (${out.length - MAX_SHOWN_LINE} more characters in the saved log)`;
+    }
+    return out;
+}
+/**
+ * Text that no runner takes for a command: GitHub obeys `::name::` at a line's start (after
+ * spaces) and `##[name]` anywhere; Azure `##vso[…]` and `##[…]` anywhere. A zero-width space
+ * inside each keeps the text as it reads.
+ */
+function neutralizeCommands(text) {
+    return text.replace(/^(\s*):(?=:)/gm, '$1:\u200b').replace(/##(?=(?:vso)?\[)/gi, '##\u200b');
+}
+/** What every host shares: redaction of everything written, and the message of an outcome. */
+class BaseHost {
+    redactor = new _redact_js__WEBPACK_IMPORTED_MODULE_0__/* .Redactor */ .p();
+    get isPost() {
+        return false;
+    }
+    secret(value) {
+        this.redactor.add(value);
+    }
+    get secrets() {
+        return this.redactor.values;
+    }
+    info(message) {
+        this.write('info', this.redactor.redact(message));
+    }
+    warning(message) {
+        this.write('warning', this.redactor.redact(message));
+    }
+    error(message) {
+        this.write('error', this.redactor.redact(message));
+    }
+    debug(message) {
+        this.write('debug', this.redactor.redact(message));
+    }
+    remoteLines(lines) {
+        // Redacted again once tidied: a secret split by a control sequence the tidying drops is whole again.
+        if (lines.length)
+            this.writeRemote(lines.map((l) => this.redactor.redact(tidyRemoteLine(this.redactor.redact(l)))));
+    }
+    async summary(_markdown) { }
+    annotate(annotation) {
+        const text = annotationText(annotation);
+        if (annotation.kind === 'error')
+            this.error(text);
+        else
+            this.warning(text);
+    }
+    publishTestResults(_files) { }
+    saveState(_name, _value) { }
+    getState(_name) {
+        return '';
+    }
+}
 
 
 /***/ }),
@@ -2497,11 +3161,12 @@ function fileSize(file) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   LB: () => (/* binding */ SYSTEMS),
+/* harmony export */   ep: () => (/* binding */ hostInputs),
 /* harmony export */   mc: () => (/* binding */ INPUTS),
 /* harmony export */   pD: () => (/* binding */ envName),
 /* harmony export */   xQ: () => (/* binding */ camelCase)
 /* harmony export */ });
-/* unused harmony export OUTPUTS */
+/* unused harmony exports OUTPUTS, inputsFor */
 /**
  * The public names of CONTRACT.md, in one place: settings, the CLI's flags and help, and the
  * tests that check action.yml and task.json all read this table.
@@ -2584,6 +3249,10 @@ const INPUTS = [
         description: 'The most artifacts may take on disk per run; past it the download stops with an error.'
     },
     {
+        name: 'test-results',
+        description: 'Globs of JUnit XML files among the downloaded artifacts to read as test results (GitLab also reads the pipeline test report); empty: off.'
+    },
+    {
         name: 'project',
         systems: ['gitlab'],
         description: 'GitLab project: numeric id or group/sub/name path (required for gitlab).'
@@ -2624,7 +3293,25 @@ const INPUTS = [
         systems: ['gearset'],
         description: 'Gearset job type: ci or unit-test.'
     },
-    { name: 'commit', systems: ['gearset'], description: 'Source commit id to run the Gearset CI job on.' }
+    { name: 'commit', systems: ['gearset'], description: 'Source commit id to run the Gearset CI job on.' },
+    {
+        name: 'github-status',
+        default: 'false',
+        hosts: ['github'],
+        description: 'GitHub only. true: mirror the remote run as a commit status (pending, then its end).'
+    },
+    {
+        name: 'github-token',
+        default: '${{ github.token }}',
+        secret: true,
+        hosts: ['github'],
+        description: 'GitHub only. Token for github-status; it needs the statuses: write permission.'
+    },
+    {
+        name: 'status-context',
+        hosts: ['github'],
+        description: "GitHub only. The commit status's context name (default ci-relay/<system>: <project, pipeline or job>)."
+    }
 ];
 const OUTPUTS = [
     {
@@ -2643,7 +3330,15 @@ const OUTPUTS = [
         description: 'Path of the log of the followed job (the first failed one when several).'
     },
     { name: 'download-dir', description: 'Absolute path of the folder holding logs and artifacts.' },
-    { name: 'duration', description: 'Seconds from trigger to the end.' }
+    { name: 'duration', description: 'Seconds from trigger to the end.' },
+    {
+        name: 'tests',
+        description: 'JSON totals of the test results read: {total,passed,failed,skipped,errors,time}; empty when none.'
+    },
+    {
+        name: 'failed-tests',
+        description: 'The number of failed (and errored) tests; empty when no test results were read.'
+    }
 ];
 /** `poll-interval` → `pollInterval` (Azure's names). */
 function camelCase(name) {
@@ -2652,6 +3347,15 @@ function camelCase(name) {
 /** `poll-interval` → `CI_RELAY_POLL_INTERVAL` (the CLI's environment). */
 function envName(name) {
     return `CI_RELAY_${name.replace(/-/g, '_').toUpperCase()}`;
+}
+/** The inputs a host reads; the others it ignores (GitHub-only inputs on Azure or the CLI). */
+function inputsFor(host) {
+    return INPUTS.filter((i) => !i.hosts || i.hosts.includes(host));
+}
+/** An input reader for a host: inputs that host does not read are unset there. */
+function hostInputs(host, read) {
+    const names = new Set(inputsFor(host).map((i) => i.name));
+    return (name) => (names.has(name) ? read(name) : '');
 }
 
 
