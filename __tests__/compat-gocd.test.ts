@@ -247,7 +247,8 @@ describe('GoCD answers that are not what they should be, through dist/index.js',
         { dropSchedules: true }
       );
       const run = await gocdCli(s, ['--timeout', '13s']);
-      expect(run.code).toBe(4);
+      expect(run.code).toBe(3);
+      expect(run.result.conclusion).toBe('timed_out');
       const explained = run.stderr.match(/no run of demo has appeared yet/g) ?? [];
       expect(explained).toHaveLength(1);
       expect(run.stderr).toContain('server-health messages');

@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { minimatch } from 'minimatch';
 import { startGitHubSim, type GitHubSim } from '../sim/github.js';
 import { startGitLabSim, type GitLabSim, type SimJob } from '../sim/gitlab.js';
 import { startServer, sendJson, type SimServer } from '../sim/server.js';
@@ -414,6 +415,11 @@ describe('test results from artifact JUnit files', () => {
       expect(out['failed-tests']).toBe('13');
       const file = path.join(cwd, 'ci-relay', 'test-results', 'test', 'reports', 'junit.xml');
       expect(fs.readFileSync(file, 'utf8')).toBe(MANY);
+      // examples/Jenkinsfile publishes them with the junit step: its glob finds this file.
+      const jenkins = fs.readFileSync('examples/Jenkinsfile', 'utf8');
+      const junitGlob = /^\s*junit .*testResults: '([^']+)'/m.exec(jenkins)?.[1];
+      expect(junitGlob).toBeDefined();
+      expect(minimatch(path.relative(cwd, file), junitGlob as string)).toBe(true);
       expect(run.stderr).toContain(
         `Test results: 1 JUnit file(s) saved in ${path.join(cwd, 'ci-relay', 'test-results')}`
       );

@@ -533,10 +533,18 @@ function createGoCD(ctx) {
             ctx.note(`${message ?? `GoCD accepted pipeline ${pipeline}`}; waiting for GoCD to create the run.`);
             // The relay's timeout starts once a run exists: bound this wait by it too.
             const left = Math.max(0, ctx.startedAt + settings.timeoutMs - Date.now());
-            const run = await waitForRun(snapshot, left, true);
-            if (!run) {
-                throw new errors/* RemoteError */.Hi(`GoCD accepted the request to schedule pipeline ${pipeline}, but no run of it appeared within ${Math.round(settings.timeoutMs / 1000)}s; ci-relay does not schedule twice: check GoCD.`);
+            // However the time runs out (this wait's own bound, or the step's deadline aborting it),
+            // the step timed out, and the user is told why there is no run.
+            const noRun = new errors/* DeadlineError */.j3(`GoCD accepted the request to schedule pipeline ${pipeline}, but no run of it appeared within ${Math.round(settings.timeoutMs / 1000)}s; ci-relay does not schedule twice: check GoCD`);
+            let run;
+            try {
+                run = await waitForRun(snapshot, left, true);
             }
+            catch (err) {
+                throw err instanceof errors/* DeadlineError */.j3 ? noRun : err;
+            }
+            if (!run)
+                throw noRun;
             return run;
         },
         async findTriggered() {

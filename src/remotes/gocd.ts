@@ -5,7 +5,7 @@
  */
 import type { Http } from '../http.js';
 import { sleep } from '../http.js';
-import { RemoteError } from '../errors.js';
+import { DeadlineError, RemoteError } from '../errors.js';
 import type { ArtifactSink } from '../artifacts.js';
 import { expectShape } from '../shape.js';
 import type { Conclusion, Job, LogSink, Remote, RemoteContext, Run, Snapshot } from './remote.js';
@@ -273,12 +273,18 @@ export function createGoCD(ctx: RemoteContext): Remote {
       ctx.note(`${message ?? `GoCD accepted pipeline ${pipeline}`}; waiting for GoCD to create the run.`);
       // The relay's timeout starts once a run exists: bound this wait by it too.
       const left = Math.max(0, ctx.startedAt + settings.timeoutMs - Date.now());
-      const run = await waitForRun(snapshot, left, true);
-      if (!run) {
-        throw new RemoteError(
-          `GoCD accepted the request to schedule pipeline ${pipeline}, but no run of it appeared within ${Math.round(settings.timeoutMs / 1000)}s; ci-relay does not schedule twice: check GoCD.`
-        );
+      // However the time runs out (this wait's own bound, or the step's deadline aborting it),
+      // the step timed out, and the user is told why there is no run.
+      const noRun = new DeadlineError(
+        `GoCD accepted the request to schedule pipeline ${pipeline}, but no run of it appeared within ${Math.round(settings.timeoutMs / 1000)}s; ci-relay does not schedule twice: check GoCD`
+      );
+      let run: Run | undefined;
+      try {
+        run = await waitForRun(snapshot, left, true);
+      } catch (err) {
+        throw err instanceof DeadlineError ? noRun : err;
       }
+      if (!run) throw noRun;
       return run;
     },
 
