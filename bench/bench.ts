@@ -118,6 +118,7 @@ async function main(): Promise<void> {
     const manyEntries = manyFileEntries();
     const manyZipBytes = writeZip(manyZip, manyEntries);
     const manyUnpacked = manyEntries.reduce((n, e) => n + e.size, 0);
+    const archives = { bigZip, bigZipBytes, manyZip, manyZipBytes, manyUnpacked };
     const tools = { useTime, curl, unzip };
 
     // 3. In the background for two minutes: a long job, polled at the default interval.
@@ -137,28 +138,7 @@ async function main(): Promise<void> {
     const logs = await measureLogs(tmp, preload, servers);
 
     // 6. The 1 GiB artifact, then the many-file one: through GitLab, downloaded and extracted.
-    log(`1 GiB artifact: curl + unzip vs ci-relay, ${DOWNLOAD_ROUNDS} rounds`);
-    const download = await measureDownload(
-      tmp,
-      preload,
-      servers,
-      { label: '1 GiB', zip: bigZip, zipBytes: bigZipBytes, unpacked: 4 * 256 * MiB, manyFiles: false },
-      tools
-    );
-    log(`${MANY_FILES}-file artifact: curl + unzip vs ci-relay, ${DOWNLOAD_ROUNDS} rounds`);
-    const many = await measureDownload(
-      tmp,
-      preload,
-      servers,
-      {
-        label: `${MANY_FILES} files`,
-        zip: manyZip,
-        zipBytes: manyZipBytes,
-        unpacked: manyUnpacked,
-        manyFiles: true
-      },
-      tools
-    );
+    const { big: download, many } = await measureArtifactDownloads(tmp, preload, servers, archives, tools);
 
     // 7. Extraction.
     log(`extracting ${fmt(exUnpacked / MB, 0)} MB and ${MANY_FILES} files: ArtifactStore vs unzip`);
@@ -842,6 +822,49 @@ async function measureExtraction(
   };
 }
 
+/** The 1 GiB and the many-file artifact, each downloaded and extracted through a GitLab job. */
+async function measureArtifactDownloads(
+  tmp: string,
+  preload: string,
+  servers: SimServer[],
+  archives: {
+    bigZip: string;
+    bigZipBytes: number;
+    manyZip: string;
+    manyZipBytes: number;
+    manyUnpacked: number;
+  },
+  tools: Parameters<typeof measureDownload>[4]
+): Promise<{
+  big: Awaited<ReturnType<typeof measureDownload>>;
+  many: Awaited<ReturnType<typeof measureDownload>>;
+}> {
+  const { bigZip, bigZipBytes, manyZip, manyZipBytes, manyUnpacked } = archives;
+  log(`1 GiB artifact: curl + unzip vs ci-relay, ${DOWNLOAD_ROUNDS} rounds`);
+  const big = await measureDownload(
+    tmp,
+    preload,
+    servers,
+    { label: '1 GiB', zip: bigZip, zipBytes: bigZipBytes, unpacked: 4 * 256 * MiB, manyFiles: false },
+    tools
+  );
+  log(`${MANY_FILES}-file artifact: curl + unzip vs ci-relay, ${DOWNLOAD_ROUNDS} rounds`);
+  const many = await measureDownload(
+    tmp,
+    preload,
+    servers,
+    {
+      label: `${MANY_FILES} files`,
+      zip: manyZip,
+      zipBytes: manyZipBytes,
+      unpacked: manyUnpacked,
+      manyFiles: true
+    },
+    tools
+  );
+  return { big, many };
+}
+
 /** `npm run bench -- artifacts`: only the artifact download+extract measures (about a minute). */
 async function artifactsOnly(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-ci-relay-'));
@@ -865,28 +888,8 @@ async function artifactsOnly(): Promise<void> {
     const manyEntries = manyFileEntries();
     const manyZipBytes = writeZip(manyZip, manyEntries);
     const manyUnpacked = manyEntries.reduce((n, e) => n + e.size, 0);
-    log(`1 GiB artifact: curl + unzip vs ci-relay, ${DOWNLOAD_ROUNDS} rounds`);
-    const big = await measureDownload(
-      tmp,
-      preload,
-      servers,
-      { label: '1 GiB', zip: bigZip, zipBytes: bigZipBytes, unpacked: 4 * 256 * MiB, manyFiles: false },
-      tools
-    );
-    log(`${MANY_FILES}-file artifact: curl + unzip vs ci-relay, ${DOWNLOAD_ROUNDS} rounds`);
-    const many = await measureDownload(
-      tmp,
-      preload,
-      servers,
-      {
-        label: `${MANY_FILES} files`,
-        zip: manyZip,
-        zipBytes: manyZipBytes,
-        unpacked: manyUnpacked,
-        manyFiles: true
-      },
-      tools
-    );
+    const archives = { bigZip, bigZipBytes, manyZip, manyZipBytes, manyUnpacked };
+    const { big, many } = await measureArtifactDownloads(tmp, preload, servers, archives, tools);
     const rows = [
       downloadExtractRow(
         `1 GiB download+extract (${fmt(bigZipBytes / 2 ** 30, 2)} GiB, 4 stored entries)`,
