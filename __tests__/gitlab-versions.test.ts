@@ -76,7 +76,7 @@ const cases = (n: number, status: SimTestCase['status'], suite = 'unit'): SimTes
   }));
 
 describe('requests per poll (issue 14)', () => {
-  test('a pipeline with no running bridge costs at most 2 requests a poll: its jobs, and the pipeline only when none of them runs', async () => {
+  test('a pipeline with no running bridge costs 2 requests a poll: the pipeline and its jobs', async () => {
     const s = await sim({
       jobs: [
         { name: 'build', stage: 'build', runningMs: 20_000 },
@@ -89,15 +89,14 @@ describe('requests per poll (issue 14)', () => {
     const first = await requestsDuring(s, () => remote.poll(run));
     // The first poll learns where this server lists trigger jobs (16.x: no trigger_jobs, so bridges).
     expect(first).toEqual([
+      `GET /pipelines/${run.id}`,
       `GET /pipelines/${run.id}/jobs`,
       `GET /pipelines/${run.id}/trigger_jobs`,
-      `GET /pipelines/${run.id}/bridges`,
-      `GET /pipelines/${run.id}`
+      `GET /pipelines/${run.id}/bridges`
     ]);
     for (let i = 0; i < 4; i++) {
       const later = await requestsDuring(s, () => remote.poll(run));
-      // A job runs: the pipeline has not ended, and is not asked (Gitlab::Ci::Status::Composite).
-      expect(later).toEqual([`GET /pipelines/${run.id}/jobs`]);
+      expect(later).toEqual([`GET /pipelines/${run.id}`, `GET /pipelines/${run.id}/jobs`]);
     }
   });
 
@@ -116,8 +115,7 @@ describe('requests per poll (issue 14)', () => {
     await remote.poll(run);
     for (let i = 0; i < 3; i++) {
       const later = await requestsDuring(s, () => remote.poll(run));
-      // A job runs: the pipeline has not ended, and is not asked (Gitlab::Ci::Status::Composite).
-      expect(later).toEqual([`GET /pipelines/${run.id}/jobs`]);
+      expect(later).toEqual([`GET /pipelines/${run.id}`, `GET /pipelines/${run.id}/jobs`]);
     }
   });
 
@@ -147,8 +145,7 @@ describe('requests per poll (issue 14)', () => {
     for (let i = 0; i < 3; i++) {
       const later = await requestsDuring(s, () => remote.poll(run));
       expect(later.length).toBeLessThanOrEqual(2);
-      // A job runs: the pipeline has not ended, and is not asked (Gitlab::Ci::Status::Composite).
-      expect(later).toEqual([`GET /pipelines/${run.id}/jobs`]);
+      expect(later).toEqual([`GET /pipelines/${run.id}`, `GET /pipelines/${run.id}/jobs`]);
     }
     // 19.2 lists trigger jobs under trigger_jobs: bridges was never asked for.
     expect(s.requests.some((r) => r.path.endsWith('/bridges'))).toBe(false);

@@ -54,8 +54,6 @@ export interface TreeSnapshot {
   jobs: Job[];
 }
 
-/** A job in these states holds its pipeline open: the pipeline has not ended. */
-const ACTIVE = ['pending', 'running', 'preparing', 'waiting_for_resource'];
 /** Trigger jobs in these states wait on something else (an earlier stage, a person) to move. */
 const WAITING = ['created', 'manual'];
 /** A trigger job that moves on its own (pending, running, scheduled, …): worth listing again. */
@@ -86,14 +84,18 @@ export class PipelineTree {
   }
 
   async poll(): Promise<TreeSnapshot> {
-    let childrenDone = await this.visit(this.root);
-    const status = await this.status(this.root);
-    // Ended after its jobs were read (only at the first poll, which asks anyway): read them again.
-    if (ENDED[status] && this.active(this.root)) childrenDone = await this.visit(this.root);
+    const pipeline = await this.host.api.json(
+      Pipeline,
+      'GET',
+      `${this.root.project}/pipelines/${this.root.id}`,
+      `GET pipeline ${this.root.id}`
+    );
+    this.root.status = pipeline.status;
+    const childrenDone = await this.visit(this.root);
     const jobs = this.flatten(this.root);
 
-    let conclusion: Conclusion | undefined = ENDED[status];
-    if (status === 'manual') conclusion = 'blocked';
+    let conclusion: Conclusion | undefined = ENDED[pipeline.status];
+    if (pipeline.status === 'manual') conclusion = 'blocked';
     if (conclusion && !childrenDone && conclusion !== 'canceled') conclusion = undefined;
     if (conclusion) {
       for (const job of jobs) {
@@ -101,7 +103,7 @@ export class PipelineTree {
         job.conclusion = job.status === 'manual' && conclusion === 'blocked' ? 'blocked' : 'skipped';
       }
     }
-    return { status, conclusion, jobs };
+    return { status: pipeline.status, conclusion, jobs };
   }
 
   /** Reads what can have changed in this pipeline and its children; true once they all ended. */
@@ -167,14 +169,6 @@ export class PipelineTree {
       return !!ENDED[bridge.status];
     }
     if (child.ended) return true;
-    // Its jobs first: while one runs, the pipeline's status is known without asking.
-    if (child.status !== undefined && !child.unreadable) {
-      let below = await this.visit(child);
-      const status = await this.status(child);
-      if (ENDED[status] && this.active(child)) below = await this.visit(child);
-      child.ended = below && !!ENDED[status];
-      return below && (!!ENDED[status] || status === 'manual');
-    }
     const { value, status } = await this.host.api.optional(
       Pipeline,
       `${child.project}/pipelines/${child.id}`,
@@ -192,28 +186,6 @@ export class PipelineTree {
     const below = await this.visit(child);
     child.ended = below && !!ENDED[value.status];
     return below && (!!ENDED[value.status] || value.status === 'manual');
-  }
-
-  /**
-   * The pipeline's status, read after its jobs. While one of its own jobs is pending or running
-   * the pipeline has not ended (GitLab composes a pipeline's status from its jobs':
-   * Gitlab::Ci::Status::Composite), so the last status read stands and nothing is asked; once
-   * none is, the jobs just read are final for an ended pipeline.
-   */
-  private async status(node: Node): Promise<string> {
-    if (node.status !== undefined && this.active(node)) return node.status;
-    const pipeline = await this.host.api.json(
-      Pipeline,
-      'GET',
-      `${node.project}/pipelines/${node.id}`,
-      `GET pipeline ${node.id}`
-    );
-    node.status = pipeline.status;
-    return pipeline.status;
-  }
-
-  private active(node: Node): boolean {
-    return node.jobs.some((j) => ACTIVE.includes(j.status));
   }
 
   /** trigger_jobs (~19.2+), else bridges, else none (≤ ~12.x); learned once for the run. */
