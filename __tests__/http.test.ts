@@ -770,6 +770,57 @@ describe('rate-limit pacing', () => {
   });
 });
 
+describe('a budget shared by many processes (issue 14)', () => {
+  /** GitLab's budget headers: `remaining` of 2,000 left, the window resetting in `resetS` seconds. */
+  const shared = (remaining: number, resetS: number): Promise<SimServer & { at: number[] }> =>
+    sim((_req, res) =>
+      sendJson(
+        res,
+        200,
+        { ok: true },
+        {
+          'ratelimit-limit': '2000',
+          'ratelimit-remaining': String(remaining),
+          'ratelimit-reset': String(resetS)
+        }
+      )
+    );
+
+  test('past half the budget spent ahead of the window: reads wait until the window catches up, writes do not', async () => {
+    // 900 of 2,000 left with 28 s to go: 45 % of the budget for 47 % of the window's time, so
+    // the next read waits until 27 s (45 % of 60 s) are left: about 1 s.
+    const s = await shared(900, 28);
+    const notes: string[] = [];
+    const h = client({ baseUrl: s.url, debug: (m) => notes.push(m) });
+    await h.json('GET', 'a');
+    await h.request('POST', 'b');
+    await h.json('GET', 'c');
+    expect(s.at[1] - s.at[0]).toBeLessThan(500);
+    expect(s.at[2] - s.at[0]).toBeGreaterThanOrEqual(800);
+    expect(s.at[2] - s.at[0]).toBeLessThan(5000);
+    expect(notes.join('\n')).toMatch(/budget shared and spent ahead of time: waiting/);
+  });
+
+  test('with the budget spent no faster than the window goes by, no read waits', async () => {
+    // 900 left with 20 s to go: the window is ahead of the spending.
+    const s = await shared(900, 20);
+    const notes: string[] = [];
+    const h = client({ baseUrl: s.url, debug: (m) => notes.push(m) });
+    await h.json('GET', 'a');
+    await h.json('GET', 'b');
+    expect(s.at[1] - s.at[0]).toBeLessThan(500);
+    expect(notes.join('\n')).not.toMatch(/rate limit/);
+  });
+
+  test('the courtesy wait never outlasts the step: past the deadline the read goes at once, without error', async () => {
+    const s = await shared(900, 40);
+    const h = client({ baseUrl: s.url, deadline: Date.now() + 3000 });
+    await h.json('GET', 'a');
+    await h.json('GET', 'b');
+    expect(s.at[1] - s.at[0]).toBeLessThan(500);
+  });
+});
+
 /* ---------------------------------------------------------------- streams */
 
 describe('stream', () => {

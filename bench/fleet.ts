@@ -26,6 +26,12 @@ const PROJECT = 'group/sub/app';
 const LIMIT = 2000;
 /** Starts spread over this long, as a burst of CI jobs would start. */
 const SPREAD_MS = 20_000;
+/**
+ * How often a running job's trace grows: gitlab.com's runner uploads it every 60 s while nobody
+ * watches the job's page (gitlabhq lib/gitlab/ci/trace.rb, UPDATE_FREQUENCY_DEFAULT; reads
+ * through the API do not count as watching). FLEET_TRACE_UPDATE_MS=0 makes it grow line by line.
+ */
+const TRACE_UPDATE_MS = Number(process.env.FLEET_TRACE_UPDATE_MS ?? 60_000);
 
 const log = (message: string): void => {
   process.stderr.write(`[bench fleet] ${message}\n`);
@@ -104,6 +110,7 @@ async function fleet(): Promise<void> {
   const scripts = Array.from({ length: RELAYS }, (_, i) => script(i));
   const sim = await startGitLabSim({
     token: TOKEN,
+    traceUpdateMs: TRACE_UPDATE_MS,
     pipelines: Object.fromEntries(scripts.map((s) => [s.ref, s.pipeline]))
   });
   const limiter = gitlabRateLimit({ limit: LIMIT, periodS: 60 });
@@ -116,7 +123,9 @@ async function fleet(): Promise<void> {
   const preload = writePreload(tmp);
   const started = Date.now();
   try {
-    log(`${RELAYS} relays on one token, poll-interval ${POLL_S}s, starts spread over ${SPREAD_MS / 1000}s`);
+    log(
+      `${RELAYS} relays on one token, poll-interval ${POLL_S}s, starts spread over ${SPREAD_MS / 1000}s, traces uploaded every ${TRACE_UPDATE_MS / 1000}s`
+    );
     const runs: RelayRun[] = await Promise.all(
       scripts.map(async (s, i) => {
         await new Promise((r) => setTimeout(r, (i * SPREAD_MS) / RELAYS));
@@ -247,12 +256,93 @@ async function fleet(): Promise<void> {
           .map((r) => `A relay exited ${r.code}: ${r.stderrTail.slice(-600)}`)
       ].join('\n')
     );
+    console.log(breakdown(scripts, runs, sent, times, sim, ended));
     if (rows.some((r) => r[3] === false)) process.exitCode = 1;
   } finally {
     await front.close();
     await sim.close();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** A request's route, ids folded: `GET pipelines/:id/jobs`. */
+function route(method: string, p: string): string {
+  const rest = p.replace(/^\/api\/v4\/projects\/[^/]+\//, '').replace(/\/\d+(?=\/|$)/g, '/:id');
+  return `${method} ${rest}`;
+}
+
+/** The owning relay's index of a request, from the pipeline or job id in its path. */
+function owners(scripts: Script[], sim: Awaited<ReturnType<typeof startGitLabSim>>): (p: string) => number {
+  const byRef = new Map(scripts.map((s, i) => [s.ref, i]));
+  const pipelines = new Map(sim.pipelines.map((p) => [p.id, p]));
+  const rootOf = (id: number): number => {
+    let p = pipelines.get(id);
+    while (p?.parentId !== undefined) p = pipelines.get(p.parentId);
+    return p ? (byRef.get(p.ref) ?? -1) : -1;
+  };
+  const jobPipeline = new Map([...sim.jobs, ...sim.bridges].map((j) => [j.id, j.pipelineId]));
+  return (p) => {
+    const pm = /\/pipelines\/(\d+)/.exec(p);
+    if (pm) return rootOf(Number(pm[1]));
+    const jm = /\/jobs\/(\d+)/.exec(p);
+    if (jm) return rootOf(jobPipeline.get(Number(jm[1])) ?? -1);
+    return -1;
+  };
+}
+
+/** Requests by route and by phase (a relay's first START_MS, then steady), and per pipeline kind. */
+const START_MS = 20_000;
+function breakdown(
+  scripts: Script[],
+  runs: RelayRun[],
+  sent: number,
+  times: number[],
+  sim: Awaited<ReturnType<typeof startGitLabSim>>,
+  ended: number
+): string {
+  const owner = owners(scripts, sim);
+  const routes = new Map<string, { start: number; steady: number }>();
+  const kinds = new Map<string, { requests: number; minutes: number; traces: number; relays: number }>();
+  for (const [i, s] of scripts.entries()) {
+    const k = kinds.get(s.kind) ?? { requests: 0, minutes: 0, traces: 0, relays: 0 };
+    k.relays++;
+    k.minutes += Math.max(0, (runs[i].exitAt ?? ended) - runs[i].startedAt - START_MS) / 60_000;
+    kinds.set(s.kind, k);
+  }
+  for (let j = 0; j < sent; j++) {
+    const r = sim.requests[j];
+    const name = route(r.method, r.path);
+    const i = owner(r.path);
+    const steady = i >= 0 && times[j] - runs[i].startedAt >= START_MS;
+    const row = routes.get(name) ?? { start: 0, steady: 0 };
+    row[steady ? 'steady' : 'start']++;
+    routes.set(name, row);
+    if (steady) {
+      const k = kinds.get(scripts[i].kind)!;
+      k.requests++;
+      if (name.endsWith('/trace')) k.traces++;
+    }
+  }
+  const lines = [
+    '',
+    `Requests by route (start = each relay's first ${START_MS / 1000} s):`,
+    '',
+    '| route | start | steady | total |',
+    '|---|---|---|---|',
+    ...[...routes.entries()]
+      .sort((a, b) => b[1].start + b[1].steady - a[1].start - a[1].steady)
+      .map(([n, c]) => `| ${n} | ${c.start} | ${c.steady} | ${c.start + c.steady} |`),
+    '',
+    'Steady state per pipeline kind (requests a minute per relay, of which trace reads):',
+    '',
+    '| kind | relays | req/min/relay | traces/min/relay |',
+    '|---|---|---|---|',
+    ...[...kinds.entries()].map(
+      ([n, k]) =>
+        `| ${n} | ${k.relays} | ${fmt(k.requests / Math.max(k.minutes, 1e-9), 1)} | ${fmt(k.traces / Math.max(k.minutes, 1e-9), 1)} |`
+    )
+  ];
+  return lines.join('\n');
 }
 
 await fleet();

@@ -85,6 +85,16 @@ export const TRANSFER_SILENCE_MS = 60_000;
  */
 const LOW_BUDGET_SHARE = 0.1;
 const LOW_BUDGET_REQUESTS = 1;
+/**
+ * A budget is often shared: a fleet of CI jobs on one bot token, none of which knows how many
+ * others there are. Once this share of the limit is spent, a read (GET) waits until the
+ * window's time has caught up with the budget spent (half the budget gone → wait for half the
+ * window), so the fleet as a whole spends at most the limit per window, however large it is.
+ * Writes (trigger, cancel) are never held back by it.
+ */
+const SHARED_BUDGET_SHARE = 0.5;
+/** RateLimit-Limit is per minute (GitLab: limit × 60 s / period, lib/gitlab/rack_attack.rb). */
+const BUDGET_WINDOW_MS = 60_000;
 
 /** Pulls the server's own message out of an error body: JSON `message`, `error`, … or the text. */
 export function serverMessage(body: Buffer | string): string {
@@ -192,6 +202,8 @@ export class Http {
   private readonly base: URL;
   /** Set from rate-limit headers: no request before this time. */
   private notBefore = 0;
+  /** Set from a shared budget spent ahead of its window's time: no read before this time. */
+  private readNotBefore = 0;
   /** Bodies being read: an abort destroys them at once. */
   private readonly live = new Set<IncomingMessage>();
   /** The signal whose abort is already wired to end every transfer. */
@@ -427,7 +439,7 @@ export class Http {
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
     for (let hop = 0; ; hop++) {
-      await this.pace();
+      await this.pace(verb);
       const signal = this.watchAbort();
       const sent: OutgoingHttpHeaders =
         url.origin === this.origin ? { ...this.config.credentials, ...headers } : { ...headers };
@@ -551,7 +563,7 @@ export class Http {
   }
 
   /** Waits while a rate limit's budget is spent, or for this request's share of what is left of it. */
-  private async pace(): Promise<void> {
+  private async pace(verb: string): Promise<void> {
     const wait = this.notBefore - Date.now();
     if (wait > 0) {
       this.withinDeadline(
@@ -560,6 +572,15 @@ export class Http {
       );
       this.config.debug?.(`${this.config.serverName} rate limit: waiting ${Math.ceil(wait / 100) / 10}s`);
       await sleep(wait, this.config.signal);
+    }
+    // A shared budget's pacing is a courtesy, not the server's demand: it never ends the step.
+    const share = this.readNotBefore - Date.now();
+    const deadline = this.config.deadline;
+    if (verb === 'GET' && share > 0 && (deadline === undefined || Date.now() + share < deadline)) {
+      this.config.debug?.(
+        `${this.config.serverName} rate limit budget shared and spent ahead of time: waiting ${Math.ceil(share / 100) / 10}s`
+      );
+      await sleep(share, this.config.signal);
     }
   }
 
@@ -584,6 +605,13 @@ export class Http {
       return;
     }
     const limit = Number(header(headers, 'x-rate-limit-limit') ?? header(headers, 'ratelimit-limit'));
+    if (Number.isFinite(limit) && limit > 0 && remaining <= limit * SHARED_BUDGET_SHARE) {
+      const window = Math.max(BUDGET_WINDOW_MS, until - now);
+      this.readNotBefore = Math.max(
+        this.readNotBefore,
+        Math.min(until, until - (window * remaining) / limit)
+      );
+    }
     const low = Number.isFinite(limit) && limit > 0 ? limit * LOW_BUDGET_SHARE : LOW_BUDGET_REQUESTS;
     if (remaining > low) return;
     this.notBefore = Math.max(this.notBefore, now + (until - now) / remaining);

@@ -5,8 +5,17 @@ import type { Job, Remote, Run } from './remotes/remote.js';
 import type { JobNames } from './paths.js';
 import { StreamRedactor } from './redact.js';
 
-/** Below this size a whole-log remote is read at every poll, so small logs stay live. */
+/** Below this size a whole-log remote is read once a poll interval while it grows, so small logs stay live. */
 export const LIVE_WHOLE_LOG_BYTES = 64 * 1024;
+/**
+ * A small whole log that did not grow is read less often, up to this many poll intervals apart.
+ * GitLab's runner sends the trace in increments: every 3 s while someone watches the job's page
+ * in the web UI, else every 60 s (UPDATE_FREQUENCY_DEFAULT / _WHEN_BEING_WATCHED in
+ * gitlabhq lib/gitlab/ci/trace.rb, told to the runner by X-GitLab-Trace-Update-Interval; only
+ * Projects::JobsController#trace marks it watched, never the API), with gitlab-runner's own
+ * floor of 3 s (UpdateInterval in common/consts.go): most reads at every poll find nothing new.
+ */
+export const IDLE_LOG_POLLS = 3;
 /** How many lines of a failed job's log `log: on-failure` shows. */
 export const FAILURE_TAIL_LINES = 200;
 /** Bytes read back from a saved log at once when showing it. */
@@ -59,8 +68,13 @@ export class LogFollower {
     return (this.options.now ?? Date.now)();
   }
 
-  /** Reads what is due of each started job's log; shows it when streaming. */
+  /**
+   * Reads what is due of each started job's log; shows it when streaming. A whole-log remote
+   * re-sends a log in full, and only the job in focus is shown live: the other running jobs'
+   * logs are read when they come into focus or end (every byte is still saved).
+   */
   async update(jobs: Job[]): Promise<void> {
+    const live = this.remote.logMode === 'whole' ? this.live(jobs) : undefined;
     for (const job of jobs) {
       if (!job.started && !job.conclusion) continue;
       const log = this.entry(job);
@@ -68,7 +82,7 @@ export class LogFollower {
       if (log.complete) continue;
       if (job.conclusion) {
         await this.readToEnd(log);
-      } else if (this.due(log)) {
+      } else if ((live === undefined || live === job.key) && this.due(log)) {
         await this.read(log);
       }
     }
@@ -107,6 +121,14 @@ export class LogFollower {
     this.host.endGroup();
   }
 
+  /** The running job whose log is shown live: the one in focus, else the next to come into it. */
+  private live(jobs: Job[]): string {
+    const f = this.focus;
+    if (f && !f.complete && !f.job.conclusion) return f.job.key;
+    const next = jobs.find((j) => j.started && !j.conclusion && !this.logs.get(j.key)?.complete);
+    return next?.key ?? '';
+  }
+
   private entry(job: Job): JobLog {
     let log = this.logs.get(job.key);
     if (!log) {
@@ -135,13 +157,15 @@ export class LogFollower {
 
   /**
    * Incremental remotes fetch only what is new: read at every poll. Whole-log remotes re-send
-   * everything, so once a log is past LIVE_WHOLE_LOG_BYTES it is read when it should have
-   * doubled: the bytes fetched stay within a small multiple of the final size.
+   * everything: a small log is read once a poll interval while it grows (not at each of the
+   * quick first polls), less often while it does not; past LIVE_WHOLE_LOG_BYTES it is read when
+   * it should have doubled, so the bytes fetched stay within a small multiple of the final size.
    */
   private due(log: JobLog): boolean {
     if (this.remote.logMode === 'incremental' || log.lastRead === 0) return true;
-    if (log.lastSize < LIVE_WHOLE_LOG_BYTES) return true;
-    return this.now() - log.lastRead >= log.wait;
+    // Polls come a poll interval apart from the end of the last one's work, not exactly.
+    const slack = Math.min(2_000, this.options.pollIntervalMs / 4);
+    return this.now() - log.lastRead + slack >= log.wait;
   }
 
   /** The last read of an ended job, and what the redactor held back. */
@@ -161,10 +185,13 @@ export class LogFollower {
       const grown = log.written - before;
       if (log.lastRead > 0 && grown > 0) log.growthPerMs = grown / Math.max(1, now - log.lastRead);
       // Next read when the log should have doubled; if it did not grow, wait twice as long.
-      log.wait =
-        grown > 0 && log.growthPerMs > 0
-          ? Math.max(this.options.pollIntervalMs, log.written / log.growthPerMs)
-          : Math.min(Math.max(log.wait * 2, this.options.pollIntervalMs), 10 * 60_000);
+      // A small log stays live: read once a poll interval while it grows, at most
+      // IDLE_LOG_POLLS intervals apart while it does not.
+      const poll = this.options.pollIntervalMs;
+      const small = log.written < LIVE_WHOLE_LOG_BYTES;
+      if (grown > 0 && small) log.wait = poll;
+      else if (grown > 0 && log.growthPerMs > 0) log.wait = Math.max(poll, log.written / log.growthPerMs);
+      else log.wait = Math.min(Math.max(log.wait * 2, poll), small ? IDLE_LOG_POLLS * poll : 10 * 60_000);
       log.lastSize = log.written;
     }
     log.lastRead = now;

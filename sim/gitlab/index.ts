@@ -67,7 +67,7 @@ export async function startGitLabSim(opts: GitLabSimOptions = {}): Promise<GitLa
   };
   const maxPerPage = Math.max(1, opts.perPage ?? 100);
   const profile = gitlabProfile(opts.profile);
-  const world = new World(projectPath);
+  const world = new World(projectPath, opts.traceUpdateMs ?? 0);
   const render = new Renderer(world, projectId, profile);
   const signed = new Map<string, SignedObject>();
   let leakedToStorage = 0;

@@ -139,7 +139,11 @@ export class World {
   private readonly zips = new WeakMap<SimJob, Buffer>();
   private readonly logs = new WeakMap<SimJob, LogText>();
 
-  constructor(readonly projectPath: string) {}
+  constructor(
+    readonly projectPath: string,
+    /** The runner's trace upload cadence (0: every line at once). */
+    readonly traceUpdateMs = 0
+  ) {}
 
   get projectUrl(): string {
     return `${this.url}/${this.projectPath}`;
@@ -399,8 +403,11 @@ export class World {
     if (j.bridge || start === undefined) return Buffer.alloc(0);
     const log = this.logOf(j);
     const end = start + j.runningMs;
-    const cutoff = Math.min(now, j.canceledAt ?? Infinity);
+    let cutoff = Math.min(now, j.canceledAt ?? Infinity);
     if (cutoff >= end) return log.buf;
+    // The runner sends what it has every traceUpdateMs, not each line as it comes.
+    if (this.traceUpdateMs > 0)
+      cutoff = start + Math.floor((cutoff - start) / this.traceUpdateMs) * this.traceUpdateMs;
     const k = Math.floor(((cutoff - start) / j.runningMs) * log.lines);
     return log.buf.subarray(0, log.end(Math.max(0, Math.min(k, log.lines))));
   }

@@ -71,6 +71,10 @@ export interface GitLabSimOptions {
   playAfterRunReturns?: 'new' | 'original';
   /** The GitLab release whose API this server has (profiles.ts; default '16.x', today's API). */
   profile?: string | GitLabProfile;
+  /** How often a running job's trace grows, as the runner uploads it (default 0: line by line).
+   *  gitlab.com: 60 000 while nobody watches the job's page, 3 000 while someone does
+   *  (gitlabhq lib/gitlab/ci/trace.rb, UPDATE_FREQUENCY_DEFAULT / _WHEN_BEING_WATCHED). */
+  traceUpdateMs?: number;
 }
 
 export interface SimPipelineState {

@@ -119,11 +119,12 @@ export class PipelineTree {
     }
     node.jobs = own.map((j) => this.host.toJob(j, node.prefix));
 
-    // A waiting trigger job can only move when something else in the pipeline did.
+    // A waiting trigger job can only move when something else in the pipeline did. A moving
+    // one whose child pipeline is read needs no listing: its end is that child's end.
     const stale =
       node.bridges === undefined ||
       fresh ||
-      node.bridges.some(moving) ||
+      node.bridges.some((b) => moving(b) && !this.followed(b)) ||
       (node.listedAt !== moment && node.bridges.some((b) => WAITING.includes(b.status)));
     if (stale) {
       node.bridges = await this.listBridges(node);
@@ -152,6 +153,13 @@ export class PipelineTree {
       if (!(await this.follow(child, bridge))) done = false;
     }
     return done;
+  }
+
+  /** Its child pipeline is known and read directly. */
+  private followed(bridge: Bridge): boolean {
+    const ds = bridge.downstream_pipeline;
+    const child = ds ? this.children.get(ds.id) : undefined;
+    return !!child && !child.unreadable;
   }
 
   /** One child: read it unless it ended (or cannot be read); true once it has ended. */
