@@ -202,10 +202,11 @@ class PipelineTree {
             this.host.seen(j, node.project);
         }
         node.jobs = own.map((j) => this.host.toJob(j, node.prefix));
-        // A waiting trigger job can only move when something else in the pipeline did.
+        // A waiting trigger job can only move when something else in the pipeline did. A moving
+        // one whose child pipeline is read needs no listing: its end is that child's end.
         const stale = node.bridges === undefined ||
             fresh ||
-            node.bridges.some(moving) ||
+            node.bridges.some((b) => moving(b) && !this.followed(b)) ||
             (node.listedAt !== moment && node.bridges.some((b) => WAITING.includes(b.status)));
         if (stale) {
             node.bridges = await this.listBridges(node);
@@ -235,6 +236,12 @@ class PipelineTree {
                 done = false;
         }
         return done;
+    }
+    /** Its child pipeline is known and read directly. */
+    followed(bridge) {
+        const ds = bridge.downstream_pipeline;
+        const child = ds ? this.children.get(ds.id) : undefined;
+        return !!child && !child.unreadable;
     }
     /** One child: read it unless it ended (or cannot be read); true once it has ended. */
     async follow(child, bridge) {

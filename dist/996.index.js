@@ -707,8 +707,17 @@ var redact = __webpack_require__(5078);
 
 
 
-/** Below this size a whole-log remote is read at every poll, so small logs stay live. */
+/** Below this size a whole-log remote is read once a poll interval while it grows, so small logs stay live. */
 const LIVE_WHOLE_LOG_BYTES = 64 * 1024;
+/**
+ * A small whole log that did not grow is read less often, up to this many poll intervals apart.
+ * GitLab's runner sends the trace in increments: every 3 s while someone watches the job's page
+ * in the web UI, else every 60 s (UPDATE_FREQUENCY_DEFAULT / _WHEN_BEING_WATCHED in
+ * gitlabhq lib/gitlab/ci/trace.rb, told to the runner by X-GitLab-Trace-Update-Interval; only
+ * Projects::JobsController#trace marks it watched, never the API), with gitlab-runner's own
+ * floor of 3 s (UpdateInterval in common/consts.go): most reads at every poll find nothing new.
+ */
+const IDLE_LOG_POLLS = 3;
 /** How many lines of a failed job's log `log: on-failure` shows. */
 const FAILURE_TAIL_LINES = 200;
 /** Bytes read back from a saved log at once when showing it. */
@@ -737,8 +746,13 @@ class LogFollower {
     now() {
         return (this.options.now ?? Date.now)();
     }
-    /** Reads what is due of each started job's log; shows it when streaming. */
+    /**
+     * Reads what is due of each started job's log; shows it when streaming. A whole-log remote
+     * re-sends a log in full, and only the job in focus is shown live: the other running jobs'
+     * logs are read when they come into focus or end (every byte is still saved).
+     */
     async update(jobs) {
+        const live = this.remote.logMode === 'whole' ? this.live(jobs) : undefined;
         for (const job of jobs) {
             if (!job.started && !job.conclusion)
                 continue;
@@ -749,7 +763,7 @@ class LogFollower {
             if (job.conclusion) {
                 await this.readToEnd(log);
             }
-            else if (this.due(log)) {
+            else if ((live === undefined || live === job.key) && this.due(log)) {
                 await this.read(log);
             }
         }
@@ -792,6 +806,14 @@ class LogFollower {
         this.host.remoteLines(tail.map(trimLine));
         this.host.endGroup();
     }
+    /** The running job whose log is shown live: the one in focus, else the next to come into it. */
+    live(jobs) {
+        const f = this.focus;
+        if (f && !f.complete && !f.job.conclusion)
+            return f.job.key;
+        const next = jobs.find((j) => j.started && !j.conclusion && !this.logs.get(j.key)?.complete);
+        return next?.key ?? '';
+    }
     entry(job) {
         let log = this.logs.get(job.key);
         if (!log) {
@@ -819,15 +841,16 @@ class LogFollower {
     }
     /**
      * Incremental remotes fetch only what is new: read at every poll. Whole-log remotes re-send
-     * everything, so once a log is past LIVE_WHOLE_LOG_BYTES it is read when it should have
-     * doubled: the bytes fetched stay within a small multiple of the final size.
+     * everything: a small log is read once a poll interval while it grows (not at each of the
+     * quick first polls), less often while it does not; past LIVE_WHOLE_LOG_BYTES it is read when
+     * it should have doubled, so the bytes fetched stay within a small multiple of the final size.
      */
     due(log) {
         if (this.remote.logMode === 'incremental' || log.lastRead === 0)
             return true;
-        if (log.lastSize < LIVE_WHOLE_LOG_BYTES)
-            return true;
-        return this.now() - log.lastRead >= log.wait;
+        // Polls come a poll interval apart from the end of the last one's work, not exactly.
+        const slack = Math.min(2_000, this.options.pollIntervalMs / 4);
+        return this.now() - log.lastRead + slack >= log.wait;
     }
     /** The last read of an ended job, and what the redactor held back. */
     async readToEnd(log) {
@@ -846,10 +869,16 @@ class LogFollower {
             if (log.lastRead > 0 && grown > 0)
                 log.growthPerMs = grown / Math.max(1, now - log.lastRead);
             // Next read when the log should have doubled; if it did not grow, wait twice as long.
-            log.wait =
-                grown > 0 && log.growthPerMs > 0
-                    ? Math.max(this.options.pollIntervalMs, log.written / log.growthPerMs)
-                    : Math.min(Math.max(log.wait * 2, this.options.pollIntervalMs), 10 * 60_000);
+            // A small log stays live: read once a poll interval while it grows, at most
+            // IDLE_LOG_POLLS intervals apart while it does not.
+            const poll = this.options.pollIntervalMs;
+            const small = log.written < LIVE_WHOLE_LOG_BYTES;
+            if (grown > 0 && small)
+                log.wait = poll;
+            else if (grown > 0 && log.growthPerMs > 0)
+                log.wait = Math.max(poll, log.written / log.growthPerMs);
+            else
+                log.wait = Math.min(Math.max(log.wait * 2, poll), small ? IDLE_LOG_POLLS * poll : 10 * 60_000);
             log.lastSize = log.written;
         }
         log.lastRead = now;
@@ -2496,6 +2525,16 @@ const TRANSFER_SILENCE_MS = 60_000;
  */
 const LOW_BUDGET_SHARE = 0.1;
 const LOW_BUDGET_REQUESTS = 1;
+/**
+ * A budget is often shared: a fleet of CI jobs on one bot token, none of which knows how many
+ * others there are. Once this share of the limit is spent, a read (GET) waits until the
+ * window's time has caught up with the budget spent (half the budget gone → wait for half the
+ * window), so the fleet as a whole spends at most the limit per window, however large it is.
+ * Writes (trigger, cancel) are never held back by it.
+ */
+const SHARED_BUDGET_SHARE = 0.5;
+/** RateLimit-Limit is per minute (GitLab: limit × 60 s / period, lib/gitlab/rack_attack.rb). */
+const BUDGET_WINDOW_MS = 60_000;
 /** Pulls the server's own message out of an error body: JSON `message`, `error`, … or the text. */
 function serverMessage(body) {
     const text = body.toString().trim();
@@ -2607,6 +2646,8 @@ class Http {
     base;
     /** Set from rate-limit headers: no request before this time. */
     notBefore = 0;
+    /** Set from a shared budget spent ahead of its window's time: no read before this time. */
+    readNotBefore = 0;
     /** Bodies being read: an abort destroys them at once. */
     live = new Set();
     /** The signal whose abort is already wired to end every transfer. */
@@ -2816,7 +2857,7 @@ class Http {
             headers['content-type'] = 'application/x-www-form-urlencoded';
         }
         for (let hop = 0;; hop++) {
-            await this.pace();
+            await this.pace(verb);
             const signal = this.watchAbort();
             const sent = url.origin === this.origin ? { ...this.config.credentials, ...headers } : { ...headers };
             this.config.debug?.(`${verb} ${this.show(url.toString())}`);
@@ -2922,12 +2963,19 @@ class Http {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .DeadlineError */ .j3(`${this.config.serverName} asked to wait ${Math.ceil(waitMs / 1000)}s, past the timeout (${Math.max(0, Math.ceil((deadline - Date.now()) / 1000))}s were left): ${why}`);
     }
     /** Waits while a rate limit's budget is spent, or for this request's share of what is left of it. */
-    async pace() {
+    async pace(verb) {
         const wait = this.notBefore - Date.now();
         if (wait > 0) {
             this.withinDeadline(wait, `its rate limit budget is spent until ${new Date(this.notBefore).toISOString()}`);
             this.config.debug?.(`${this.config.serverName} rate limit: waiting ${Math.ceil(wait / 100) / 10}s`);
             await sleep(wait, this.config.signal);
+        }
+        // A shared budget's pacing is a courtesy, not the server's demand: it never ends the step.
+        const share = this.readNotBefore - Date.now();
+        const deadline = this.config.deadline;
+        if (verb === 'GET' && share > 0 && (deadline === undefined || Date.now() + share < deadline)) {
+            this.config.debug?.(`${this.config.serverName} rate limit budget shared and spent ahead of time: waiting ${Math.ceil(share / 100) / 10}s`);
+            await sleep(share, this.config.signal);
         }
     }
     /**
@@ -2953,6 +3001,10 @@ class Http {
             return;
         }
         const limit = Number(header(headers, 'x-rate-limit-limit') ?? header(headers, 'ratelimit-limit'));
+        if (Number.isFinite(limit) && limit > 0 && remaining <= limit * SHARED_BUDGET_SHARE) {
+            const window = Math.max(BUDGET_WINDOW_MS, until - now);
+            this.readNotBefore = Math.max(this.readNotBefore, Math.min(until, until - (window * remaining) / limit));
+        }
         const low = Number.isFinite(limit) && limit > 0 ? limit * LOW_BUDGET_SHARE : LOW_BUDGET_REQUESTS;
         if (remaining > low)
             return;
