@@ -1089,7 +1089,6 @@ async function follow(opts) {
     }
     host.saveState('finished', 'true');
     await collect(opts, logs, names, state);
-    // (A hook that reads the run's test results belongs here: the run has ended and is collected.)
     return finalResult(opts, logs, names, state);
 }
 function timedOutMessage(settings) {

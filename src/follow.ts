@@ -74,7 +74,6 @@ export async function follow(opts: FollowOptions): Promise<Result> {
   }
   host.saveState('finished', 'true');
   await collect(opts, logs, names, state);
-  // (A hook that reads the run's test results belongs here: the run has ended and is collected.)
   return finalResult(opts, logs, names, state);
 }
 
