@@ -16,8 +16,8 @@ __webpack_require__.d(__webpack_exports__, {
   stageState: () => (/* reexport */ stageState)
 });
 
-// EXTERNAL MODULE: ./lib/http.js
-var lib_http = __webpack_require__(4247);
+// EXTERNAL MODULE: ./lib/http.js + 1 modules
+var lib_http = __webpack_require__(3617);
 // EXTERNAL MODULE: ./lib/errors.js
 var errors = __webpack_require__(452);
 // EXTERNAL MODULE: ./lib/shape.js

@@ -697,8 +697,8 @@ function formatBytes(n) {
     return `${Number.isInteger(v) ? v : v.toFixed(1)} ${units[i]}`;
 }
 
-// EXTERNAL MODULE: ./lib/http.js
-var lib_http = __webpack_require__(4247);
+// EXTERNAL MODULE: ./lib/http.js + 1 modules
+var lib_http = __webpack_require__(3617);
 // EXTERNAL MODULE: external "node:string_decoder"
 var external_node_string_decoder_ = __webpack_require__(6193);
 // EXTERNAL MODULE: ./lib/redact.js
@@ -2481,22 +2481,128 @@ class BaseHost {
 
 /***/ }),
 
-/***/ 4247:
+/***/ 3617:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Eu: () => (/* binding */ untilAborted),
-/* harmony export */   lw: () => (/* binding */ Http),
-/* harmony export */   yy: () => (/* binding */ sleep)
-/* harmony export */ });
-/* unused harmony exports ANSWER_SILENCE_MS, TRANSFER_SILENCE_MS, serverMessage, retryDelayMs, FileSink */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
-/* harmony import */ var node_tls__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1692);
-/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6466);
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7075);
-/* harmony import */ var _actions_http_client__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4942);
-/* harmony import */ var _deadline_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4611);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(452);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  lw: () => (/* binding */ Http),
+  yy: () => (/* binding */ sleep),
+  Eu: () => (/* binding */ untilAborted)
+});
+
+// UNUSED EXPORTS: ANSWER_SILENCE_MS, FileSink, TRANSFER_SILENCE_MS, retryDelayMs, serverMessage
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __webpack_require__(1692);
+// EXTERNAL MODULE: external "node:stream/promises"
+var promises_ = __webpack_require__(6466);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __webpack_require__(7075);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __webpack_require__(4942);
+// EXTERNAL MODULE: ./lib/deadline.js
+var deadline = __webpack_require__(4611);
+;// CONCATENATED MODULE: ./lib/budget.js
+/**
+ * Budget pacing: once the budget left (RateLimit-Remaining, X-Rate-Limit-Remaining) falls to
+ * this share of the limit, the requests left are spread evenly until the reset instead of
+ * spent at once. When the limit is not a count (Gearset's X-Rate-Limit-Limit is the period,
+ * `5s`), the budget is known to be low only at its last request, which then waits for the reset.
+ */
+const LOW_BUDGET_SHARE = 0.1;
+const LOW_BUDGET_REQUESTS = 1;
+/**
+ * A budget is often shared: a fleet of CI jobs on one bot token, none of which knows how many
+ * others there are. Once this share of the limit is spent, a read (GET) waits until the
+ * window's time has caught up with the budget spent (half the budget gone → wait for half the
+ * window), so the fleet as a whole spends at most the limit per window, however large it is.
+ * Writes (trigger, cancel) are never held back by it.
+ */
+const SHARED_BUDGET_SHARE = 0.5;
+/** RateLimit-Limit is per minute (GitLab: limit × 60 s / period, lib/gitlab/rack_attack.rb). */
+const BUDGET_WINDOW_MS = 60_000;
+/**
+ * A server's rate-limit budget as its answers' headers tell it: the times before which no
+ * request (`notBefore`) or no read (`readNotBefore`) should be sent. The Http client waits
+ * for them, within the step's deadline.
+ */
+class RateBudget {
+    /** Set from rate-limit headers: no request before this time. */
+    notBefore = 0;
+    /** Set from a shared budget spent ahead of its window's time: no read before this time. */
+    readNotBefore = 0;
+    /**
+     * Reads the budget headers (GitLab's RateLimit-*, Gearset's X-Rate-Limit-*): with none left,
+     * nothing is sent before the reset; with little left, the requests left are spread evenly
+     * until the reset, so that the budget lasts instead of ending in a 429. Gearset sends its
+     * headers on every answer (PROTOCOLS.md); GitLab documents RateLimit-* on throttled answers
+     * (gitlabhq doc/user/admin_area/settings/user_and_ip_rate_limits.md, since 13.8), and proxies
+     * in front of it may add them to all: whatever answer carries them is read.
+     */
+    note(headers) {
+        const raw = header(headers, 'x-rate-limit-remaining') ?? header(headers, 'ratelimit-remaining');
+        if (raw === undefined || !Number.isFinite(Number(raw)))
+            return;
+        const remaining = Number(raw);
+        const now = Date.now();
+        const reset = resetTime(headers, now);
+        if (reset === undefined || reset <= now)
+            return;
+        const until = Math.min(reset, now + 15 * 60_000);
+        if (remaining <= 0) {
+            this.notBefore = Math.max(this.notBefore, until);
+            return;
+        }
+        const limit = Number(header(headers, 'x-rate-limit-limit') ?? header(headers, 'ratelimit-limit'));
+        if (Number.isFinite(limit) && limit > 0 && remaining <= limit * SHARED_BUDGET_SHARE) {
+            const window = Math.max(BUDGET_WINDOW_MS, until - now);
+            this.readNotBefore = Math.max(this.readNotBefore, Math.min(until, until - (window * remaining) / limit));
+        }
+        const low = Number.isFinite(limit) && limit > 0 ? limit * LOW_BUDGET_SHARE : LOW_BUDGET_REQUESTS;
+        if (remaining > low)
+            return;
+        this.notBefore = Math.max(this.notBefore, now + (until - now) / remaining);
+    }
+}
+/** Seconds (or an HTTP date) in Retry-After; a unix time or ISO date in the reset headers. */
+function retryDelayMs(headers, now = Date.now()) {
+    const retryAfter = header(headers, 'retry-after');
+    if (retryAfter) {
+        const seconds = Number(retryAfter);
+        if (Number.isFinite(seconds))
+            return Math.max(0, seconds * 1000);
+        const date = Date.parse(retryAfter);
+        if (!Number.isNaN(date))
+            return Math.max(0, date - now);
+    }
+    const reset = resetTime(headers, now);
+    return reset === undefined ? undefined : Math.max(0, reset - now);
+}
+/** Unix milliseconds or seconds, an ISO/HTTP date, or (small numbers, as the IETF draft has it) seconds from now. */
+function resetTime(headers, now = Date.now()) {
+    const raw = header(headers, 'ratelimit-reset') ?? header(headers, 'x-rate-limit-reset');
+    if (!raw)
+        return undefined;
+    const n = Number(raw);
+    if (Number.isFinite(n))
+        return n > 1e12 ? n : n < 1e9 ? now + n * 1000 : n * 1000;
+    const date = Date.parse(raw);
+    return Number.isNaN(date) ? undefined : date;
+}
+function header(headers, name) {
+    const v = headers[name];
+    return Array.isArray(v) ? v[0] : v;
+}
+
+// EXTERNAL MODULE: ./lib/errors.js
+var errors = __webpack_require__(452);
+;// CONCATENATED MODULE: ./lib/http.js
+
+
 
 
 
@@ -2516,24 +2622,6 @@ const MAX_REDIRECTS = 5;
  */
 const ANSWER_SILENCE_MS = 20_000;
 const TRANSFER_SILENCE_MS = 60_000;
-/**
- * Budget pacing: once the budget left (RateLimit-Remaining, X-Rate-Limit-Remaining) falls to
- * this share of the limit, the requests left are spread evenly until the reset instead of
- * spent at once. When the limit is not a count (Gearset's X-Rate-Limit-Limit is the period,
- * `5s`), the budget is known to be low only at its last request, which then waits for the reset.
- */
-const LOW_BUDGET_SHARE = 0.1;
-const LOW_BUDGET_REQUESTS = 1;
-/**
- * A budget is often shared: a fleet of CI jobs on one bot token, none of which knows how many
- * others there are. Once this share of the limit is spent, a read (GET) waits until the
- * window's time has caught up with the budget spent (half the budget gone → wait for half the
- * window), so the fleet as a whole spends at most the limit per window, however large it is.
- * Writes (trigger, cancel) are never held back by it.
- */
-const SHARED_BUDGET_SHARE = 0.5;
-/** RateLimit-Limit is per minute (GitLab: limit × 60 s / period, lib/gitlab/rack_attack.rb). */
-const BUDGET_WINDOW_MS = 60_000;
 /** Pulls the server's own message out of an error body: JSON `message`, `error`, … or the text. */
 function serverMessage(body) {
     const text = body.toString().trim();
@@ -2578,47 +2666,18 @@ function findMessage(data) {
     }
     return undefined;
 }
-/** Seconds (or an HTTP date) in Retry-After; a unix time or ISO date in the reset headers. */
-function retryDelayMs(headers, now = Date.now()) {
-    const retryAfter = header(headers, 'retry-after');
-    if (retryAfter) {
-        const seconds = Number(retryAfter);
-        if (Number.isFinite(seconds))
-            return Math.max(0, seconds * 1000);
-        const date = Date.parse(retryAfter);
-        if (!Number.isNaN(date))
-            return Math.max(0, date - now);
-    }
-    const reset = resetTime(headers, now);
-    return reset === undefined ? undefined : Math.max(0, reset - now);
-}
-/** Unix milliseconds or seconds, an ISO/HTTP date, or (small numbers, as the IETF draft has it) seconds from now. */
-function resetTime(headers, now = Date.now()) {
-    const raw = header(headers, 'ratelimit-reset') ?? header(headers, 'x-rate-limit-reset');
-    if (!raw)
-        return undefined;
-    const n = Number(raw);
-    if (Number.isFinite(n))
-        return n > 1e12 ? n : n < 1e9 ? now + n * 1000 : n * 1000;
-    const date = Date.parse(raw);
-    return Number.isNaN(date) ? undefined : date;
-}
-function header(headers, name) {
-    const v = headers[name];
-    return Array.isArray(v) ? v[0] : v;
-}
 /** Rejects with the signal's reason (a DeadlineError or an AbortedError) when it aborts first. */
 function sleep(ms, signal) {
     return new Promise((resolve, reject) => {
         if (signal?.aborted)
-            return reject((0,_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .abortReason */ .Js)(signal));
+            return reject((0,deadline/* abortReason */.Js)(signal));
         const timer = setTimeout(() => {
             signal?.removeEventListener('abort', onAbort);
             resolve();
         }, ms);
         const onAbort = () => {
             clearTimeout(timer);
-            reject((0,_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .abortReason */ .Js)(signal));
+            reject((0,deadline/* abortReason */.Js)(signal));
         };
         signal?.addEventListener('abort', onAbort, { once: true });
     });
@@ -2643,10 +2702,8 @@ class Http {
     clients = new Map();
     origin;
     base;
-    /** Set from rate-limit headers: no request before this time. */
-    notBefore = 0;
-    /** Set from a shared budget spent ahead of its window's time: no read before this time. */
-    readNotBefore = 0;
+    /** What the server's rate-limit headers said of the budget left. */
+    budget = new RateBudget();
     /** Bodies being read: an abort destroys them at once. */
     live = new Set();
     /** The signal whose abort is already wired to end every transfer. */
@@ -2662,7 +2719,7 @@ class Http {
         const known = this.clients.get(url.protocol);
         if (known)
             return known;
-        const ca = this.config.caCert && url.protocol === 'https:' ? [...node_tls__WEBPACK_IMPORTED_MODULE_1__.rootCertificates, this.config.caCert] : undefined;
+        const ca = this.config.caCert && url.protocol === 'https:' ? [...external_node_tls_.rootCertificates, this.config.caCert] : undefined;
         const handlers = ca
             ? [
                 {
@@ -2678,7 +2735,7 @@ class Http {
                 }
             ]
             : [];
-        const client = new _actions_http_client__WEBPACK_IMPORTED_MODULE_4__/* .HttpClient */ .Qq('ci-relay', handlers, {
+        const client = new lib/* HttpClient */.Qq('ci-relay', handlers, {
             allowRedirects: false,
             allowRetries: false,
             ignoreSslError: this.config.tlsVerify === false,
@@ -2711,7 +2768,7 @@ class Http {
         if (!signal)
             return undefined;
         if (signal.aborted)
-            throw (0,_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .abortReason */ .Js)(signal);
+            throw (0,deadline/* abortReason */.Js)(signal);
         if (signal !== this.watched) {
             this.watched = signal;
             signal.addEventListener('abort', () => {
@@ -2719,7 +2776,7 @@ class Http {
                 // what is in flight now belongs to the new one.
                 if (this.config.signal !== signal)
                     return;
-                const reason = (0,_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .abortReason */ .Js)(signal);
+                const reason = (0,deadline/* abortReason */.Js)(signal);
                 for (const body of this.live)
                     body.destroy(reason);
                 this.live.clear();
@@ -2762,7 +2819,7 @@ class Http {
                     return { status: res.status, headers: res.headers, body: null };
                 const notApi = notTheApi(res.headers, body);
                 if (notApi) {
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RemoteError */ .Hi(`${this.config.serverName} answered ${method} ${this.show(path)} with ${notApi}, not JSON: is a login or proxy page in front of the API?`, res.status);
+                    throw new errors/* RemoteError */.Hi(`${this.config.serverName} answered ${method} ${this.show(path)} with ${notApi}, not JSON: is a login or proxy page in front of the API?`, res.status);
                 }
                 throw new RetryableError(`${this.config.serverName} sent a reply that is not JSON for ${method} ${this.show(path)}`);
             }
@@ -2822,13 +2879,13 @@ class Http {
                 throw err;
             }
             try {
-                await (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_2__.pipeline)(res.body, out);
+                await (0,promises_.pipeline)(res.body, out);
             }
             catch (err) {
                 // The file's size counts only once its last write is done: resuming from less duplicates bytes.
                 if (!out.closed)
                     await new Promise((resolve) => out.once('close', () => resolve()));
-                if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RemoteError */ .Hi || !isNetworkError(err))
+                if (err instanceof errors/* RemoteError */.Hi || !isNetworkError(err))
                     throw err;
                 written = fileSize(file);
                 throw new RetryableError(`the download of ${this.show(path)} was cut short after ${written} bytes`);
@@ -2867,24 +2924,24 @@ class Http {
             }
             catch (err) {
                 if (signal?.aborted)
-                    throw (0,_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .abortReason */ .Js)(signal);
+                    throw (0,deadline/* abortReason */.Js)(signal);
                 if (isTlsError(err)) {
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RemoteError */ .Hi(`${this.config.serverName} at ${url.origin} has a TLS certificate ci-relay does not trust (${err.message}); give its CA in ca-cert`);
+                    throw new errors/* RemoteError */.Hi(`${this.config.serverName} at ${url.origin} has a TLS certificate ci-relay does not trust (${err.message}); give its CA in ca-cert`);
                 }
                 throw err;
             }
             const msg = res.message;
             const status = msg.statusCode ?? 0;
             this.track(msg, silenceMs);
-            this.notePace(msg.headers);
+            this.budget.note(msg.headers);
             if (REDIRECTS.includes(status) && msg.headers.location) {
                 msg.resume();
                 if (hop >= MAX_REDIRECTS) {
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RemoteError */ .Hi(`${this.config.serverName}: ${url.host} redirected ${this.show(path)} more than ${MAX_REDIRECTS} times (a redirect loop?); ci-relay gave up`);
+                    throw new errors/* RemoteError */.Hi(`${this.config.serverName}: ${url.host} redirected ${this.show(path)} more than ${MAX_REDIRECTS} times (a redirect loop?); ci-relay gave up`);
                 }
                 const next = new URL(msg.headers.location, url);
                 if (url.protocol === 'https:' && next.protocol !== 'https:') {
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RemoteError */ .Hi(`${this.config.serverName} redirected ${this.show(url.toString())} from https to ${next.protocol.replace(':', '')}; ci-relay refuses to downgrade`);
+                    throw new errors/* RemoteError */.Hi(`${this.config.serverName} redirected ${this.show(url.toString())} from https to ${next.protocol.replace(':', '')}; ci-relay refuses to downgrade`);
                 }
                 if (status === 303 || ((status === 301 || status === 302) && verb === 'POST')) {
                     verb = 'GET';
@@ -2900,7 +2957,7 @@ class Http {
                 const what = `${this.config.serverName} answered ${status}${text ? `: ${text}` : ''} (${verb} ${this.show(url.toString())})`;
                 if (RETRY_STATUSES.includes(status))
                     throw new RetryableError(what, retryDelayMs(msg.headers), status);
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RemoteError */ .Hi(what, status);
+                throw new errors/* RemoteError */.Hi(what, status);
             }
             return { status, headers: msg.headers, body: msg, url: url.toString() };
         }
@@ -2932,16 +2989,16 @@ class Http {
             catch (err) {
                 const signal = this.config.signal;
                 if (signal?.aborted)
-                    throw (0,_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .abortReason */ .Js)(signal);
+                    throw (0,deadline/* abortReason */.Js)(signal);
                 const failure = classify(err);
                 if (!failure)
                     throw err;
                 const notSent = failure.notSent || failure.status === 429;
                 if (!idempotent && !notSent) {
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .AmbiguousRequestError */ .sm(`${failure.message} — the ${method} to ${this.show(path)} may or may not have reached ${this.config.serverName}`);
+                    throw new errors/* AmbiguousRequestError */.sm(`${failure.message} — the ${method} to ${this.show(path)} may or may not have reached ${this.config.serverName}`);
                 }
                 if (n >= maxAttempts) {
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RemoteError */ .Hi(`${failure.message} (gave up after ${n} attempts)`, failure.status);
+                    throw new errors/* RemoteError */.Hi(`${failure.message} (gave up after ${n} attempts)`, failure.status);
                 }
                 const backoff = (this.config.backoffMs ?? 1000) * 2 ** (n - 1);
                 const jittered = backoff / 2 + Math.random() * backoff;
@@ -2959,55 +3016,23 @@ class Http {
         const deadline = this.config.deadline;
         if (deadline === undefined || Date.now() + waitMs <= deadline)
             return;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .DeadlineError */ .j3(`${this.config.serverName} asked to wait ${Math.ceil(waitMs / 1000)}s, past the timeout (${Math.max(0, Math.ceil((deadline - Date.now()) / 1000))}s were left): ${why}`);
+        throw new errors/* DeadlineError */.j3(`${this.config.serverName} asked to wait ${Math.ceil(waitMs / 1000)}s, past the timeout (${Math.max(0, Math.ceil((deadline - Date.now()) / 1000))}s were left): ${why}`);
     }
     /** Waits while a rate limit's budget is spent, or for this request's share of what is left of it. */
     async pace(verb) {
-        const wait = this.notBefore - Date.now();
+        const wait = this.budget.notBefore - Date.now();
         if (wait > 0) {
-            this.withinDeadline(wait, `its rate limit budget is spent until ${new Date(this.notBefore).toISOString()}`);
+            this.withinDeadline(wait, `its rate limit budget is spent until ${new Date(this.budget.notBefore).toISOString()}`);
             this.config.debug?.(`${this.config.serverName} rate limit: waiting ${Math.ceil(wait / 100) / 10}s`);
             await sleep(wait, this.config.signal);
         }
         // A shared budget's pacing is a courtesy, not the server's demand: it never ends the step.
-        const share = this.readNotBefore - Date.now();
+        const share = this.budget.readNotBefore - Date.now();
         const deadline = this.config.deadline;
         if (verb === 'GET' && share > 0 && (deadline === undefined || Date.now() + share < deadline)) {
             this.config.debug?.(`${this.config.serverName} rate limit budget shared and spent ahead of time: waiting ${Math.ceil(share / 100) / 10}s`);
             await sleep(share, this.config.signal);
         }
-    }
-    /**
-     * Reads the budget headers (GitLab's RateLimit-*, Gearset's X-Rate-Limit-*): with none left,
-     * nothing is sent before the reset; with little left, the requests left are spread evenly
-     * until the reset, so that the budget lasts instead of ending in a 429. Gearset sends its
-     * headers on every answer (PROTOCOLS.md); GitLab documents RateLimit-* on throttled answers
-     * (gitlabhq doc/user/admin_area/settings/user_and_ip_rate_limits.md, since 13.8), and proxies
-     * in front of it may add them to all: whatever answer carries them is read.
-     */
-    notePace(headers) {
-        const raw = header(headers, 'x-rate-limit-remaining') ?? header(headers, 'ratelimit-remaining');
-        if (raw === undefined || !Number.isFinite(Number(raw)))
-            return;
-        const remaining = Number(raw);
-        const now = Date.now();
-        const reset = resetTime(headers, now);
-        if (reset === undefined || reset <= now)
-            return;
-        const until = Math.min(reset, now + 15 * 60_000);
-        if (remaining <= 0) {
-            this.notBefore = Math.max(this.notBefore, until);
-            return;
-        }
-        const limit = Number(header(headers, 'x-rate-limit-limit') ?? header(headers, 'ratelimit-limit'));
-        if (Number.isFinite(limit) && limit > 0 && remaining <= limit * SHARED_BUDGET_SHARE) {
-            const window = Math.max(BUDGET_WINDOW_MS, until - now);
-            this.readNotBefore = Math.max(this.readNotBefore, Math.min(until, until - (window * remaining) / limit));
-        }
-        const low = Number.isFinite(limit) && limit > 0 ? limit * LOW_BUDGET_SHARE : LOW_BUDGET_REQUESTS;
-        if (remaining > low)
-            return;
-        this.notBefore = Math.max(this.notBefore, now + (until - now) / remaining);
     }
     /** A URL as shown in messages: no query (pre-signed URLs carry credentials there). */
     show(pathOrUrl) {
@@ -3034,7 +3059,7 @@ const WRITE_AFTER_MS = 20;
  * a resumed download asks for less); 'close' comes once the file is closed, so its size is
  * then exactly the bytes written.
  */
-class FileSink extends node_stream__WEBPACK_IMPORTED_MODULE_3__.Writable {
+class FileSink extends external_node_stream_.Writable {
     onChunk;
     fd;
     batch = [];
@@ -3043,7 +3068,7 @@ class FileSink extends node_stream__WEBPACK_IMPORTED_MODULE_3__.Writable {
     constructor(file, flags, onChunk) {
         super();
         this.onChunk = onChunk;
-        this.fd = node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync(file, flags);
+        this.fd = external_node_fs_.openSync(file, flags);
     }
     _write(chunk, _encoding, done) {
         try {
@@ -3077,7 +3102,7 @@ class FileSink extends node_stream__WEBPACK_IMPORTED_MODULE_3__.Writable {
             // the error that destroyed the stream is the one to report
         }
         clearTimeout(this.timer);
-        node_fs__WEBPACK_IMPORTED_MODULE_0__.close(this.fd, (closeErr) => done(err ?? closeErr));
+        external_node_fs_.close(this.fd, (closeErr) => done(err ?? closeErr));
     }
     flushLater() {
         this.timer = undefined;
@@ -3097,12 +3122,12 @@ class FileSink extends node_stream__WEBPACK_IMPORTED_MODULE_3__.Writable {
         const size = this.size;
         this.batch = [];
         this.size = 0;
-        let n = node_fs__WEBPACK_IMPORTED_MODULE_0__.writevSync(this.fd, chunks);
+        let n = external_node_fs_.writevSync(this.fd, chunks);
         if (n < size) {
             // A short write: the rest, from where it stopped.
             const rest = Buffer.concat(chunks, size);
             while (n < size) {
-                const wrote = node_fs__WEBPACK_IMPORTED_MODULE_0__.writeSync(this.fd, rest, n, size - n);
+                const wrote = external_node_fs_.writeSync(this.fd, rest, n, size - n);
                 if (wrote <= 0)
                     throw new Error('a write to disk wrote nothing');
                 n += wrote;
@@ -3113,7 +3138,7 @@ class FileSink extends node_stream__WEBPACK_IMPORTED_MODULE_3__.Writable {
 function classify(err) {
     if (err instanceof RetryableError)
         return { message: err.message, delayMs: err.delayMs, status: err.status };
-    if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RemoteError */ .Hi || err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .AbortedError */ .oM)
+    if (err instanceof errors/* RemoteError */.Hi || err instanceof errors/* AbortedError */.oM)
         return undefined;
     if (isNetworkError(err)) {
         const code = err.code ?? '';
@@ -3167,9 +3192,9 @@ function untilAborted(promise, signal) {
     if (!signal)
         return promise;
     if (signal.aborted)
-        return Promise.reject((0,_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .abortReason */ .Js)(signal));
+        return Promise.reject((0,deadline/* abortReason */.Js)(signal));
     return new Promise((resolve, reject) => {
-        const onAbort = () => reject((0,_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .abortReason */ .Js)(signal));
+        const onAbort = () => reject((0,deadline/* abortReason */.Js)(signal));
         signal.addEventListener('abort', onAbort, { once: true });
         promise.then((v) => {
             signal.removeEventListener('abort', onAbort);
@@ -3197,7 +3222,7 @@ async function readAll(stream) {
 }
 function fileSize(file) {
     try {
-        return node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync(file).size;
+        return external_node_fs_.statSync(file).size;
     }
     catch {
         return 0;
