@@ -32,7 +32,8 @@ async function gitlab(runningMs = 120_000, artifacts?: Record<string, Buffer>): 
   return s;
 }
 
-const isPoll = (r: SimRequest): boolean => r.method === 'GET' && /\/pipelines\/\d+$/.test(r.path);
+/** The request every GitLab poll sends (the pipeline itself is read only once its jobs rest). */
+const isPoll = (r: SimRequest): boolean => r.method === 'GET' && /\/pipelines\/\d+\/jobs$/.test(r.path);
 const triggers = (s: GitLabSim): number =>
   s.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/pipeline')).length;
 const cancels = (s: GitLabSim): number =>
@@ -234,7 +235,7 @@ test.concurrent(
       /^warning: Could not cancel run \d+ \(timeout passed\): GitLab asked to wait \d+s, past the timeout/m
     );
     expect(run.stderr).toMatch(
-      /^error: GitLab asked to wait 300s, past the timeout \(\d+s were left\): GitLab answered 429: Retry later \(GET \/api\/v4\/projects\/group%2Fsub%2Fapp\/pipelines\/\d+\)$/m
+      /^error: GitLab asked to wait 300s, past the timeout \(\d+s were left\): GitLab answered 429: Retry later \(GET \/api\/v4\/projects\/group%2Fsub%2Fapp\/pipelines\/\d+\/jobs\)$/m
     );
   }
 );
@@ -293,7 +294,7 @@ test.concurrent('an HTML page mid-run: error at once, naming the call, not retri
   expect(JSON.parse(run.stdout).conclusion).toBe('error');
   expect(run.code).toBe(4);
   expect(run.stderr).toMatch(
-    /^error: GitLab answered GET \/api\/v4\/projects\/group%2Fsub%2Fapp\/pipelines\/\d+ with an HTML page, not JSON: is a login or proxy page in front of the API\?$/m
+    /^error: GitLab answered GET \/api\/v4\/projects\/group%2Fsub%2Fapp\/pipelines\/\d+\/jobs with an HTML page, not JSON: is a login or proxy page in front of the API\?$/m
   );
   expect(s.requests.filter(isPoll).length).toBe(2);
   expect(triggers(s)).toBe(1);

@@ -76,7 +76,7 @@ const cases = (n: number, status: SimTestCase['status'], suite = 'unit'): SimTes
   }));
 
 describe('requests per poll (issue 14)', () => {
-  test('a pipeline with no running bridge costs 2 requests a poll: the pipeline and its jobs', async () => {
+  test('a pipeline whose jobs are on their way costs 1 request a poll: its jobs', async () => {
     const s = await sim({
       jobs: [
         { name: 'build', stage: 'build', runningMs: 20_000 },
@@ -87,17 +87,37 @@ describe('requests per poll (issue 14)', () => {
     const { remote } = gitlab(s);
     const run = await remote.trigger();
     const first = await requestsDuring(s, () => remote.poll(run));
-    // The first poll learns where this server lists trigger jobs (16.x: no trigger_jobs, so bridges).
+    // The first poll reads the pipeline and learns where this server lists trigger jobs (16.x: bridges).
     expect(first).toEqual([
-      `GET /pipelines/${run.id}`,
       `GET /pipelines/${run.id}/jobs`,
+      `GET /pipelines/${run.id}`,
       `GET /pipelines/${run.id}/trigger_jobs`,
       `GET /pipelines/${run.id}/bridges`
     ]);
     for (let i = 0; i < 4; i++) {
       const later = await requestsDuring(s, () => remote.poll(run));
-      expect(later).toEqual([`GET /pipelines/${run.id}`, `GET /pipelines/${run.id}/jobs`]);
+      expect(later).toEqual([`GET /pipelines/${run.id}/jobs`]);
     }
+  });
+
+  test('once no job of its own is on its way, the pipeline is read too: 2 requests, and the end is seen', async () => {
+    const s = await sim({
+      jobs: [
+        { name: 'build', stage: 'build', runningMs: 300 },
+        { name: 'deploy', stage: 'deploy', manual: 'blocking' }
+      ]
+    });
+    const { remote } = gitlab(s);
+    const run = await remote.trigger();
+    await remote.poll(run);
+    let last: string[] = [];
+    let snap: Snapshot | undefined;
+    for (let i = 0; i < 80 && !snap?.conclusion; i++) {
+      await sleep(100);
+      last = await requestsDuring(s, async () => (snap = await remote.poll(run)));
+    }
+    expect(snap?.conclusion).toBe('blocked');
+    expect(last).toEqual([`GET /pipelines/${run.id}/jobs`, `GET /pipelines/${run.id}`]);
   });
 
   test('a trigger job waiting for an earlier stage is not listed again while nothing moves', async () => {
@@ -115,7 +135,7 @@ describe('requests per poll (issue 14)', () => {
     await remote.poll(run);
     for (let i = 0; i < 3; i++) {
       const later = await requestsDuring(s, () => remote.poll(run));
-      expect(later).toEqual([`GET /pipelines/${run.id}`, `GET /pipelines/${run.id}/jobs`]);
+      expect(later).toEqual([`GET /pipelines/${run.id}/jobs`]);
     }
   });
 
@@ -144,8 +164,7 @@ describe('requests per poll (issue 14)', () => {
     expect(snap.jobs.find((j) => j.name === 'trigger.c')?.conclusion).toBe('success');
     for (let i = 0; i < 3; i++) {
       const later = await requestsDuring(s, () => remote.poll(run));
-      expect(later.length).toBeLessThanOrEqual(2);
-      expect(later).toEqual([`GET /pipelines/${run.id}`, `GET /pipelines/${run.id}/jobs`]);
+      expect(later).toEqual([`GET /pipelines/${run.id}/jobs`]);
     }
     // 19.2 lists trigger jobs under trigger_jobs: bridges was never asked for.
     expect(s.requests.some((r) => r.path.endsWith('/bridges'))).toBe(false);

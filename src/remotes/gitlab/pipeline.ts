@@ -1,6 +1,7 @@
 /**
  * Following a whole pipeline, child pipelines included, asking only for what can have changed
- * (issue 14): each poll reads the pipeline and its jobs; trigger jobs are listed at the start
+ * (issue 14): each poll reads the pipeline's jobs, and the pipeline itself only when it can
+ * have ended (no job of its own is on its way: see `active`); trigger jobs are listed at the start
  * and again only while one has not ended, when the jobs list shows new ids, or when the pipeline
  * moved while a manual trigger job waited; a child that has ended is not read again.
  *
@@ -59,6 +60,14 @@ const WAITING = ['created', 'manual'];
 /** A trigger job that moves on its own (pending, running, scheduled, …): worth listing again. */
 const moving = (b: Bridge): boolean => !ENDED[b.status] && !WAITING.includes(b.status);
 
+/**
+ * A job on its way. While one of its own jobs is, a pipeline cannot have ended: its status is
+ * made from its latest jobs' (gitlabhq app/models/ci/pipeline.rb `update_status`, from
+ * `statuses.latest.status`, Ci::HasStatus), and a cancel cancels its jobs (`cancel_running`).
+ * So the pipeline's own GET is skipped while one is, which halves a poll.
+ */
+const active = (status: string): boolean => !ENDED[status] && !WAITING.includes(status);
+
 /** Before 13.5 the jobs list holds retried jobs too: keep the newest per name (highest id). */
 export function latestPerName<T extends { id: number; name: string }>(jobs: T[]): T[] {
   const newest = new Map<string, T>();
@@ -84,18 +93,22 @@ export class PipelineTree {
   }
 
   async poll(): Promise<TreeSnapshot> {
-    const pipeline = await this.host.api.json(
-      Pipeline,
-      'GET',
-      `${this.root.project}/pipelines/${this.root.id}`,
-      `GET pipeline ${this.root.id}`
-    );
-    this.root.status = pipeline.status;
-    const childrenDone = await this.visit(this.root);
+    const own = await this.readJobs(this.root);
+    if (this.root.status === undefined || !own.some((j) => active(j.status))) {
+      const pipeline = await this.host.api.json(
+        Pipeline,
+        'GET',
+        `${this.root.project}/pipelines/${this.root.id}`,
+        `GET pipeline ${this.root.id}`
+      );
+      this.root.status = pipeline.status;
+    }
+    const status = this.root.status;
+    const childrenDone = await this.visit(this.root, own);
     const jobs = this.flatten(this.root);
 
-    let conclusion: Conclusion | undefined = ENDED[pipeline.status];
-    if (pipeline.status === 'manual') conclusion = 'blocked';
+    let conclusion: Conclusion | undefined = ENDED[status];
+    if (status === 'manual') conclusion = 'blocked';
     if (conclusion && !childrenDone && conclusion !== 'canceled') conclusion = undefined;
     if (conclusion) {
       for (const job of jobs) {
@@ -103,14 +116,22 @@ export class PipelineTree {
         job.conclusion = job.status === 'manual' && conclusion === 'blocked' ? 'blocked' : 'skipped';
       }
     }
-    return { status: pipeline.status, conclusion, jobs };
+    return { status, conclusion, jobs };
   }
 
-  /** Reads what can have changed in this pipeline and its children; true once they all ended. */
-  private async visit(node: Node): Promise<boolean> {
-    const path = `${node.project}/pipelines/${node.id}`;
-    const listed = await this.host.api.pages(JobShape, `${path}/jobs`, `GET pipeline ${node.id} jobs`);
-    const own = latestPerName(listed ?? []);
+  /** A pipeline's own jobs, the newest of each name. */
+  private async readJobs(node: Node): Promise<GlJob[]> {
+    const path = `${node.project}/pipelines/${node.id}/jobs`;
+    const listed = await this.host.api.pages(JobShape, path, `GET pipeline ${node.id} jobs`);
+    return latestPerName(listed ?? []);
+  }
+
+  /**
+   * Takes in what can have changed in this pipeline (its jobs, read now unless given) and its
+   * children; true once they all ended.
+   */
+  private async visit(node: Node, jobs?: GlJob[]): Promise<boolean> {
+    const own = jobs ?? (await this.readJobs(node));
     const fresh = own.some((j) => !node.jobIds.has(j.id));
     const moment = `${node.status} ${own.map((j) => `${j.id}:${j.status}`).join(',')}`;
     for (const j of own) {
@@ -169,6 +190,15 @@ export class PipelineTree {
       return !!ENDED[bridge.status];
     }
     if (child.ended) return true;
+    // Read first once, then only when none of its own jobs is on its way.
+    let own: GlJob[] | undefined;
+    if (child.status !== undefined) {
+      own = await this.readJobs(child);
+      if (own.some((j) => active(j.status))) {
+        await this.visit(child, own);
+        return false;
+      }
+    }
     const { value, status } = await this.host.api.optional(
       Pipeline,
       `${child.project}/pipelines/${child.id}`,
@@ -183,7 +213,7 @@ export class PipelineTree {
       return !!ENDED[bridge.status];
     }
     child.status = value.status;
-    const below = await this.visit(child);
+    const below = await this.visit(child, own);
     child.ended = below && !!ENDED[value.status];
     return below && (!!ENDED[value.status] || value.status === 'manual');
   }
