@@ -24,7 +24,8 @@ export default tseslint.config(
         process: 'readonly',
         __dirname: 'readonly',
         exports: 'writable',
-        setTimeout: 'readonly'
+        setTimeout: 'readonly',
+        setImmediate: 'readonly'
       }
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' }

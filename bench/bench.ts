@@ -660,12 +660,11 @@ async function measureDownload(
   let curlRss: number | undefined;
   let relayRss: number | undefined;
   let rssFrom: string | undefined;
-  // Thousands of files deleted just before thousands are created make ext4 skip the freed inodes
-  // one by one (recently_deleted): the many-file trees are deleted at the end, not between rounds.
-  const later: string[] = [];
+  // Thousands of files deleted make ext4 skip the freed inodes one by one for the next 60 to
+  // 300 s (fs/ext4/ialloc.c, recently_deleted): the many-file trees stay until the whole bench
+  // ends (with its temporary folder), so no measure creates files just after such a delete.
   const remove = (dir: string): void => {
-    if (what.manyFiles) later.push(dir);
-    else fs.rmSync(dir, { recursive: true, force: true });
+    if (!what.manyFiles) fs.rmSync(dir, { recursive: true, force: true });
   };
   const lastTransfer = (): number | undefined => {
     const t = storage.transfers.at(-1);
@@ -731,7 +730,6 @@ async function measureDownload(
       await sleepMs(1000);
     }
   }
-  for (const dir of later) fs.rmSync(dir, { recursive: true, force: true });
   const each = (xs: number[], f: (x: number) => string): string => xs.map(f).join(', ');
   const mbs = (x: number): string => fmt(x, 0);
   const secs = (x: number): string => fmt(x / 1000, 2);
@@ -788,7 +786,8 @@ async function measureExtraction(
   };
   const storeTimes: number[] = [];
   const unzipTimes: number[] = [];
-  // Deleted at the end: see `later` in measureDownload.
+  // Deleted once both rounds are done (see `remove` in measureDownload): no measure after this
+  // one creates files.
   const later: string[] = [];
   try {
     for (let round = 0; round < 2; round++) {

@@ -7,18 +7,24 @@ import { Minimatch } from 'minimatch';
 import yauzl from 'yauzl';
 import { ArtifactLimitError, RemoteError } from './errors.js';
 import type { Http, RequestOpts } from './http.js';
-import { openZip, SMALL_ENTRY_BYTES, SMALL_ENTRY_PACKED, type OpenZip } from './zip.js';
+import { isSmallEntry, openZip, type OpenZip } from './zip.js';
+import { DamagedEntryError, ZipWriters } from './zip-writers.js';
 
 /** An entry that inflates more than this many times its packed size is refused past ZIP_BOMB_MIN_BYTES. */
 export const MAX_COMPRESSION_RATIO = 1000;
 const ZIP_BOMB_MIN_BYTES = 64 * 1024 * 1024;
 
 /**
- * Entries extracted at once. Reads and inflation run on libuv's thread pool (and a large entry's
- * writes too), so one entry per pool thread keeps the pool busy while the main thread checks
- * the next names and writes the small files already inflated.
+ * Large entries extracted at once. Their reads, inflation and writes run on libuv's thread
+ * pool, so one per pool thread keeps the pool busy while the main thread checks the next names.
  */
 export const EXTRACT_CONCURRENCY = Math.max(1, Math.min(32, Number(process.env.UV_THREADPOOL_SIZE) || 4));
+/**
+ * Entries in flight at once when they are small (inflated and written whole by src/zip-writers.ts):
+ * a queue deep enough that the writer threads never wait for the main thread, at most about
+ * 4 MiB of packed bytes.
+ */
+export const SMALL_IN_FLIGHT = 32;
 
 const { O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW } = fs.constants;
 /** Where the platform has O_NOFOLLOW, opening refuses a symlink planted at the target (one syscall, no lstat). */
@@ -228,6 +234,7 @@ export class ArtifactStore {
       throw new RemoteError(`The artifact archive is not a valid zip: ${err.message}`);
     });
     const seen = new Set<string>();
+    const writers = new ZipWriters();
     const running = new Set<Promise<void>>();
     let failure: { err: unknown } | undefined;
     try {
@@ -271,12 +278,14 @@ export class ArtifactStore {
         this.ensureFolder(path.dirname(target), target);
         // Reserved in archive order, so the cap stops at the same entry however many run at once.
         this.used = base + entry.uncompressedSize;
-        while (running.size >= EXTRACT_CONCURRENCY) await Promise.race(running);
+        // A large entry starts only while fewer than EXTRACT_CONCURRENCY run, so at most that many stream.
+        const limit = isSmallEntry(entry) ? SMALL_IN_FLIGHT : EXTRACT_CONCURRENCY;
+        while (running.size >= limit) await Promise.race(running);
         if (failure) {
           this.used -= entry.uncompressedSize;
           break;
         }
-        const task = this.extractEntry(archive, entry, target, base).then(
+        const task = this.extractEntry(archive, writers, entry, target, base).then(
           () => this.record(dir, target),
           (err: unknown) => {
             this.used -= entry.uncompressedSize;
@@ -289,6 +298,7 @@ export class ArtifactStore {
     } finally {
       await Promise.all(running);
       archive.close();
+      await writers.close();
     }
     if (failure) throw failure.err;
   }
@@ -296,26 +306,21 @@ export class ArtifactStore {
   /** Writes one entry to `target`; on any failure nothing of it stays there. */
   private async extractEntry(
     archive: OpenZip,
+    writers: ZipWriters,
     entry: yauzl.Entry,
     target: string,
     base: number
   ): Promise<void> {
-    if (entry.uncompressedSize <= SMALL_ENTRY_BYTES && entry.compressedSize <= SMALL_ENTRY_PACKED) {
-      const data = await archive.readSmall(entry).catch((err: Error) => {
+    if (isSmallEntry(entry)) {
+      const raw = await archive.readPacked(entry).catch((err: Error) => {
         throw damaged(err);
       });
-      this.charge(base, data.length);
-      // Created and written synchronously: measured faster than three round trips through the
-      // thread pool per small file, which cost more than the syscalls themselves.
-      const fd = openForWriteSync(target);
-      try {
-        fs.writeFileSync(fd, data);
-      } catch (err) {
-        fs.closeSync(fd);
-        discard(target);
-        throw err;
-      }
-      fs.closeSync(fd);
+      // Inflated to exactly its declared size (already charged) or refused, and written, by a thread.
+      await writers
+        .write(target, raw, entry.compressionMethod, entry.uncompressedSize)
+        .catch((err: Error) => {
+          throw err instanceof DamagedEntryError ? damaged(err) : err;
+        });
       return;
     }
     const input = await archive.openStream(entry).catch((err: Error) => {
@@ -369,24 +374,6 @@ async function openForWrite(target: string): Promise<number> {
     if ((err as NodeJS.ErrnoException).code !== 'ELOOP') throw err;
     fs.unlinkSync(target);
     return open(target, WRITE_FLAGS, 0o666);
-  }
-}
-
-function openForWriteSync(target: string): number {
-  if (WRITE_FLAGS === undefined) {
-    try {
-      if (fs.lstatSync(target).isSymbolicLink()) fs.unlinkSync(target);
-    } catch {
-      // does not exist yet
-    }
-    return fs.openSync(target, 'w');
-  }
-  try {
-    return fs.openSync(target, WRITE_FLAGS, 0o666);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ELOOP') throw err;
-    fs.unlinkSync(target);
-    return fs.openSync(target, WRITE_FLAGS, 0o666);
   }
 }
 

@@ -3,12 +3,11 @@
  * central-directory record and local header separately (two or three reads per entry, each a
  * round trip to the thread pool), so this reader answers small reads from a few cached windows
  * of the file, and streams entry data in 1 MiB reads instead of 16 KiB ones. A small entry is
- * read and inflated whole, in one zlib call, instead of through a chain of five streams.
+ * read whole, as packed, for src/zip-writers.ts to inflate and write in one go, instead of
+ * through a chain of five streams.
  */
 import * as fs from 'node:fs';
 import { Readable } from 'node:stream';
-import { promisify } from 'node:util';
-import * as zlib from 'node:zlib';
 import yauzl from 'yauzl';
 
 /** One read of this size serves the headers of hundreds of entries, and small entries' data. */
@@ -18,11 +17,12 @@ const WINDOWS = 8;
 /** Reads up to this size go through a window; larger ones straight to the file. */
 const CACHED_READ_MAX = 128 * 1024;
 const STREAM_CHUNK = 1024 * 1024;
-/** An entry this small (packed and unpacked) is read and inflated in memory, whole. */
-export const SMALL_ENTRY_PACKED = 128 * 1024;
-export const SMALL_ENTRY_BYTES = 1024 * 1024;
+/** An entry this small (packed and unpacked) is read, inflated and written whole, in memory. */
+const SMALL_ENTRY_PACKED = 128 * 1024;
+const SMALL_ENTRY_BYTES = 1024 * 1024;
 
-const inflateRaw = promisify(zlib.inflateRaw) as (buf: Buffer, opts: zlib.ZlibOptions) => Promise<Buffer>;
+export const isSmallEntry = (entry: yauzl.Entry): boolean =>
+  entry.uncompressedSize <= SMALL_ENTRY_BYTES && entry.compressedSize <= SMALL_ENTRY_PACKED;
 
 interface Window {
   start: number;
@@ -153,8 +153,8 @@ export interface OpenZip {
   zip: yauzl.ZipFile;
   /** The next entry of the central directory, or undefined at its end. */
   nextEntry(): Promise<yauzl.Entry | undefined>;
-  /** A small entry's bytes, inflated and checked against its declared size. */
-  readSmall(entry: yauzl.Entry): Promise<Buffer>;
+  /** A small entry's bytes as packed in the archive (stored or deflated: `compressionMethod`). */
+  readPacked(entry: yauzl.Entry): Promise<Buffer>;
   /** A stream of an entry's bytes, inflated and checked against its declared size by yauzl. */
   openStream(entry: yauzl.Entry): Promise<Readable>;
   /** Closes the file once the streams still open have ended. */
@@ -207,30 +207,15 @@ export async function openZip(file: string): Promise<OpenZip> {
         zip.once('error', onError);
         zip.readEntry();
       }),
-    async readSmall(entry) {
+    async readPacked(entry) {
       if (entry.isEncrypted()) throw new Error('entry is encrypted');
       if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8)
         throw new Error(`unsupported compression method: ${entry.compressionMethod}`);
       const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
-      const raw = Buffer.allocUnsafe(entry.compressedSize);
+      // Its own ArrayBuffer (not a slice of Node's shared pool), so that it can be handed to a thread.
+      const raw = Buffer.allocUnsafeSlow(entry.compressedSize);
       await reader.readExactly(raw, fileDataStart);
-      if (entry.compressionMethod === 0) return raw;
-      let data: Buffer;
-      try {
-        // The declared size bounds what inflation may produce: a lying entry cannot grow past it.
-        data = await inflateRaw(raw, {
-          maxOutputLength: Math.max(1, entry.uncompressedSize),
-          // All of it in one pass on the thread pool, not a round trip per 16 KiB.
-          chunkSize: Math.max(zlib.constants.Z_MIN_CHUNK, entry.uncompressedSize + 64)
-        });
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
-          throw new Error(`too many bytes in the stream. expected ${entry.uncompressedSize}.`);
-        throw err;
-      }
-      if (data.length !== entry.uncompressedSize)
-        throw new Error(`expected ${entry.uncompressedSize} bytes, got ${data.length}`);
-      return data;
+      return raw;
     },
     openStream: (entry) =>
       new Promise<Readable>((resolve, reject) =>

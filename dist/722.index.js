@@ -1,5 +1,5 @@
-export const id = 996;
-export const ids = [996];
+export const id = 722;
+export const ids = [722];
 export const modules = {
 
 /***/ 4611:
@@ -71,7 +71,7 @@ function seconds(ms) {
 
 /***/ }),
 
-/***/ 9996:
+/***/ 7722:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -107,18 +107,15 @@ var external_node_util_ = __webpack_require__(7975);
 var esm = __webpack_require__(1138);
 // EXTERNAL MODULE: ./node_modules/yauzl/index.js
 var yauzl = __webpack_require__(663);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __webpack_require__(8522);
 ;// CONCATENATED MODULE: ./lib/zip.js
 /**
  * Reading a zip on disk through yauzl with few system calls: yauzl asks its reader for every
  * central-directory record and local header separately (two or three reads per entry, each a
  * round trip to the thread pool), so this reader answers small reads from a few cached windows
  * of the file, and streams entry data in 1 MiB reads instead of 16 KiB ones. A small entry is
- * read and inflated whole, in one zlib call, instead of through a chain of five streams.
+ * read whole, as packed, for src/zip-writers.ts to inflate and write in one go, instead of
+ * through a chain of five streams.
  */
-
-
 
 
 
@@ -129,10 +126,10 @@ const WINDOWS = 8;
 /** Reads up to this size go through a window; larger ones straight to the file. */
 const CACHED_READ_MAX = 128 * 1024;
 const STREAM_CHUNK = 1024 * 1024;
-/** An entry this small (packed and unpacked) is read and inflated in memory, whole. */
+/** An entry this small (packed and unpacked) is read, inflated and written whole, in memory. */
 const SMALL_ENTRY_PACKED = 128 * 1024;
 const SMALL_ENTRY_BYTES = 1024 * 1024;
-const inflateRaw = (0,external_node_util_.promisify)(external_node_zlib_.inflateRaw);
+const isSmallEntry = (entry) => entry.uncompressedSize <= SMALL_ENTRY_BYTES && entry.compressedSize <= SMALL_ENTRY_PACKED;
 /** yauzl's RandomAccessReader (its documented extension point) over one file descriptor. */
 class WindowedReader extends yauzl.RandomAccessReader {
     fd;
@@ -267,40 +264,144 @@ async function openZip(file) {
             zip.once('error', onError);
             zip.readEntry();
         }),
-        async readSmall(entry) {
+        async readPacked(entry) {
             if (entry.isEncrypted())
                 throw new Error('entry is encrypted');
             if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8)
                 throw new Error(`unsupported compression method: ${entry.compressionMethod}`);
             const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
-            const raw = Buffer.allocUnsafe(entry.compressedSize);
+            // Its own ArrayBuffer (not a slice of Node's shared pool), so that it can be handed to a thread.
+            const raw = Buffer.allocUnsafeSlow(entry.compressedSize);
             await reader.readExactly(raw, fileDataStart);
-            if (entry.compressionMethod === 0)
-                return raw;
-            let data;
-            try {
-                // The declared size bounds what inflation may produce: a lying entry cannot grow past it.
-                data = await inflateRaw(raw, {
-                    maxOutputLength: Math.max(1, entry.uncompressedSize),
-                    // All of it in one pass on the thread pool, not a round trip per 16 KiB.
-                    chunkSize: Math.max(external_node_zlib_.constants.Z_MIN_CHUNK, entry.uncompressedSize + 64)
-                });
-            }
-            catch (err) {
-                if (err.code === 'ERR_BUFFER_TOO_LARGE')
-                    throw new Error(`too many bytes in the stream. expected ${entry.uncompressedSize}.`);
-                throw err;
-            }
-            if (data.length !== entry.uncompressedSize)
-                throw new Error(`expected ${entry.uncompressedSize} bytes, got ${data.length}`);
-            return data;
+            return raw;
         },
         openStream: (entry) => new Promise((resolve, reject) => zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s)))),
         close: () => zip.close()
     };
 }
 
+// EXTERNAL MODULE: external "node:module"
+var external_node_module_ = __webpack_require__(8995);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __webpack_require__(5919);
+;// CONCATENATED MODULE: ./lib/zip-writers.js
+/**
+ * Small zip entries inflated and written on every core (issue 14): an archive of thousands of
+ * files costs its inflation and, as much again, the kernel's work creating the files, which one
+ * thread does one file at a time. So entries go to worker threads running src/zip-writer.cjs,
+ * one per core beside the main thread, and the main thread writes one itself whenever each
+ * worker already has enough queued to stay busy while it does. Workers start on the first
+ * entry that needs one and end with `close()`.
+ */
+
+
+
+const { writeEntry } = (0,external_node_module_.createRequire)(import.meta.url)('./zip-writer.cjs');
+/** Entries queued on a worker before the main thread takes the next one itself. */
+const QUEUED_PER_WORKER = 8;
+/** A failure inside the archive's data (not the disk's): the caller reports the archive as damaged. */
+class DamagedEntryError extends Error {
+}
+const backlog = (lane) => lane.sent - Atomics.load(lane.ended, 0);
+class ZipWriters {
+    threads;
+    lanes = [];
+    pending = new Map();
+    nextId = 0;
+    closed = false;
+    /** Entries written by worker threads, and by the main thread. */
+    counts = { workers: 0, here: 0 };
+    /** `threads` worker threads at most, by default one per core but the main thread's. */
+    constructor(threads = external_node_os_.availableParallelism() - 1) {
+        this.threads = threads;
+    }
+    /**
+     * Inflates `raw` (deflated when `method` is 8, stored when 0) to exactly `bytes` bytes and
+     * writes them to `target`, whose folder exists and was checked. `raw` may be handed over to a
+     * thread and be unusable afterwards; one that owns its whole ArrayBuffer
+     * (Buffer.allocUnsafeSlow) is handed over without a copy.
+     */
+    async write(target, raw, method, bytes) {
+        if (this.closed)
+            throw new Error('the zip writers are closed');
+        const lane = this.laneWithRoom();
+        if (!lane)
+            return this.here(target, raw, method, bytes);
+        this.counts.workers++;
+        const id = this.nextId++;
+        lane.queued.add(id);
+        lane.sent++;
+        // Handing over a slice of a shared buffer would take the rest of it away from its owners.
+        const own = raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength ? raw : new Uint8Array(raw);
+        return new Promise((resolve, reject) => {
+            this.pending.set(id, { resolve, reject });
+            lane.worker.postMessage({ id, target, raw: own, method, size: bytes }, [own.buffer]);
+        });
+    }
+    /** Ends the threads; entries still being written are awaited by their callers first. */
+    async close() {
+        this.closed = true;
+        await Promise.all(this.lanes.splice(0).map((l) => l.worker.terminate()));
+    }
+    here(target, raw, method, bytes) {
+        this.counts.here++;
+        try {
+            writeEntry(target, raw, method, bytes);
+        }
+        catch (err) {
+            throw err.damaged ? new DamagedEntryError(err.message) : err;
+        }
+    }
+    /** The least busy worker if it has room in its queue (one is started while fewer run), else none. */
+    laneWithRoom() {
+        let best;
+        for (const l of this.lanes)
+            if (!best || backlog(l) < backlog(best))
+                best = l;
+        if (best && backlog(best) === 0)
+            return best;
+        if (this.lanes.length < this.threads)
+            return this.start();
+        return best && backlog(best) < QUEUED_PER_WORKER ? best : undefined;
+    }
+    start() {
+        const ended = new Int32Array(new SharedArrayBuffer(4));
+        const worker = new external_node_worker_threads_.Worker(__webpack_require__.ab + "zip-writer.cjs", {
+            workerData: { zipWriter: true, ended }
+        });
+        const lane = { worker, queued: new Set(), sent: 0, ended };
+        this.lanes.push(lane);
+        worker.on('message', ({ done, failed }) => {
+            for (const id of done)
+                this.end(lane, id)?.resolve();
+            for (const { id, damaged, message, ...errno } of failed) {
+                const err = damaged ? new DamagedEntryError(message) : Object.assign(new Error(message), errno);
+                this.end(lane, id)?.reject(err);
+            }
+        });
+        const fail = (err) => {
+            for (const id of [...lane.queued])
+                this.end(lane, id)?.reject(err);
+        };
+        worker.on('error', fail);
+        worker.on('exit', (code) => {
+            if (!this.closed)
+                fail(new Error(`a zip writer thread stopped (exit code ${code})`));
+        });
+        return lane;
+    }
+    end(lane, id) {
+        const p = this.pending.get(id);
+        lane.queued.delete(id);
+        this.pending.delete(id);
+        return p;
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/artifacts.js
+
 
 
 
@@ -314,11 +415,16 @@ async function openZip(file) {
 const MAX_COMPRESSION_RATIO = 1000;
 const ZIP_BOMB_MIN_BYTES = 64 * 1024 * 1024;
 /**
- * Entries extracted at once. Reads and inflation run on libuv's thread pool (and a large entry's
- * writes too), so one entry per pool thread keeps the pool busy while the main thread checks
- * the next names and writes the small files already inflated.
+ * Large entries extracted at once. Their reads, inflation and writes run on libuv's thread
+ * pool, so one per pool thread keeps the pool busy while the main thread checks the next names.
  */
 const EXTRACT_CONCURRENCY = Math.max(1, Math.min(32, Number(process.env.UV_THREADPOOL_SIZE) || 4));
+/**
+ * Entries in flight at once when they are small (inflated and written whole by src/zip-writers.ts):
+ * a queue deep enough that the writer threads never wait for the main thread, at most about
+ * 4 MiB of packed bytes.
+ */
+const SMALL_IN_FLIGHT = 32;
 const { O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW } = external_node_fs_.constants;
 /** Where the platform has O_NOFOLLOW, opening refuses a symlink planted at the target (one syscall, no lstat). */
 const WRITE_FLAGS = O_NOFOLLOW === undefined ? undefined : O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW;
@@ -506,6 +612,7 @@ class ArtifactStore {
             throw new errors/* RemoteError */.Hi(`The artifact archive is not a valid zip: ${err.message}`);
         });
         const seen = new Set();
+        const writers = new ZipWriters();
         const running = new Set();
         let failure;
         try {
@@ -547,13 +654,15 @@ class ArtifactStore {
                 this.ensureFolder(external_node_path_.dirname(target), target);
                 // Reserved in archive order, so the cap stops at the same entry however many run at once.
                 this.used = base + entry.uncompressedSize;
-                while (running.size >= EXTRACT_CONCURRENCY)
+                // A large entry starts only while fewer than EXTRACT_CONCURRENCY run, so at most that many stream.
+                const limit = isSmallEntry(entry) ? SMALL_IN_FLIGHT : EXTRACT_CONCURRENCY;
+                while (running.size >= limit)
                     await Promise.race(running);
                 if (failure) {
                     this.used -= entry.uncompressedSize;
                     break;
                 }
-                const task = this.extractEntry(archive, entry, target, base).then(() => this.record(dir, target), (err) => {
+                const task = this.extractEntry(archive, writers, entry, target, base).then(() => this.record(dir, target), (err) => {
                     this.used -= entry.uncompressedSize;
                     failure ??= { err };
                 });
@@ -564,29 +673,23 @@ class ArtifactStore {
         finally {
             await Promise.all(running);
             archive.close();
+            await writers.close();
         }
         if (failure)
             throw failure.err;
     }
     /** Writes one entry to `target`; on any failure nothing of it stays there. */
-    async extractEntry(archive, entry, target, base) {
-        if (entry.uncompressedSize <= SMALL_ENTRY_BYTES && entry.compressedSize <= SMALL_ENTRY_PACKED) {
-            const data = await archive.readSmall(entry).catch((err) => {
+    async extractEntry(archive, writers, entry, target, base) {
+        if (isSmallEntry(entry)) {
+            const raw = await archive.readPacked(entry).catch((err) => {
                 throw damaged(err);
             });
-            this.charge(base, data.length);
-            // Created and written synchronously: measured faster than three round trips through the
-            // thread pool per small file, which cost more than the syscalls themselves.
-            const fd = openForWriteSync(target);
-            try {
-                external_node_fs_.writeFileSync(fd, data);
-            }
-            catch (err) {
-                external_node_fs_.closeSync(fd);
-                discard(target);
-                throw err;
-            }
-            external_node_fs_.closeSync(fd);
+            // Inflated to exactly its declared size (already charged) or refused, and written, by a thread.
+            await writers
+                .write(target, raw, entry.compressionMethod, entry.uncompressedSize)
+                .catch((err) => {
+                throw err instanceof DamagedEntryError ? damaged(err) : err;
+            });
             return;
         }
         const input = await archive.openStream(entry).catch((err) => {
@@ -647,27 +750,6 @@ async function openForWrite(target) {
             throw err;
         external_node_fs_.unlinkSync(target);
         return artifacts_open(target, WRITE_FLAGS, 0o666);
-    }
-}
-function openForWriteSync(target) {
-    if (WRITE_FLAGS === undefined) {
-        try {
-            if (external_node_fs_.lstatSync(target).isSymbolicLink())
-                external_node_fs_.unlinkSync(target);
-        }
-        catch {
-            // does not exist yet
-        }
-        return external_node_fs_.openSync(target, 'w');
-    }
-    try {
-        return external_node_fs_.openSync(target, WRITE_FLAGS, 0o666);
-    }
-    catch (err) {
-        if (err.code !== 'ELOOP')
-            throw err;
-        external_node_fs_.unlinkSync(target);
-        return external_node_fs_.openSync(target, WRITE_FLAGS, 0o666);
     }
 }
 /** Removes what an entry or a download left half-written. */
