@@ -659,6 +659,58 @@ describe('many entries at once', () => {
   );
 });
 
+describe('a large stored entry (copied with one reused buffer)', () => {
+  /** The central-directory record of `name`: its sizes are what extraction trusts. */
+  function centralRecord(zip: Buffer, name: string): number {
+    for (let at = zip.indexOf(Buffer.from(name)); at >= 0; at = zip.indexOf(Buffer.from(name), at + 1)) {
+      if (at >= 46 && zip.readUInt32LE(at - 46) === 0x02014b50) return at - 46;
+    }
+    throw new Error(`no central record for ${name}`);
+  }
+  const entries = (): ZipEntry[] => [
+    { name: 'a.txt', data: textData(5000, 1) },
+    { name: 'big.bin', data: textData(3_000_000, 2), level: 0 },
+    { name: 'z.txt', data: textData(5000, 3) }
+  ];
+
+  test('is copied byte for byte', async () => {
+    const list = entries();
+    await serveZip('/a.zip', list);
+    await store().forJob('build').downloadZip(http, 'a.zip');
+    for (const e of list)
+      expect(fs.readFileSync(path.join(jobDir(), e.name)).equals(e.data as Buffer)).toBe(true);
+  });
+
+  test.each([
+    [
+      'whose packed and unpacked sizes disagree',
+      (zip: Buffer, at: number) => zip.writeUInt32LE(zip.readUInt32LE(at + 20) - 1, at + 20),
+      /size mismatch for stored file/
+    ],
+    [
+      'whose data runs past the end of the archive',
+      (zip: Buffer, at: number) => {
+        zip.writeUInt32LE(zip.readUInt32LE(at + 20) + 50_000_000, at + 20);
+        zip.writeUInt32LE(zip.readUInt32LE(at + 24) + 50_000_000, at + 24);
+      },
+      /overflows file bounds/
+    ]
+  ])('%s is refused as damaged, and leaves no file', async (_what, patch, message) => {
+    const zip = await makeZip(entries());
+    patch(zip, centralRecord(zip, 'big.bin'));
+    files.set('/a.zip', zip);
+    const err = await store()
+      .forJob('build')
+      .downloadZip(http, 'a.zip')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RemoteError);
+    expect((err as Error).message).toMatch(/^The artifact archive is damaged: /);
+    expect((err as Error).message).toMatch(message);
+    expect(fs.existsSync(path.join(jobDir(), 'big.bin'))).toBe(false);
+    expect(listTree(root).filter((p) => /\.zip$|\.part$/.test(p))).toEqual([]);
+  });
+});
+
 test('formatBytes', () => {
   expect(formatBytes(0)).toBe('0 B');
   expect(formatBytes(1000)).toBe('1000 B');

@@ -413,7 +413,8 @@ async function startWaiting(
       sim.requests.forEach((r, i) => {
         if (times[i] < from || times[i] >= to) return;
         requests++;
-        if (/\/pipelines\/\d+$/.test(r.path)) polls++;
+        // Every poll reads the jobs; the pipeline itself only once none of them is on its way.
+        if (/\/pipelines\/\d+\/jobs$/.test(r.path)) polls++;
       });
       const endAt = p.createdAt + PENDING_MS + WAIT_RUNNING_MS;
       return {

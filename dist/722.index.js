@@ -275,6 +275,27 @@ async function openZip(file) {
             await reader.readExactly(raw, fileDataStart);
             return raw;
         },
+        async *storedChunks(entry) {
+            if (entry.isEncrypted())
+                throw new Error('entry is encrypted');
+            if (entry.compressionMethod !== 0)
+                throw new Error('entry is not stored');
+            if (entry.compressedSize !== entry.uncompressedSize)
+                throw new Error(`compressed/uncompressed size mismatch for stored file: ${entry.compressedSize} != ${entry.uncompressedSize}`);
+            const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
+            // As yauzl's own openReadStream checks.
+            if (fileDataStart + entry.compressedSize > zip.fileSize)
+                throw new Error(`file data overflows file bounds: ${fileDataStart} + ${entry.compressedSize} > ${zip.fileSize}`);
+            const buf = Buffer.allocUnsafeSlow(Math.min(STREAM_CHUNK, Math.max(1, entry.uncompressedSize)));
+            for (let done = 0; done < entry.uncompressedSize;) {
+                const want = Math.min(buf.length, entry.uncompressedSize - done);
+                const got = await new Promise((resolve, reject) => reader.pread(buf, 0, want, fileDataStart + done, (err, n) => (err ? reject(err) : resolve(n ?? 0))));
+                if (!got)
+                    throw new Error('unexpected EOF');
+                done += got;
+                yield buf.subarray(0, got);
+            }
+        },
         openStream: (entry) => new Promise((resolve, reject) => zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s)))),
         close: () => zip.close()
     };
@@ -429,6 +450,8 @@ const { O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW } = external_node_fs_.constants;
 /** Where the platform has O_NOFOLLOW, opening refuses a symlink planted at the target (one syscall, no lstat). */
 const WRITE_FLAGS = O_NOFOLLOW === undefined ? undefined : O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW;
 const artifacts_open = (0,external_node_util_.promisify)(external_node_fs_.open);
+const write = (0,external_node_util_.promisify)(external_node_fs_.write);
+const artifacts_close = (0,external_node_util_.promisify)(external_node_fs_.close);
 /**
  * The artifacts of one run: selection, the size cap shared by all its jobs, safe paths.
  */
@@ -678,6 +701,37 @@ class ArtifactStore {
         if (failure)
             throw failure.err;
     }
+    /**
+     * A large stored entry: its bytes copied from the archive with one reused buffer, read and
+     * written on the thread pool. Through streams, each 1 MiB chunk would be a new buffer, and a
+     * gigabyte of them makes V8 collect its whole heap about every 64 MB.
+     */
+    async copyStored(archive, entry, target, base) {
+        const fd = await openForWrite(target);
+        try {
+            let n = 0;
+            try {
+                for await (const chunk of archive.storedChunks(entry)) {
+                    this.charge(base, n + chunk.length);
+                    await writeAt(fd, chunk, n);
+                    n += chunk.length;
+                }
+            }
+            catch (err) {
+                throw err instanceof errors/* RemoteError */.Hi || err.syscall
+                    ? err
+                    : damaged(err);
+            }
+            finally {
+                await artifacts_close(fd);
+            }
+        }
+        catch (err) {
+            // An entry cut short (size cap, damaged archive) is not left behind as if whole.
+            discard(target);
+            throw err;
+        }
+    }
     /** Writes one entry to `target`; on any failure nothing of it stays there. */
     async extractEntry(archive, writers, entry, target, base) {
         if (isSmallEntry(entry)) {
@@ -692,6 +746,8 @@ class ArtifactStore {
             });
             return;
         }
+        if (entry.compressionMethod === 0)
+            return this.copyStored(archive, entry, target, base);
         const input = await archive.openStream(entry).catch((err) => {
             throw damaged(err);
         });
@@ -728,6 +784,13 @@ class ArtifactStore {
                 ? err
                 : damaged(err);
         }
+    }
+}
+/** Writes all of `data` at `position` of the open file `fd`. */
+async function writeAt(fd, data, position) {
+    for (let off = 0; off < data.length;) {
+        const { bytesWritten } = await write(fd, data, off, data.length - off, position + off);
+        off += bytesWritten;
     }
 }
 /** Opens a file for writing without following a symlink there: one planted at the target is removed. */

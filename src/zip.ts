@@ -155,6 +155,11 @@ export interface OpenZip {
   nextEntry(): Promise<yauzl.Entry | undefined>;
   /** A small entry's bytes as packed in the archive (stored or deflated: `compressionMethod`). */
   readPacked(entry: yauzl.Entry): Promise<Buffer>;
+  /**
+   * A stored entry's bytes, read into one buffer reused from chunk to chunk (each chunk is valid
+   * only until the next is asked for): a large stored file costs no garbage, so no collections.
+   */
+  storedChunks(entry: yauzl.Entry): AsyncGenerator<Buffer>;
   /** A stream of an entry's bytes, inflated and checked against its declared size by yauzl. */
   openStream(entry: yauzl.Entry): Promise<Readable>;
   /** Closes the file once the streams still open have ended. */
@@ -216,6 +221,30 @@ export async function openZip(file: string): Promise<OpenZip> {
       const raw = Buffer.allocUnsafeSlow(entry.compressedSize);
       await reader.readExactly(raw, fileDataStart);
       return raw;
+    },
+    async *storedChunks(entry) {
+      if (entry.isEncrypted()) throw new Error('entry is encrypted');
+      if (entry.compressionMethod !== 0) throw new Error('entry is not stored');
+      if (entry.compressedSize !== entry.uncompressedSize)
+        throw new Error(
+          `compressed/uncompressed size mismatch for stored file: ${entry.compressedSize} != ${entry.uncompressedSize}`
+        );
+      const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
+      // As yauzl's own openReadStream checks.
+      if (fileDataStart + entry.compressedSize > zip.fileSize)
+        throw new Error(
+          `file data overflows file bounds: ${fileDataStart} + ${entry.compressedSize} > ${zip.fileSize}`
+        );
+      const buf = Buffer.allocUnsafeSlow(Math.min(STREAM_CHUNK, Math.max(1, entry.uncompressedSize)));
+      for (let done = 0; done < entry.uncompressedSize;) {
+        const want = Math.min(buf.length, entry.uncompressedSize - done);
+        const got = await new Promise<number>((resolve, reject) =>
+          reader.pread(buf, 0, want, fileDataStart + done, (err, n) => (err ? reject(err) : resolve(n ?? 0)))
+        );
+        if (!got) throw new Error('unexpected EOF');
+        done += got;
+        yield buf.subarray(0, got);
+      }
     },
     openStream: (entry) =>
       new Promise<Readable>((resolve, reject) =>
