@@ -114,7 +114,7 @@ var yauzl = __webpack_require__(663);
  * round trip to the thread pool), so this reader answers small reads from a few cached windows
  * of the file, and streams entry data in 1 MiB reads instead of 16 KiB ones. A small entry is
  * read whole, as packed, for src/zip-writers.ts to inflate and write in one go, instead of
- * through a chain of five streams.
+ * through a chain of five streams; a large stored one is read in chunks into one reused buffer.
  */
 
 
