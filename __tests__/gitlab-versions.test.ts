@@ -120,6 +120,29 @@ describe('requests per poll (issue 14)', () => {
     expect(last).toEqual([`GET /pipelines/${run.id}/jobs`, `GET /pipelines/${run.id}`]);
   });
 
+  test('a pipeline that ends between its jobs read and its own is concluded from jobs read after it', async () => {
+    const s = await sim({
+      jobs: [
+        { name: 'build', stage: 'build', pendingMs: 0, runningMs: 300, artifacts: { 'out.txt': 'built' } }
+      ]
+    });
+    // The first poll reads the jobs (build running), then the pipeline, which answers late: ended.
+    s.faults.push({
+      kind: 'slow',
+      delayMs: 1500,
+      match: (r) => r.method === 'GET' && /\/pipelines\/\d+$/.test(r.path)
+    });
+    const { remote } = gitlab(s);
+    const run = await remote.trigger();
+    const requests = await requestsDuring(s, async () => {
+      const snap = await remote.poll(run);
+      expect(snap.conclusion).toBe('success');
+      // Not "skipped": it ran, and ended while the pipeline's answer was on its way.
+      expect(snap.jobs.map((j) => [j.name, j.conclusion])).toEqual([['build', 'success']]);
+    });
+    expect(requests.filter((r) => r === `GET /pipelines/${run.id}/jobs`)).toHaveLength(2);
+  });
+
   test('a trigger job waiting for an earlier stage is not listed again while nothing moves', async () => {
     const s = await sim({
       jobs: [

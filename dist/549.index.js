@@ -179,10 +179,11 @@ class PipelineTree {
         this.root = { project, id, prefix: '', jobs: [], jobIds: new Set() };
     }
     async poll() {
-        const own = await this.readJobs(this.root);
+        let own = await this.readJobs(this.root);
         if (this.root.status === undefined || !own.some((j) => active(j.status))) {
             const pipeline = await this.host.api.json(Pipeline, 'GET', `${this.root.project}/pipelines/${this.root.id}`, `GET pipeline ${this.root.id}`);
             this.root.status = pipeline.status;
+            own = await this.jobsAfter(this.root, own);
         }
         const status = this.root.status;
         const childrenDone = await this.visit(this.root, own);
@@ -200,6 +201,15 @@ class PipelineTree {
             }
         }
         return { status, conclusion, jobs };
+    }
+    /**
+     * The jobs were read before the pipeline: one that ended since is concluded from jobs read
+     * after it, or a job that ended in between would be taken for one that never ran.
+     */
+    async jobsAfter(node, own) {
+        const status = node.status ?? '';
+        const settled = (j) => !!ENDED[j.status] || j.status === 'manual';
+        return (ENDED[status] || status === 'manual') && !own.every(settled) ? this.readJobs(node) : own;
     }
     /** A pipeline's own jobs, the newest of each name. */
     async readJobs(node) {
@@ -285,7 +295,7 @@ class PipelineTree {
             return !!ENDED[bridge.status];
         }
         child.status = value.status;
-        const below = await this.visit(child, own);
+        const below = await this.visit(child, own && (await this.jobsAfter(child, own)));
         child.ended = below && !!ENDED[value.status];
         return below && (!!ENDED[value.status] || value.status === 'manual');
     }

@@ -319,7 +319,9 @@ var external_node_worker_threads_ = __webpack_require__(5919);
 
 
 
-const { writeEntry } = (0,external_node_module_.createRequire)(import.meta.url)('./zip-writer.cjs');
+const { writeEntry, openForWrite } = (0,external_node_module_.createRequire)(import.meta.url)('./zip-writer.cjs');
+/** The one way ci-relay opens an artifact file for writing (large entries use it too). */
+
 /** Entries queued on a worker before the main thread takes the next one itself. */
 const QUEUED_PER_WORKER = 8;
 /** A failure inside the archive's data (not the disk's): the caller reports the archive as damaged. */
@@ -446,10 +448,6 @@ const EXTRACT_CONCURRENCY = Math.max(1, Math.min(32, Number(process.env.UV_THREA
  * 4 MiB of packed bytes.
  */
 const SMALL_IN_FLIGHT = 32;
-const { O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW } = external_node_fs_.constants;
-/** Where the platform has O_NOFOLLOW, opening refuses a symlink planted at the target (one syscall, no lstat). */
-const WRITE_FLAGS = O_NOFOLLOW === undefined ? undefined : O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW;
-const artifacts_open = (0,external_node_util_.promisify)(external_node_fs_.open);
 const write = (0,external_node_util_.promisify)(external_node_fs_.write);
 const artifacts_close = (0,external_node_util_.promisify)(external_node_fs_.close);
 /**
@@ -707,7 +705,7 @@ class ArtifactStore {
      * gigabyte of them makes V8 collect its whole heap about every 64 MB.
      */
     async copyStored(archive, entry, target, base) {
-        const fd = await openForWrite(target);
+        const fd = openForWrite(target);
         try {
             let n = 0;
             try {
@@ -766,7 +764,7 @@ class ArtifactStore {
         });
         let out;
         try {
-            out = external_node_fs_.createWriteStream('', { fd: await openForWrite(target) });
+            out = external_node_fs_.createWriteStream('', { fd: openForWrite(target) });
         }
         catch (err) {
             input.destroy();
@@ -791,28 +789,6 @@ async function writeAt(fd, data, position) {
     for (let off = 0; off < data.length;) {
         const { bytesWritten } = await write(fd, data, off, data.length - off, position + off);
         off += bytesWritten;
-    }
-}
-/** Opens a file for writing without following a symlink there: one planted at the target is removed. */
-async function openForWrite(target) {
-    if (WRITE_FLAGS === undefined) {
-        try {
-            if (external_node_fs_.lstatSync(target).isSymbolicLink())
-                external_node_fs_.unlinkSync(target);
-        }
-        catch {
-            // does not exist yet
-        }
-        return artifacts_open(target, 'w');
-    }
-    try {
-        return await artifacts_open(target, WRITE_FLAGS, 0o666);
-    }
-    catch (err) {
-        if (err.code !== 'ELOOP')
-            throw err;
-        external_node_fs_.unlinkSync(target);
-        return artifacts_open(target, WRITE_FLAGS, 0o666);
     }
 }
 /** Removes what an entry or a download left half-written. */

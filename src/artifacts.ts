@@ -8,7 +8,7 @@ import yauzl from 'yauzl';
 import { ArtifactLimitError, RemoteError } from './errors.js';
 import type { Http, RequestOpts } from './http.js';
 import { isSmallEntry, openZip, type OpenZip } from './zip.js';
-import { DamagedEntryError, ZipWriters } from './zip-writers.js';
+import { DamagedEntryError, openForWrite, ZipWriters } from './zip-writers.js';
 
 /** An entry that inflates more than this many times its packed size is refused past ZIP_BOMB_MIN_BYTES. */
 export const MAX_COMPRESSION_RATIO = 1000;
@@ -26,10 +26,6 @@ export const EXTRACT_CONCURRENCY = Math.max(1, Math.min(32, Number(process.env.U
  */
 export const SMALL_IN_FLIGHT = 32;
 
-const { O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW } = fs.constants;
-/** Where the platform has O_NOFOLLOW, opening refuses a symlink planted at the target (one syscall, no lstat). */
-const WRITE_FLAGS = O_NOFOLLOW === undefined ? undefined : O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW;
-const open = promisify(fs.open);
 const write = promisify(fs.write);
 const close = promisify(fs.close);
 
@@ -316,7 +312,7 @@ export class ArtifactStore {
     target: string,
     base: number
   ): Promise<void> {
-    const fd = await openForWrite(target);
+    const fd = openForWrite(target);
     try {
       let n = 0;
       try {
@@ -377,7 +373,7 @@ export class ArtifactStore {
     });
     let out: fs.WriteStream;
     try {
-      out = fs.createWriteStream('', { fd: await openForWrite(target) });
+      out = fs.createWriteStream('', { fd: openForWrite(target) });
     } catch (err) {
       input.destroy();
       throw err;
@@ -400,25 +396,6 @@ async function writeAt(fd: number, data: Buffer, position: number): Promise<void
   for (let off = 0; off < data.length;) {
     const { bytesWritten } = await write(fd, data, off, data.length - off, position + off);
     off += bytesWritten;
-  }
-}
-
-/** Opens a file for writing without following a symlink there: one planted at the target is removed. */
-async function openForWrite(target: string): Promise<number> {
-  if (WRITE_FLAGS === undefined) {
-    try {
-      if (fs.lstatSync(target).isSymbolicLink()) fs.unlinkSync(target);
-    } catch {
-      // does not exist yet
-    }
-    return open(target, 'w');
-  }
-  try {
-    return await open(target, WRITE_FLAGS, 0o666);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ELOOP') throw err;
-    fs.unlinkSync(target);
-    return open(target, WRITE_FLAGS, 0o666);
   }
 }
 

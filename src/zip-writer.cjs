@@ -19,7 +19,10 @@ const { parentPort, workerData } = require('node:worker_threads');
 const { O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW } = fs.constants;
 const FLAGS = O_NOFOLLOW === undefined ? 'w' : O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW;
 
-/** @param {string} target */
+/**
+ * Opens `target` for writing without following a symlink there: one planted at it is removed.
+ * @param {string} target
+ */
 function openForWrite(target) {
   try {
     if (O_NOFOLLOW === undefined && fs.lstatSync(target).isSymbolicLink()) fs.unlinkSync(target);
@@ -83,6 +86,7 @@ function writeEntry(target, raw, method, size) {
 }
 
 exports.writeEntry = writeEntry;
+exports.openForWrite = openForWrite;
 
 /**
  * Entries between two young-generation collections in a worker. Its garbage is almost all the

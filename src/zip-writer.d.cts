@@ -5,3 +5,5 @@
  * data is at fault; on any failure nothing of the file stays.
  */
 export function writeEntry(target: string, raw: Uint8Array, method: number, size: number): void;
+/** Opens `target` for writing (a new or emptied file) without following a symlink there: one planted at it is removed. */
+export function openForWrite(target: string): number;

@@ -93,7 +93,7 @@ export class PipelineTree {
   }
 
   async poll(): Promise<TreeSnapshot> {
-    const own = await this.readJobs(this.root);
+    let own = await this.readJobs(this.root);
     if (this.root.status === undefined || !own.some((j) => active(j.status))) {
       const pipeline = await this.host.api.json(
         Pipeline,
@@ -102,6 +102,7 @@ export class PipelineTree {
         `GET pipeline ${this.root.id}`
       );
       this.root.status = pipeline.status;
+      own = await this.jobsAfter(this.root, own);
     }
     const status = this.root.status;
     const childrenDone = await this.visit(this.root, own);
@@ -117,6 +118,16 @@ export class PipelineTree {
       }
     }
     return { status, conclusion, jobs };
+  }
+
+  /**
+   * The jobs were read before the pipeline: one that ended since is concluded from jobs read
+   * after it, or a job that ended in between would be taken for one that never ran.
+   */
+  private async jobsAfter(node: Node, own: GlJob[]): Promise<GlJob[]> {
+    const status = node.status ?? '';
+    const settled = (j: GlJob): boolean => !!ENDED[j.status] || j.status === 'manual';
+    return (ENDED[status] || status === 'manual') && !own.every(settled) ? this.readJobs(node) : own;
   }
 
   /** A pipeline's own jobs, the newest of each name. */
@@ -213,7 +224,7 @@ export class PipelineTree {
       return !!ENDED[bridge.status];
     }
     child.status = value.status;
-    const below = await this.visit(child, own);
+    const below = await this.visit(child, own && (await this.jobsAfter(child, own)));
     child.ended = below && !!ENDED[value.status];
     return below && (!!ENDED[value.status] || value.status === 'manual');
   }
