@@ -2,7 +2,7 @@
  * Small zip entries inflated and written on every core (issue 14): an archive of thousands of
  * files costs its inflation and, as much again, the kernel's work creating the files, which one
  * thread does one file at a time. So entries go to worker threads running src/zip-writer.cjs,
- * one per core beside the main thread, and the main thread writes one itself whenever each
+ * one per core but the main thread's, and the main thread writes one itself whenever each
  * worker already has enough queued to stay busy while it does. Workers start on the first
  * entry that needs one and end with `close()`.
  */
