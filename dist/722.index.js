@@ -288,12 +288,10 @@ async function openZip(file) {
                 throw new Error(`file data overflows file bounds: ${fileDataStart} + ${entry.compressedSize} > ${zip.fileSize}`);
             const buf = Buffer.allocUnsafeSlow(Math.min(STREAM_CHUNK, Math.max(1, entry.uncompressedSize)));
             for (let done = 0; done < entry.uncompressedSize;) {
-                const want = Math.min(buf.length, entry.uncompressedSize - done);
-                const got = await new Promise((resolve, reject) => reader.pread(buf, 0, want, fileDataStart + done, (err, n) => (err ? reject(err) : resolve(n ?? 0))));
-                if (!got)
-                    throw new Error('unexpected EOF');
-                done += got;
-                yield buf.subarray(0, got);
+                const chunk = buf.subarray(0, Math.min(buf.length, entry.uncompressedSize - done));
+                await reader.readExactly(chunk, fileDataStart + done);
+                done += chunk.length;
+                yield chunk;
             }
         },
         openStream: (entry) => new Promise((resolve, reject) => zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s)))),
@@ -716,9 +714,7 @@ class ArtifactStore {
                 }
             }
             catch (err) {
-                throw err instanceof errors/* RemoteError */.Hi || err.syscall
-                    ? err
-                    : damaged(err);
+                throw asEntryError(err);
             }
             finally {
                 await artifacts_close(fd);
@@ -778,9 +774,7 @@ class ArtifactStore {
             if (!out.closed)
                 await new Promise((resolve) => out.once('close', () => resolve()));
             discard(target);
-            throw err instanceof errors/* RemoteError */.Hi || err.syscall
-                ? err
-                : damaged(err);
+            throw asEntryError(err);
         }
     }
 }
@@ -797,6 +791,10 @@ function discard(file) {
 }
 function damaged(err) {
     return new errors/* RemoteError */.Hi(`The artifact archive is damaged: ${err.message}`);
+}
+/** What cut an entry short: ours (size cap) and the disk's errors as they are, else the archive's damage. */
+function asEntryError(err) {
+    return err instanceof errors/* RemoteError */.Hi || err.syscall ? err : damaged(err);
 }
 /** The real path, or undefined when it cannot be resolved (a dangling symlink). */
 function realpath(p) {

@@ -322,9 +322,7 @@ export class ArtifactStore {
           n += chunk.length;
         }
       } catch (err) {
-        throw err instanceof RemoteError || (err as NodeJS.ErrnoException).syscall
-          ? err
-          : damaged(err as Error);
+        throw asEntryError(err);
       } finally {
         await close(fd);
       }
@@ -384,9 +382,7 @@ export class ArtifactStore {
       // An entry cut short (size cap, damaged archive) is not left behind as if whole.
       if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
       discard(target);
-      throw err instanceof RemoteError || (err as NodeJS.ErrnoException).syscall
-        ? err
-        : damaged(err as Error);
+      throw asEntryError(err);
     }
   }
 }
@@ -406,6 +402,11 @@ function discard(file: string): void {
 
 function damaged(err: Error): RemoteError {
   return new RemoteError(`The artifact archive is damaged: ${err.message}`);
+}
+
+/** What cut an entry short: ours (size cap) and the disk's errors as they are, else the archive's damage. */
+function asEntryError(err: unknown): unknown {
+  return err instanceof RemoteError || (err as NodeJS.ErrnoException).syscall ? err : damaged(err as Error);
 }
 
 /** The real path, or undefined when it cannot be resolved (a dangling symlink). */

@@ -237,13 +237,10 @@ export async function openZip(file: string): Promise<OpenZip> {
         );
       const buf = Buffer.allocUnsafeSlow(Math.min(STREAM_CHUNK, Math.max(1, entry.uncompressedSize)));
       for (let done = 0; done < entry.uncompressedSize;) {
-        const want = Math.min(buf.length, entry.uncompressedSize - done);
-        const got = await new Promise<number>((resolve, reject) =>
-          reader.pread(buf, 0, want, fileDataStart + done, (err, n) => (err ? reject(err) : resolve(n ?? 0)))
-        );
-        if (!got) throw new Error('unexpected EOF');
-        done += got;
-        yield buf.subarray(0, got);
+        const chunk = buf.subarray(0, Math.min(buf.length, entry.uncompressedSize - done));
+        await reader.readExactly(chunk, fileDataStart + done);
+        done += chunk.length;
+        yield chunk;
       }
     },
     openStream: (entry) =>
