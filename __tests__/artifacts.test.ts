@@ -8,9 +8,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import yazl from 'yazl';
-import { ArtifactStore, EXTRACT_CONCURRENCY, MAX_COMPRESSION_RATIO, formatBytes } from '../src/artifacts.js';
-import { RemoteError } from '../src/errors.js';
-import { Http } from '../src/http.js';
+import {
+  ArtifactStore,
+  EXTRACT_CONCURRENCY,
+  MAX_COMPRESSION_RATIO,
+  formatBytes
+} from '../src/artifacts/store.js';
+import { RemoteError } from '../src/core/errors.js';
+import { Http } from '../src/transport/http.js';
 import { sendJson, sendText, startServer, type SimServer } from '../sim/server.js';
 
 interface ZipEntry {

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import * as yauzl from 'yauzl';
 import Ajv from 'ajv-draft-04';
-import { INPUTS, OUTPUTS, SYSTEMS, camelCase, inputsFor } from '../src/inputs.js';
+import { INPUTS, OUTPUTS, SYSTEMS, camelCase, inputsFor } from '../src/config/inputs.js';
 import { neutralize } from '../src/hosts/azure.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

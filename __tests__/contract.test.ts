@@ -1,7 +1,7 @@
 /** The public surface stays what CONTRACT.md says: action.yml, the CLI's help, the version, the README's commands. */
 import * as fs from 'node:fs';
 import { parse } from 'yaml';
-import { INPUTS, OUTPUTS } from '../src/inputs.js';
+import { INPUTS, OUTPUTS } from '../src/config/inputs.js';
 import { VERSION } from '../src/version.js';
 import { runCli } from './helpers/run.js';
 

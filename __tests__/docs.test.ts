@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { INPUTS, OUTPUTS, camelCase } from '../src/inputs.js';
+import { INPUTS, OUTPUTS, camelCase } from '../src/config/inputs.js';
 import { usage } from '../src/hosts/cli.js';
 import { referenceMarkdown } from '../scripts/reference.js';
 

@@ -11,7 +11,7 @@ import { startGitLabSim, type GitLabSim } from '../sim/gitlab.js';
 import { startGoCDSim } from '../sim/gocd.js';
 import { startGearsetSim } from '../sim/gearset.js';
 import type { SimRequest } from '../sim/server.js';
-import { CANCEL_GRACE_MS } from '../src/relay.js';
+import { CANCEL_GRACE_MS } from '../src/relay/connection.js';
 import { listFiles, runCli, startDist, startGitHub, tempDir } from './helpers/run.js';
 import { azureCommands, azureOutputs, noise, startAzure } from './helpers/trust.js';
 

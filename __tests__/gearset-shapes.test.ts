@@ -4,9 +4,9 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { RemoteError } from '../src/errors.js';
-import { sleep } from '../src/http.js';
-import { createGearset } from '../src/remotes/gearset.js';
+import { RemoteError } from '../src/core/errors.js';
+import { sleep } from '../src/core/deadline.js';
+import { createGearset } from '../src/remotes/gearset/remote.js';
 import type { Remote } from '../src/remotes/remote.js';
 import { startGearsetSim, type GearsetSim, type GearsetSimOptions } from '../sim/gearset.js';
 import { mutateJson } from '../sim/server.js';

@@ -5,10 +5,11 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AmbiguousRequestError, RemoteError } from '../src/errors.js';
-import { sleep } from '../src/http.js';
-import { createGearset, gearsetRunUrl } from '../src/remotes/gearset.js';
-import type { Remote, Run, Snapshot } from '../src/remotes/remote.js';
+import { AmbiguousRequestError, RemoteError } from '../src/core/errors.js';
+import { sleep } from '../src/core/deadline.js';
+import { createGearset, gearsetRunUrl } from '../src/remotes/gearset/remote.js';
+import type { Remote } from '../src/remotes/remote.js';
+import type { Run, Snapshot } from '../src/core/run.js';
 import {
   startGearsetSim,
   type GearsetSim,

@@ -4,9 +4,10 @@
  * answers of the wrong shape, retried jobs, unreadable children, variables the server may have
  * dropped, and the pipeline test report.
  */
-import { createGitLab } from '../src/remotes/gitlab.js';
-import type { Remote, Run, Snapshot } from '../src/remotes/remote.js';
-import { sleep } from '../src/http.js';
+import { createGitLab } from '../src/remotes/gitlab/remote.js';
+import type { Remote } from '../src/remotes/remote.js';
+import type { Run, Snapshot } from '../src/core/run.js';
+import { sleep } from '../src/core/deadline.js';
 import { mutateJson } from '../sim/server.js';
 import {
   gitlabProfile,

@@ -6,10 +6,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RemoteError } from '../src/errors.js';
-import { sleep } from '../src/http.js';
-import { createGoCD, stageState } from '../src/remotes/gocd.js';
-import type { Remote, Run, Snapshot } from '../src/remotes/remote.js';
+import { RemoteError } from '../src/core/errors.js';
+import { sleep } from '../src/core/deadline.js';
+import { createGoCD, stageState } from '../src/remotes/gocd/remote.js';
+import type { Remote } from '../src/remotes/remote.js';
+import type { Run, Snapshot } from '../src/core/run.js';
 import { mutateJson } from '../sim/server.js';
 import {
   GOCD_PROFILES,

@@ -6,11 +6,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ArtifactStore } from '../src/artifacts.js';
-import { AmbiguousRequestError, RemoteError } from '../src/errors.js';
-import { sleep } from '../src/http.js';
-import { createGoCD, gocdRoot } from '../src/remotes/gocd.js';
-import type { Job, Remote, Run, Snapshot } from '../src/remotes/remote.js';
+import { ArtifactStore } from '../src/artifacts/store.js';
+import { AmbiguousRequestError, RemoteError } from '../src/core/errors.js';
+import { sleep } from '../src/core/deadline.js';
+import { createGoCD, gocdRoot } from '../src/remotes/gocd/remote.js';
+import type { Remote } from '../src/remotes/remote.js';
+import type { Job, Run, Snapshot } from '../src/core/run.js';
 import { startGoCDSim, type GoCDSim, type GoCDSimOptions, type SimPipeline } from '../sim/gocd.js';
 import { disposeClients, remoteContext } from './helpers/remote.js';
 import { tempDir } from './helpers/run.js';

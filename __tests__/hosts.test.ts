@@ -7,14 +7,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
-import { AbortedError, AmbiguousRequestError, InputError, RemoteError } from '../src/errors.js';
+import { AbortedError, AmbiguousRequestError, InputError, RemoteError } from '../src/core/errors.js';
 import { CliHost, usage } from '../src/hosts/cli.js';
 import { GitHubHost } from '../src/hosts/github.js';
 import { detectHost } from '../src/hosts/detect.js';
-import { MAX_SHOWN_LINE, exitCode, neutralizeCommands, tidyRemoteLine } from '../src/hosts/host.js';
-import { INPUTS } from '../src/inputs.js';
-import { Redactor } from '../src/redact.js';
-import type { Result } from '../src/result.js';
+import { exitCode } from '../src/core/host.js';
+import { MAX_SHOWN_LINE, neutralizeCommands, tidyRemoteLine } from '../src/logs/neutralise.js';
+import { INPUTS } from '../src/config/inputs.js';
+import { Redactor } from '../src/logs/redact.js';
+import type { Result } from '../src/core/result.js';
 
 const SECRET = 'glpat-H0sTs3cretV4lue';
 

@@ -12,9 +12,12 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { Deadline } from '../src/deadline.js';
-import { AbortedError, AmbiguousRequestError, DeadlineError, RemoteError } from '../src/errors.js';
-import { Http, retryDelayMs, serverMessage, sleep, type HttpConfig } from '../src/http.js';
+import { Deadline } from '../src/core/deadline.js';
+import { AbortedError, AmbiguousRequestError, DeadlineError, RemoteError } from '../src/core/errors.js';
+import { Http, type HttpConfig } from '../src/transport/http.js';
+import { retryDelayMs } from '../src/transport/budget.js';
+import { serverMessage } from '../src/transport/json.js';
+import { sleep } from '../src/core/deadline.js';
 import { sendJson, sendText, startServer, type Handler, type SimServer } from '../sim/server.js';
 import { selfSignedCert } from './helpers/tls.js';
 

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { JobNames, safeFileName } from '../src/paths.js';
+import { JobNames, safeFileName } from '../src/core/names.js';
 
 let dir: string;
 beforeAll(() => {

@@ -1,4 +1,4 @@
-import { Redactor, StreamRedactor } from '../src/redact.js';
+import { Redactor, StreamRedactor } from '../src/logs/redact.js';
 
 const SECRET = 'glpat-s3cr3t';
 

@@ -4,9 +4,9 @@
  */
 import * as fs from 'node:fs';
 import { parse } from 'yaml';
-import { InputError } from '../src/errors.js';
-import { INPUTS, OUTPUTS, camelCase, hostInputs, inputsFor } from '../src/inputs.js';
-import { readSettings } from '../src/settings.js';
+import { InputError } from '../src/core/errors.js';
+import { INPUTS, OUTPUTS, camelCase, hostInputs, inputsFor } from '../src/config/inputs.js';
+import { readSettings } from '../src/config/settings.js';
 import { runCli } from './helpers/run.js';
 
 const action = parse(fs.readFileSync('action.yml', 'utf8')) as {

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { InputError } from '../src/errors.js';
+import { InputError } from '../src/core/errors.js';
 import {
   parseBool,
   parseDuration,
@@ -14,7 +14,7 @@ import {
   parseVariables,
   readSettings,
   type Settings
-} from '../src/settings.js';
+} from '../src/config/settings.js';
 
 const TOKEN = 'glpat-Xy7TOKENv4lue9';
 const PASSWORD = 'hunter2-Pa55w0rd';

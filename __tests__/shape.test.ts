@@ -1,5 +1,5 @@
-import { RemoteError } from '../src/errors.js';
-import { expectShape, z } from '../src/shape.js';
+import { RemoteError } from '../src/core/errors.js';
+import { expectShape, z } from '../src/transport/shape.js';
 
 const Pipeline = z.object({
   id: z.number(),

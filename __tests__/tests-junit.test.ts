@@ -7,19 +7,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { CliHost } from '../src/hosts/cli.js';
-import type { Remote, Run } from '../src/remotes/remote.js';
-import { Reporting } from '../src/reporting.js';
-import type { Result } from '../src/result.js';
-import { readSettings } from '../src/settings.js';
+import type { Remote } from '../src/remotes/remote.js';
+import type { Run } from '../src/core/run.js';
+import { Reporting } from '../src/reporting/report-back.js';
+import type { Result } from '../src/core/result.js';
+import { readSettings } from '../src/config/settings.js';
+import { JUnitError, readJUnit } from '../src/reporting/junit.js';
+import { readTestResults } from '../src/reporting/test-results.js';
 import {
-  JUnitError,
   MAX_FAILURES_KEPT,
   MAX_MESSAGE_CHARS,
   mergeSummaries,
-  readJUnit,
-  readTestResults,
   type TestSummary
-} from '../src/tests.js';
+} from '../src/core/test-summary.js';
 import { tempDir } from './helpers/run.js';
 
 function write(dir: string, name: string, text: string): string {

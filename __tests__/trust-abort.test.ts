@@ -13,7 +13,7 @@ import { startGitLabSim, type GitLabSim } from '../sim/gitlab.js';
 import { startGoCDSim } from '../sim/gocd.js';
 import { runGitHub, startDist, startGitHub, tempDir } from './helpers/run.js';
 import { azureCommands, azureOutputs, startAzure } from './helpers/trust.js';
-import { CANCEL_GRACE_MS } from '../src/relay.js';
+import { CANCEL_GRACE_MS } from '../src/relay/connection.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {

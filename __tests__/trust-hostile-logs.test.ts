@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startGitLabSim, type GitLabSim } from '../sim/gitlab.js';
-import { MAX_SHOWN_LINE } from '../src/hosts/host.js';
+import { MAX_SHOWN_LINE } from '../src/logs/neutralise.js';
 import { runCli, runGitHub, tempDir } from './helpers/run.js';
 import {
   azureCommands,

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { DamagedEntryError, ZipWriters } from '../src/zip-writers.js';
+import { DamagedEntryError, ZipWriters } from '../src/artifacts/zip-writers.js';
 
 let dir: string;
 let outside: string;

@@ -781,7 +781,7 @@ async function measureExtraction(
   unpacked: number,
   unzip: boolean
 ): Promise<{ storeMs: number; unzipMs?: number }> {
-  const { ArtifactStore } = await import('../src/artifacts.js');
+  const { ArtifactStore } = await import('../src/artifacts/store.js');
   type Extract = {
     extract(zipFile: string, dir: string, prefix: string, selects: (p: string) => boolean): Promise<void>;
   };

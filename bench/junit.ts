@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startGitLabSim } from '../sim/gitlab.js';
-import { readJUnit } from '../src/tests.js';
+import { readJUnit } from '../src/reporting/junit.js';
 import { DIST, MB, TIME_BIN, hasCommand, runRelay, writePreload, type RelayRun } from './support.js';
 
 const TOKEN = 'glpat-bench-token';

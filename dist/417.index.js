@@ -2,340 +2,11 @@ export const id = 417;
 export const ids = [417];
 export const modules = {
 
-/***/ 4417:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-__webpack_require__.r(__webpack_exports__);
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   CliHost: () => (/* binding */ CliHost),
-/* harmony export */   createCliHost: () => (/* binding */ createCliHost),
-/* harmony export */   usage: () => (/* binding */ usage)
-/* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
-/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7975);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(452);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(646);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3411);
-/* harmony import */ var _host_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4337);
-
-
-
-
-
-
-
-/** Flags of the CLI itself, beside the inputs. */
-const OWN_FLAGS = {
-    json: { type: 'boolean' },
-    'output-file': { type: 'string' },
-    debug: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-    version: { type: 'boolean', short: 'V' },
-    host: { type: 'string' }
-};
-function usage() {
-    const rows = _inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .INPUTS */ .mc.map((i) => {
-        const flag = `--${i.name} <value>`;
-        const extra = [
-            i.default !== undefined ? `default: ${i.default}` : '',
-            i.required ? 'required' : '',
-            i.systems ? i.systems.join('/') : ''
-        ]
-            .filter(Boolean)
-            .join('; ');
-        return `  ${flag.padEnd(30)} ${i.description}${extra ? ` (${extra})` : ''}`;
-    });
-    return [
-        `ci-relay ${_version_js__WEBPACK_IMPORTED_MODULE_6__/* .VERSION */ .x}: trigger a GitLab, GoCD or Gearset run, follow it with a live log, and bring back its result.`,
-        '',
-        `Usage: ci-relay <${_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .SYSTEMS */ .LB.join('|')}> [--flag value …]`,
-        '',
-        `Install from the tarball attached to each release (never the npm name 'ci-relay', which is not ours):`,
-        `  npm i -g ./ci-relay-${_version_js__WEBPACK_IMPORTED_MODULE_6__/* .VERSION */ .x}.tgz    or    npx --yes ./ci-relay-${_version_js__WEBPACK_IMPORTED_MODULE_6__/* .VERSION */ .x}.tgz <system> …`,
-        '',
-        'Inputs (each also read from the environment as CI_RELAY_<NAME>, e.g. CI_RELAY_TOKEN; flags win):',
-        ...rows,
-        '',
-        'Output and behaviour:',
-        `  ${'--json'.padEnd(30)} print the result object as JSON on stdout (the log stays on stderr)`,
-        `  ${'--output-file <file>'.padEnd(30)} write the result object as JSON to this file`,
-        `  ${'--debug'.padEnd(30)} show every request (secrets masked)`,
-        `  ${'--host <github|azure|cli>'.padEnd(30)} force a host instead of detecting it`,
-        `  ${'--version, -V'.padEnd(30)} print the version`,
-        `  ${'--help, -h'.padEnd(30)} this text`,
-        '',
-        'Exit status: 0 success; 1 the run concluded unsuccessfully; 2 bad input (nothing was triggered);',
-        '3 timed out; 4 could not talk to the server (auth, network, protocol). When the server answered and',
-        "refused, the result object's http-status holds its HTTP status and error its own sentence."
-    ].join('\n');
-}
-/** node:util's parseArgs errors, as one sentence naming the flag. */
-function argumentError(err) {
-    const flag = /'(-{1,2}[\w-]+)/.exec(err.message)?.[1] ?? '';
-    const name = flag.replace(/^-+/, '');
-    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
-        return `Unknown option '${flag}': 'ci-relay --help' lists every input.`;
-    if (/ambiguous/.test(err.message)) {
-        return `Input '${name}' needs a value; a value that starts with '-' is written --${name}=<value>.`;
-    }
-    if (/argument missing/.test(err.message))
-        return `Input '${name}' needs a value: --${name} <value>.`;
-    return err.message.split('\n')[0];
-}
-/** --json and --output-file read from a command line that parseArgs refused. */
-function lenientOwnFlags(argv) {
-    const out = {};
-    for (let i = 0; i < argv.length; i++) {
-        if (argv[i] === '--json')
-            out.json = true;
-        else if (argv[i].startsWith('--output-file='))
-            out['output-file'] = argv[i].slice('--output-file='.length);
-        else if (argv[i] === '--output-file' && argv[i + 1] && !argv[i + 1].startsWith('-'))
-            out['output-file'] = argv[++i];
-    }
-    return out;
-}
-/** Jenkins or any shell: flags and CI_RELAY_* variables in, a human log on stderr, JSON out, exit codes. */
-class CliHost extends _host_js__WEBPACK_IMPORTED_MODULE_5__/* .BaseHost */ .o {
-    env;
-    stderr;
-    stdout;
-    kind = 'cli';
-    values = {};
-    outputs = {};
-    json;
-    outputFile;
-    debugOn;
-    /** Problems with the command line, reported as input errors once main reads settings. */
-    argError;
-    helpText;
-    constructor(argv, env = process.env, stderr = process.stderr, stdout = process.stdout) {
-        super();
-        this.env = env;
-        this.stderr = stderr;
-        this.stdout = stdout;
-        const options = { ...OWN_FLAGS };
-        for (const i of _inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .INPUTS */ .mc)
-            options[i.name] = { type: 'string' };
-        let parsed;
-        try {
-            parsed = (0,node_util__WEBPACK_IMPORTED_MODULE_2__.parseArgs)({ args: argv, options, allowPositionals: true, strict: true });
-        }
-        catch (err) {
-            this.argError = argumentError(err);
-        }
-        const v = (parsed?.values ?? {});
-        for (const i of _inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .INPUTS */ .mc)
-            if (typeof v[i.name] === 'string')
-                this.values[i.name] = v[i.name];
-        const positionals = parsed?.positionals ?? [];
-        if (positionals.length) {
-            if (this.values.system && this.values.system !== positionals[0]) {
-                this.argError = `The system is given twice: '${positionals[0]}' and --system '${this.values.system}'.`;
-            }
-            this.values.system ??= positionals[0];
-            if (positionals.length > 1)
-                this.argError = `Unexpected argument '${positionals[1]}': inputs are given as --name value.`;
-        }
-        // A command line that does not parse still gets its result object where it asked for one.
-        const own = parsed ? v : lenientOwnFlags(argv);
-        this.json = own.json === true;
-        this.outputFile = typeof own['output-file'] === 'string' ? own['output-file'] : env.CI_RELAY_OUTPUT_FILE;
-        this.debugOn = v.debug === true || /^(1|true)$/i.test(env.CI_RELAY_DEBUG ?? '');
-        if (v.help)
-            this.helpText = usage();
-    }
-    input(name) {
-        if (this.argError)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(this.argError);
-        return (this.values[name] ?? this.env[(0,_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .envName */ .pD)(name)] ?? '').trim();
-    }
-    write(kind, message) {
-        if (kind === 'debug' && !this.debugOn)
-            return;
-        const prefix = kind === 'info' ? '' : `${kind}: `;
-        // A CI runner may read this log too (Jenkins on a GitHub or Azure agent, --host cli): no commands.
-        this.stderr.write(`${(0,_host_js__WEBPACK_IMPORTED_MODULE_5__/* .neutralizeCommands */ .Kw)(`${prefix}${message}`)}\n`);
-    }
-    startGroup(title) {
-        this.stderr.write(`\n▶ ${(0,_host_js__WEBPACK_IMPORTED_MODULE_5__/* .neutralizeCommands */ .Kw)(this.redactor.redact(title))}\n`);
-    }
-    endGroup() { }
-    writeRemote(lines) {
-        this.stderr.write(lines.map((l) => `  ${(0,_host_js__WEBPACK_IMPORTED_MODULE_5__/* .neutralizeCommands */ .Kw)(l)}\n`).join(''));
-    }
-    setOutput(name, value) {
-        this.outputs[name] = this.redactor.redact(value);
-    }
-    async finish(outcome) {
-        const code = (0,_host_js__WEBPACK_IMPORTED_MODULE_5__/* .exitCode */ .I$)(outcome);
-        if (outcome.error)
-            this.error(outcome.error.message);
-        const r = outcome.result;
-        if (r) {
-            const how = r.waited
-                ? `${r.conclusion}${r.status && r.status !== r.conclusion ? ` (${r.status})` : ''}`
-                : 'triggered, not followed';
-            this.info(`\n${r.system} run ${r.runId}: ${how} in ${r.duration}s${r.runUrl ? ` — ${r.runUrl}` : ''}`);
-        }
-        const object = this.resultObject(outcome, code);
-        const text = `${JSON.stringify(object, null, 2)}\n`;
-        // `\u0023` is `#` to a JSON reader, and no `##vso[` to a runner reading stdout.
-        if (this.json)
-            this.stdout.write(this.redactor.redact(text).replace(/##(?=(?:vso)?\[)/gi, '#\\u0023'));
-        if (this.outputFile) {
-            node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync(node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(this.outputFile)), { recursive: true });
-            node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync(this.outputFile, this.redactor.redact(text));
-        }
-        return code;
-    }
-    /** The outputs as one object (CONTRACT.md names, `jobs` parsed), plus the exit code and any error. */
-    resultObject(outcome, code) {
-        const o = { ...this.outputs };
-        if (typeof o.jobs === 'string')
-            o.jobs = JSON.parse(o.jobs);
-        if (typeof o.duration === 'string')
-            o.duration = Number(o.duration);
-        o['exit-code'] = code;
-        if (outcome.error) {
-            o.error = this.redactor.redact(outcome.error.message);
-            // The server answered and refused (a bad ref, a YAML error, variables not allowed): its HTTP
-            // status tells that apart from a server that could not be reached, which has none.
-            if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .RemoteError */ .Hi && outcome.error.status)
-                o['http-status'] = outcome.error.status;
-        }
-        else if (outcome.result?.message)
-            o.message = this.redactor.redact(outcome.result.message);
-        return o;
-    }
-}
-function createCliHost(argv) {
-    return new CliHost(argv);
-}
-
-
-/***/ }),
-
-/***/ 4337:
+/***/ 6097:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   I$: () => (/* binding */ exitCode),
-/* harmony export */   Kw: () => (/* binding */ neutralizeCommands),
-/* harmony export */   o: () => (/* binding */ BaseHost),
-/* harmony export */   t8: () => (/* binding */ tidyRemoteLine),
-/* harmony export */   xr: () => (/* binding */ annotationText)
-/* harmony export */ });
-/* unused harmony export MAX_SHOWN_LINE */
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5078);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(452);
-
-
-/** An annotation as one plain line, for hosts that have no annotations of their own. */
-function annotationText(a) {
-    const where = a.file ? ` (${a.file}${a.line ? `:${a.line}` : ''})` : '';
-    return `${a.title}${where}: ${a.message}`;
-}
-/** CONTRACT.md, "Exit status". */
-function exitCode(outcome) {
-    if (outcome.error) {
-        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz)
-            return 2;
-        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .AbortedError */ .oM)
-            return 1;
-        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RemoteError */ .Hi)
-            return 4;
-        return 4;
-    }
-    const { result } = outcome;
-    if (result.accepted)
-        return 0;
-    if (result.conclusion === 'timed_out')
-        return 3;
-    if (result.conclusion === 'error')
-        return 4;
-    return 1;
-}
-/**
- * Escape sequences other than colours (SGR, `ESC[…m`): cursor moves, screen clears, scroll,
- * titles and hyperlinks (OSC), device strings (DCS, APC, PM, SOS), lone ESCs; C0 and C1 controls
- * but tab.
- */
-const ESCAPES = 
-// eslint-disable-next-line no-control-regex
-/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[PX^_][^\x1b]*(?:\x1b\\)?|\x1b[ -/]*[0-~]?|[\x00-\x08\x0a-\x1a\x1c-\x1f\x7f-\x9f]/g;
-// eslint-disable-next-line no-control-regex
-const SGR = /^\x1b\[[0-9;:]*m$/;
-/** Longest line shown; the saved log keeps every byte. */
-const MAX_SHOWN_LINE = 16 * 1024;
-/** A remote line made safe to show in any host: no control sequences but colours, not too long. */
-function tidyRemoteLine(line) {
-    let out = line.replace(ESCAPES, (m) => (SGR.test(m) ? m : ''));
-    if (out.length > MAX_SHOWN_LINE) {
-        out = `${out.slice(0, MAX_SHOWN_LINE)} … (${out.length - MAX_SHOWN_LINE} more characters in the saved log)`;
-    }
-    return out;
-}
-/**
- * Text that no runner takes for a command: GitHub obeys `::name::` at a line's start (after
- * spaces) and `##[name]` anywhere; Azure `##vso[…]` and `##[…]` anywhere. A zero-width space
- * inside each keeps the text as it reads.
- */
-function neutralizeCommands(text) {
-    return text.replace(/^(\s*):(?=:)/gm, '$1:\u200b').replace(/##(?=(?:vso)?\[)/gi, '##\u200b');
-}
-/** What every host shares: redaction of everything written, and the message of an outcome. */
-class BaseHost {
-    redactor = new _redact_js__WEBPACK_IMPORTED_MODULE_0__/* .Redactor */ .p();
-    get isPost() {
-        return false;
-    }
-    secret(value) {
-        this.redactor.add(value);
-    }
-    get secrets() {
-        return this.redactor.values;
-    }
-    info(message) {
-        this.write('info', this.redactor.redact(message));
-    }
-    warning(message) {
-        this.write('warning', this.redactor.redact(message));
-    }
-    error(message) {
-        this.write('error', this.redactor.redact(message));
-    }
-    debug(message) {
-        this.write('debug', this.redactor.redact(message));
-    }
-    remoteLines(lines) {
-        // Redacted again once tidied: a secret split by a control sequence the tidying drops is whole again.
-        if (lines.length)
-            this.writeRemote(lines.map((l) => this.redactor.redact(tidyRemoteLine(this.redactor.redact(l)))));
-    }
-    async summary(_markdown) { }
-    annotate(annotation) {
-        const text = annotationText(annotation);
-        if (annotation.kind === 'error')
-            this.error(text);
-        else
-            this.warning(text);
-    }
-    publishTestResults(_files) { }
-    saveState(_name, _value) { }
-    getState(_name) {
-        return '';
-    }
-}
-
-
-/***/ }),
-
-/***/ 646:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Hu: () => (/* binding */ SYSTEM_NAMES),
 /* harmony export */   LB: () => (/* binding */ SYSTEMS),
 /* harmony export */   ep: () => (/* binding */ hostInputs),
 /* harmony export */   mc: () => (/* binding */ INPUTS),
@@ -348,6 +19,12 @@ class BaseHost {
  * tests that check action.yml and task.json all read this table.
  */
 const SYSTEMS = ['gitlab', 'gocd', 'gearset'];
+/** Each system's name as people write it, in messages and the summary. */
+const SYSTEM_NAMES = {
+    gitlab: 'GitLab',
+    gocd: 'GoCD',
+    gearset: 'Gearset'
+};
 const INPUTS = [
     { name: 'system', required: true, description: 'The remote CI system: gitlab, gocd or gearset.' },
     {
@@ -537,7 +214,367 @@ function hostInputs(host, read) {
 
 /***/ }),
 
-/***/ 5078:
+/***/ 8717:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   I: () => (/* binding */ exitCode),
+/* harmony export */   x: () => (/* binding */ annotationText)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3828);
+
+/** An annotation as one plain line, for hosts that have no annotations of their own. */
+function annotationText(a) {
+    const where = a.file ? ` (${a.file}${a.line ? `:${a.line}` : ''})` : '';
+    return `${a.title}${where}: ${a.message}`;
+}
+/** CONTRACT.md, "Exit status". */
+function exitCode(outcome) {
+    if (outcome.error) {
+        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz)
+            return 2;
+        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AbortedError */ .oM)
+            return 1;
+        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RemoteError */ .Hi)
+            return 4;
+        return 4;
+    }
+    const { result } = outcome;
+    if (result.accepted)
+        return 0;
+    if (result.conclusion === 'timed_out')
+        return 3;
+    if (result.conclusion === 'error')
+        return 4;
+    return 1;
+}
+
+
+/***/ }),
+
+/***/ 7378:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   o: () => (/* binding */ BaseHost)
+/* harmony export */ });
+/* harmony import */ var _logs_redact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2802);
+/* harmony import */ var _logs_neutralise_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(641);
+/* harmony import */ var _core_host_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8717);
+
+
+
+/** What every host shares: redaction of everything written, and the message of an outcome. */
+class BaseHost {
+    redactor = new _logs_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .Redactor */ .p();
+    get isPost() {
+        return false;
+    }
+    secret(value) {
+        this.redactor.add(value);
+    }
+    get secrets() {
+        return this.redactor.values;
+    }
+    info(message) {
+        this.write('info', this.redactor.redact(message));
+    }
+    warning(message) {
+        this.write('warning', this.redactor.redact(message));
+    }
+    error(message) {
+        this.write('error', this.redactor.redact(message));
+    }
+    debug(message) {
+        this.write('debug', this.redactor.redact(message));
+    }
+    remoteLines(lines) {
+        // Redacted again once tidied: a secret split by a control sequence the tidying drops is whole again.
+        if (lines.length)
+            this.writeRemote(lines.map((l) => this.redactor.redact((0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_2__/* .tidyRemoteLine */ .t8)(this.redactor.redact(l)))));
+    }
+    async summary(_markdown) { }
+    annotate(annotation) {
+        const text = (0,_core_host_js__WEBPACK_IMPORTED_MODULE_1__/* .annotationText */ .x)(annotation);
+        if (annotation.kind === 'error')
+            this.error(text);
+        else
+            this.warning(text);
+    }
+    publishTestResults(_files) { }
+    saveState(_name, _value) { }
+    getState(_name) {
+        return '';
+    }
+}
+
+
+/***/ }),
+
+/***/ 4417:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   CliHost: () => (/* binding */ CliHost),
+/* harmony export */   createCliHost: () => (/* binding */ createCliHost),
+/* harmony export */   usage: () => (/* binding */ usage)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7975);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3828);
+/* harmony import */ var _config_inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6097);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(3411);
+/* harmony import */ var _core_host_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8717);
+/* harmony import */ var _logs_neutralise_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(641);
+/* harmony import */ var _base_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(7378);
+
+
+
+
+
+
+
+
+
+/** Flags of the CLI itself, beside the inputs. */
+const OWN_FLAGS = {
+    json: { type: 'boolean' },
+    'output-file': { type: 'string' },
+    debug: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean', short: 'V' },
+    host: { type: 'string' }
+};
+function usage() {
+    const rows = _config_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .INPUTS */ .mc.map((i) => {
+        const flag = `--${i.name} <value>`;
+        const extra = [
+            i.default !== undefined ? `default: ${i.default}` : '',
+            i.required ? 'required' : '',
+            i.systems ? i.systems.join('/') : ''
+        ]
+            .filter(Boolean)
+            .join('; ');
+        return `  ${flag.padEnd(30)} ${i.description}${extra ? ` (${extra})` : ''}`;
+    });
+    return [
+        `ci-relay ${_version_js__WEBPACK_IMPORTED_MODULE_7__/* .VERSION */ .x}: trigger a GitLab, GoCD or Gearset run, follow it with a live log, and bring back its result.`,
+        '',
+        `Usage: ci-relay <${_config_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .SYSTEMS */ .LB.join('|')}> [--flag value …]`,
+        '',
+        `Install from the tarball attached to each release (never the npm name 'ci-relay', which is not ours):`,
+        `  npm i -g ./ci-relay-${_version_js__WEBPACK_IMPORTED_MODULE_7__/* .VERSION */ .x}.tgz    or    npx --yes ./ci-relay-${_version_js__WEBPACK_IMPORTED_MODULE_7__/* .VERSION */ .x}.tgz <system> …`,
+        '',
+        'Inputs (each also read from the environment as CI_RELAY_<NAME>, e.g. CI_RELAY_TOKEN; flags win):',
+        ...rows,
+        '',
+        'Output and behaviour:',
+        `  ${'--json'.padEnd(30)} print the result object as JSON on stdout (the log stays on stderr)`,
+        `  ${'--output-file <file>'.padEnd(30)} write the result object as JSON to this file`,
+        `  ${'--debug'.padEnd(30)} show every request (secrets masked)`,
+        `  ${'--host <github|azure|cli>'.padEnd(30)} force a host instead of detecting it`,
+        `  ${'--version, -V'.padEnd(30)} print the version`,
+        `  ${'--help, -h'.padEnd(30)} this text`,
+        '',
+        'Exit status: 0 success; 1 the run concluded unsuccessfully; 2 bad input (nothing was triggered);',
+        '3 timed out; 4 could not talk to the server (auth, network, protocol). When the server answered and',
+        "refused, the result object's http-status holds its HTTP status and error its own sentence."
+    ].join('\n');
+}
+/** node:util's parseArgs errors, as one sentence naming the flag. */
+function argumentError(err) {
+    const flag = /'(-{1,2}[\w-]+)/.exec(err.message)?.[1] ?? '';
+    const name = flag.replace(/^-+/, '');
+    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+        return `Unknown option '${flag}': 'ci-relay --help' lists every input.`;
+    if (/ambiguous/.test(err.message)) {
+        return `Input '${name}' needs a value; a value that starts with '-' is written --${name}=<value>.`;
+    }
+    if (/argument missing/.test(err.message))
+        return `Input '${name}' needs a value: --${name} <value>.`;
+    return err.message.split('\n')[0];
+}
+/** --json and --output-file read from a command line that parseArgs refused. */
+function lenientOwnFlags(argv) {
+    const out = {};
+    for (let i = 0; i < argv.length; i++) {
+        if (argv[i] === '--json')
+            out.json = true;
+        else if (argv[i].startsWith('--output-file='))
+            out['output-file'] = argv[i].slice('--output-file='.length);
+        else if (argv[i] === '--output-file' && argv[i + 1] && !argv[i + 1].startsWith('-'))
+            out['output-file'] = argv[++i];
+    }
+    return out;
+}
+/** Jenkins or any shell: flags and CI_RELAY_* variables in, a human log on stderr, JSON out, exit codes. */
+class CliHost extends _base_js__WEBPACK_IMPORTED_MODULE_6__/* .BaseHost */ .o {
+    env;
+    stderr;
+    stdout;
+    kind = 'cli';
+    values = {};
+    outputs = {};
+    json;
+    outputFile;
+    debugOn;
+    /** Problems with the command line, reported as input errors once main reads settings. */
+    argError;
+    helpText;
+    constructor(argv, env = process.env, stderr = process.stderr, stdout = process.stdout) {
+        super();
+        this.env = env;
+        this.stderr = stderr;
+        this.stdout = stdout;
+        const options = { ...OWN_FLAGS };
+        for (const i of _config_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .INPUTS */ .mc)
+            options[i.name] = { type: 'string' };
+        let parsed;
+        try {
+            parsed = (0,node_util__WEBPACK_IMPORTED_MODULE_2__.parseArgs)({ args: argv, options, allowPositionals: true, strict: true });
+        }
+        catch (err) {
+            this.argError = argumentError(err);
+        }
+        const v = (parsed?.values ?? {});
+        for (const i of _config_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .INPUTS */ .mc)
+            if (typeof v[i.name] === 'string')
+                this.values[i.name] = v[i.name];
+        const positionals = parsed?.positionals ?? [];
+        if (positionals.length) {
+            if (this.values.system && this.values.system !== positionals[0]) {
+                this.argError = `The system is given twice: '${positionals[0]}' and --system '${this.values.system}'.`;
+            }
+            this.values.system ??= positionals[0];
+            if (positionals.length > 1)
+                this.argError = `Unexpected argument '${positionals[1]}': inputs are given as --name value.`;
+        }
+        // A command line that does not parse still gets its result object where it asked for one.
+        const own = parsed ? v : lenientOwnFlags(argv);
+        this.json = own.json === true;
+        this.outputFile = typeof own['output-file'] === 'string' ? own['output-file'] : env.CI_RELAY_OUTPUT_FILE;
+        this.debugOn = v.debug === true || /^(1|true)$/i.test(env.CI_RELAY_DEBUG ?? '');
+        if (v.help)
+            this.helpText = usage();
+    }
+    input(name) {
+        if (this.argError)
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(this.argError);
+        return (this.values[name] ?? this.env[(0,_config_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .envName */ .pD)(name)] ?? '').trim();
+    }
+    write(kind, message) {
+        if (kind === 'debug' && !this.debugOn)
+            return;
+        const prefix = kind === 'info' ? '' : `${kind}: `;
+        // A CI runner may read this log too (Jenkins on a GitHub or Azure agent, --host cli): no commands.
+        this.stderr.write(`${(0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_8__/* .neutralizeCommands */ .Kw)(`${prefix}${message}`)}\n`);
+    }
+    startGroup(title) {
+        this.stderr.write(`\n▶ ${(0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_8__/* .neutralizeCommands */ .Kw)(this.redactor.redact(title))}\n`);
+    }
+    endGroup() { }
+    writeRemote(lines) {
+        this.stderr.write(lines.map((l) => `  ${(0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_8__/* .neutralizeCommands */ .Kw)(l)}\n`).join(''));
+    }
+    setOutput(name, value) {
+        this.outputs[name] = this.redactor.redact(value);
+    }
+    async finish(outcome) {
+        const code = (0,_core_host_js__WEBPACK_IMPORTED_MODULE_5__/* .exitCode */ .I)(outcome);
+        if (outcome.error)
+            this.error(outcome.error.message);
+        const r = outcome.result;
+        if (r) {
+            const how = r.waited
+                ? `${r.conclusion}${r.status && r.status !== r.conclusion ? ` (${r.status})` : ''}`
+                : 'triggered, not followed';
+            this.info(`\n${r.system} run ${r.runId}: ${how} in ${r.duration}s${r.runUrl ? ` — ${r.runUrl}` : ''}`);
+        }
+        const object = this.resultObject(outcome, code);
+        const text = `${JSON.stringify(object, null, 2)}\n`;
+        // `\u0023` is `#` to a JSON reader, and no `##vso[` to a runner reading stdout.
+        if (this.json)
+            this.stdout.write(this.redactor.redact(text).replace(/##(?=(?:vso)?\[)/gi, '#\\u0023'));
+        if (this.outputFile) {
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync(node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(this.outputFile)), { recursive: true });
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync(this.outputFile, this.redactor.redact(text));
+        }
+        return code;
+    }
+    /** The outputs as one object (CONTRACT.md names, `jobs` parsed), plus the exit code and any error. */
+    resultObject(outcome, code) {
+        const o = { ...this.outputs };
+        if (typeof o.jobs === 'string')
+            o.jobs = JSON.parse(o.jobs);
+        if (typeof o.duration === 'string')
+            o.duration = Number(o.duration);
+        o['exit-code'] = code;
+        if (outcome.error) {
+            o.error = this.redactor.redact(outcome.error.message);
+            // The server answered and refused (a bad ref, a YAML error, variables not allowed): its HTTP
+            // status tells that apart from a server that could not be reached, which has none.
+            if (outcome.error instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .RemoteError */ .Hi && outcome.error.status)
+                o['http-status'] = outcome.error.status;
+        }
+        else if (outcome.result?.message)
+            o.message = this.redactor.redact(outcome.result.message);
+        return o;
+    }
+}
+function createCliHost(argv) {
+    return new CliHost(argv);
+}
+
+
+/***/ }),
+
+/***/ 641:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Kw: () => (/* binding */ neutralizeCommands),
+/* harmony export */   t8: () => (/* binding */ tidyRemoteLine)
+/* harmony export */ });
+/* unused harmony export MAX_SHOWN_LINE */
+/**
+ * Remote text made safe to show in any host: the one place that decides what of a remote string
+ * a runner could take for a command, and makes it plain text.
+ */
+/**
+ * Escape sequences other than colours (SGR, `ESC[…m`): cursor moves, screen clears, scroll,
+ * titles and hyperlinks (OSC), device strings (DCS, APC, PM, SOS), lone ESCs; C0 and C1 controls
+ * but tab.
+ */
+const ESCAPES = 
+// eslint-disable-next-line no-control-regex
+/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[PX^_][^\x1b]*(?:\x1b\\)?|\x1b[ -/]*[0-~]?|[\x00-\x08\x0a-\x1a\x1c-\x1f\x7f-\x9f]/g;
+// eslint-disable-next-line no-control-regex
+const SGR = /^\x1b\[[0-9;:]*m$/;
+/** Longest line shown; the saved log keeps every byte. */
+const MAX_SHOWN_LINE = 16 * 1024;
+/** A remote line made safe to show in any host: no control sequences but colours, not too long. */
+function tidyRemoteLine(line) {
+    let out = line.replace(ESCAPES, (m) => (SGR.test(m) ? m : ''));
+    if (out.length > MAX_SHOWN_LINE) {
+        out = `${out.slice(0, MAX_SHOWN_LINE)} … (${out.length - MAX_SHOWN_LINE} more characters in the saved log)`;
+    }
+    return out;
+}
+/**
+ * Text that no runner takes for a command: GitHub obeys `::name::` at a line's start (after
+ * spaces) and `##[name]` anywhere; Azure `##vso[…]` and `##[…]` anywhere. A zero-width space
+ * inside each keeps the text as it reads.
+ */
+function neutralizeCommands(text) {
+    return text.replace(/^(\s*):(?=:)/gm, '$1:\u200b').replace(/##(?=(?:vso)?\[)/gi, '##\u200b');
+}
+
+
+/***/ }),
+
+/***/ 2802:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {

@@ -2,313 +2,11 @@ export const id = 744;
 export const ids = [744];
 export const modules = {
 
-/***/ 9744:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-__webpack_require__.r(__webpack_exports__);
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   createAzureHost: () => (/* binding */ createAzureHost),
-/* harmony export */   neutralize: () => (/* binding */ neutralize)
-/* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
-/* harmony import */ var node_module__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8995);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7075);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(646);
-/* harmony import */ var _host_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4337);
-/**
- * The Azure Pipelines host: the task CiRelay@1 (azure/CiRelayV1/task.json), run by the agent's
- * Node24 or Node20_1 handler on the same bundle as every other host.
- *
- * azure-pipelines-task-lib is loaded here only, and only by a CommonJS require at run time: loading it moves
- * every INPUT_* (and SECRET_*, ENDPOINT_AUTH_*) variable out of the environment into its vault,
- * so nothing else may load it, and the CLI and GitHub hosts must never pay for it.
- *
- * Exit status: the agent takes the step's result from `##vso[task.complete result=…]`, and a
- * Node handler also fails the step on a non-zero exit code. So the process exits 0 for both
- * Succeeded and SucceededWithIssues (a conclusion that `success-on` accepts), and with the
- * CLI's codes (1–4, from `exitCode`) for Failed, which tells the same story twice.
- */
-
-
-
-
-
-
-/**
- * The agent obeys `##vso[` anywhere in a line and `##[` formatting commands: a zero-width space
- * after the `##` keeps the text as it reads and makes it no command at all.
- */
-const COMMAND_START = /##(?=(?:vso)?\[)/gi;
-function neutralize(line) {
-    return line.replace(COMMAND_START, '##\u200b');
-}
-/** Swallows what the task lib writes while it reads an input (it echoes values as debug lines). */
-const SINK = new node_stream__WEBPACK_IMPORTED_MODULE_3__.Writable({
-    write(_chunk, _encoding, callback) {
-        callback();
-    }
-});
-class AzureHost extends _host_js__WEBPACK_IMPORTED_MODULE_5__/* .BaseHost */ .o {
-    tl;
-    kind = 'azure';
-    masked = new Set();
-    /** Error issues already logged, so that finish() does not log the same one again. */
-    issued = new Set();
-    summaries = 0;
-    constructor(tl) {
-        super();
-        this.tl = tl;
-    }
-    input(name) {
-        // tl.getInput writes `##vso[task.debug]name=value` before anyone could have masked a secret value.
-        this.tl.setStdStream(SINK);
-        try {
-            return (this.tl.getInput((0,_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .camelCase */ .xQ)(name)) ?? '').trim();
-        }
-        finally {
-            this.tl.setStdStream(process.stdout);
-        }
-    }
-    secret(value) {
-        super.secret(value);
-        // Every form the redactor masks (each line, and as it reads in JSON or a URL), so the agent
-        // masks them too. The agent refuses multi-line secrets: those are covered line by line.
-        for (const v of this.redactor.values) {
-            if (/[\r\n]/.test(v) || this.masked.has(v))
-                continue;
-            this.masked.add(v);
-            this.tl.setSecret(v);
-        }
-    }
-    write(kind, message) {
-        const text = neutralize(message);
-        switch (kind) {
-            case 'info':
-                this.lines(text.split(/\r?\n/));
-                break;
-            case 'debug':
-                this.tl.debug(text);
-                break;
-            case 'warning':
-                // → ##vso[task.issue type=warning;source=TaskInternal;]…, which the agent and mock-test both
-                // count. The source is task-lib's default: the mock lib exports no IssueSource.
-                this.tl.warning(text);
-                break;
-            default:
-                this.issued.add(text);
-                this.tl.error(text);
-        }
-    }
-    startGroup(title) {
-        this.lines([`##[group]${neutralize(this.redactor.redact(title).replace(/[\r\n]+/g, ' '))}`]);
-    }
-    endGroup() {
-        this.lines(['##[endgroup]']);
-    }
-    writeRemote(lines) {
-        this.lines(lines.map(neutralize));
-    }
-    setOutput(name, value) {
-        // → ##vso[task.setvariable variable=runId;isOutput=true;issecret=false;]…
-        this.tl.setVariable((0,_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .camelCase */ .xQ)(name), this.redactor.redact(value), false, true);
-    }
-    async summary(markdown) {
-        const base = this.tl.getVariable('Agent.TempDirectory') || node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(this.input('download-dir') || 'ci-relay');
-        // A folder of its own, so two ci-relay steps in one job never share a file, while the
-        // name the agent shows as the section title stays `ci-relay`.
-        const dir = node_path__WEBPACK_IMPORTED_MODULE_2__.join(base, `ci-relay-summary-${process.pid}-${++this.summaries}`);
-        await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.mkdir(dir, { recursive: true });
-        const file = node_path__WEBPACK_IMPORTED_MODULE_2__.join(dir, 'ci-relay.md');
-        await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.writeFile(file, this.redactor.redact(markdown), 'utf8');
-        this.tl.uploadSummary(file);
-    }
-    async finish(outcome) {
-        const { TaskResult } = this.tl;
-        const line = (s) => neutralize(this.redactor.redact(s).replace(/\s*[\r\n]+\s*/g, ' '));
-        const failed = (message) => {
-            // setResult logs the message as an error issue too: once is enough.
-            if (this.issued.has(message))
-                this.tl.command('task.complete', { result: 'Failed' }, message);
-            else
-                this.tl.setResult(TaskResult.Failed, message);
-        };
-        if (outcome.error) {
-            failed(line(outcome.error.message));
-        }
-        else {
-            const r = outcome.result;
-            const status = r.status && r.status !== r.conclusion ? ` (${r.status})` : '';
-            const run = `${r.system} run ${r.runId}`.trim();
-            if (!r.waited) {
-                this.tl.setResult(TaskResult.Succeeded, line(`Triggered the ${run}; not waiting for it (wait: false).`));
-            }
-            else if (r.accepted && r.conclusion === 'success') {
-                this.tl.setResult(TaskResult.Succeeded, line(`The ${run} concluded success${status}.`));
-            }
-            else if (r.accepted) {
-                this.tl.setResult(TaskResult.SucceededWithIssues, line(`The ${run} concluded ${r.conclusion}${status}, which success-on accepts.`));
-            }
-            else {
-                failed(line(r.message || `The ${run} concluded ${r.conclusion}${status}.`));
-            }
-        }
-        return (0,_host_js__WEBPACK_IMPORTED_MODULE_5__/* .exitCode */ .I$)(outcome);
-    }
-    /** `##vso[task.logissue type=error;sourcepath=…;linenumber=…]`: an issue on the build's summary. */
-    annotate(a) {
-        const text = neutralize(this.redactor.redact((0,_host_js__WEBPACK_IMPORTED_MODULE_5__/* .annotationText */ .xr)({ ...a, file: undefined })));
-        const props = { type: a.kind };
-        if (a.file)
-            props.sourcepath = neutralize(this.redactor.redact(a.file));
-        if (a.file && a.line)
-            props.linenumber = String(a.line);
-        if (a.kind === 'error')
-            this.issued.add(text);
-        this.tl.command('task.logissue', props, text);
-    }
-    /** `##vso[results.publish type=JUnit;resultFiles=…]`: the agent uploads them to the Tests tab. */
-    publishTestResults(files) {
-        if (!files.length)
-            return;
-        new this.tl.TestPublisher('JUnit').publish(files.map((f) => this.redactor.redact(f)), 'false', '', '', 'ci-relay', 'true', 'ci-relay');
-    }
-    lines(lines) {
-        if (lines.length)
-            process.stdout.write(lines.join('\n') + '\n');
-    }
-}
-async function createAzureHost() {
-    // A CommonJS require by the package's own name, resolved from the task folder's node_modules
-    // (not bundled: scripts/build.mjs keeps it external). Microsoft's test harness swaps exactly
-    // this request for its mock, and the agent and the harness then read one lib's issues and results.
-    const require = (0,node_module__WEBPACK_IMPORTED_MODULE_1__.createRequire)(import.meta.url);
-    return new AzureHost(require(TASK_LIB));
-}
-const TASK_LIB = 'azure-pipelines-task-lib/task';
-
-
-/***/ }),
-
-/***/ 4337:
+/***/ 6097:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   I$: () => (/* binding */ exitCode),
-/* harmony export */   Kw: () => (/* binding */ neutralizeCommands),
-/* harmony export */   o: () => (/* binding */ BaseHost),
-/* harmony export */   t8: () => (/* binding */ tidyRemoteLine),
-/* harmony export */   xr: () => (/* binding */ annotationText)
-/* harmony export */ });
-/* unused harmony export MAX_SHOWN_LINE */
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5078);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(452);
-
-
-/** An annotation as one plain line, for hosts that have no annotations of their own. */
-function annotationText(a) {
-    const where = a.file ? ` (${a.file}${a.line ? `:${a.line}` : ''})` : '';
-    return `${a.title}${where}: ${a.message}`;
-}
-/** CONTRACT.md, "Exit status". */
-function exitCode(outcome) {
-    if (outcome.error) {
-        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz)
-            return 2;
-        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .AbortedError */ .oM)
-            return 1;
-        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RemoteError */ .Hi)
-            return 4;
-        return 4;
-    }
-    const { result } = outcome;
-    if (result.accepted)
-        return 0;
-    if (result.conclusion === 'timed_out')
-        return 3;
-    if (result.conclusion === 'error')
-        return 4;
-    return 1;
-}
-/**
- * Escape sequences other than colours (SGR, `ESC[…m`): cursor moves, screen clears, scroll,
- * titles and hyperlinks (OSC), device strings (DCS, APC, PM, SOS), lone ESCs; C0 and C1 controls
- * but tab.
- */
-const ESCAPES = 
-// eslint-disable-next-line no-control-regex
-/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[PX^_][^\x1b]*(?:\x1b\\)?|\x1b[ -/]*[0-~]?|[\x00-\x08\x0a-\x1a\x1c-\x1f\x7f-\x9f]/g;
-// eslint-disable-next-line no-control-regex
-const SGR = /^\x1b\[[0-9;:]*m$/;
-/** Longest line shown; the saved log keeps every byte. */
-const MAX_SHOWN_LINE = 16 * 1024;
-/** A remote line made safe to show in any host: no control sequences but colours, not too long. */
-function tidyRemoteLine(line) {
-    let out = line.replace(ESCAPES, (m) => (SGR.test(m) ? m : ''));
-    if (out.length > MAX_SHOWN_LINE) {
-        out = `${out.slice(0, MAX_SHOWN_LINE)} … (${out.length - MAX_SHOWN_LINE} more characters in the saved log)`;
-    }
-    return out;
-}
-/**
- * Text that no runner takes for a command: GitHub obeys `::name::` at a line's start (after
- * spaces) and `##[name]` anywhere; Azure `##vso[…]` and `##[…]` anywhere. A zero-width space
- * inside each keeps the text as it reads.
- */
-function neutralizeCommands(text) {
-    return text.replace(/^(\s*):(?=:)/gm, '$1:\u200b').replace(/##(?=(?:vso)?\[)/gi, '##\u200b');
-}
-/** What every host shares: redaction of everything written, and the message of an outcome. */
-class BaseHost {
-    redactor = new _redact_js__WEBPACK_IMPORTED_MODULE_0__/* .Redactor */ .p();
-    get isPost() {
-        return false;
-    }
-    secret(value) {
-        this.redactor.add(value);
-    }
-    get secrets() {
-        return this.redactor.values;
-    }
-    info(message) {
-        this.write('info', this.redactor.redact(message));
-    }
-    warning(message) {
-        this.write('warning', this.redactor.redact(message));
-    }
-    error(message) {
-        this.write('error', this.redactor.redact(message));
-    }
-    debug(message) {
-        this.write('debug', this.redactor.redact(message));
-    }
-    remoteLines(lines) {
-        // Redacted again once tidied: a secret split by a control sequence the tidying drops is whole again.
-        if (lines.length)
-            this.writeRemote(lines.map((l) => this.redactor.redact(tidyRemoteLine(this.redactor.redact(l)))));
-    }
-    async summary(_markdown) { }
-    annotate(annotation) {
-        const text = annotationText(annotation);
-        if (annotation.kind === 'error')
-            this.error(text);
-        else
-            this.warning(text);
-    }
-    publishTestResults(_files) { }
-    saveState(_name, _value) { }
-    getState(_name) {
-        return '';
-    }
-}
-
-
-/***/ }),
-
-/***/ 646:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Hu: () => (/* binding */ SYSTEM_NAMES),
 /* harmony export */   LB: () => (/* binding */ SYSTEMS),
 /* harmony export */   ep: () => (/* binding */ hostInputs),
 /* harmony export */   mc: () => (/* binding */ INPUTS),
@@ -321,6 +19,12 @@ class BaseHost {
  * tests that check action.yml and task.json all read this table.
  */
 const SYSTEMS = ['gitlab', 'gocd', 'gearset'];
+/** Each system's name as people write it, in messages and the summary. */
+const SYSTEM_NAMES = {
+    gitlab: 'GitLab',
+    gocd: 'GoCD',
+    gearset: 'Gearset'
+};
 const INPUTS = [
     { name: 'system', required: true, description: 'The remote CI system: gitlab, gocd or gearset.' },
     {
@@ -510,7 +214,338 @@ function hostInputs(host, read) {
 
 /***/ }),
 
-/***/ 5078:
+/***/ 8717:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   I: () => (/* binding */ exitCode),
+/* harmony export */   x: () => (/* binding */ annotationText)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3828);
+
+/** An annotation as one plain line, for hosts that have no annotations of their own. */
+function annotationText(a) {
+    const where = a.file ? ` (${a.file}${a.line ? `:${a.line}` : ''})` : '';
+    return `${a.title}${where}: ${a.message}`;
+}
+/** CONTRACT.md, "Exit status". */
+function exitCode(outcome) {
+    if (outcome.error) {
+        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz)
+            return 2;
+        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AbortedError */ .oM)
+            return 1;
+        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RemoteError */ .Hi)
+            return 4;
+        return 4;
+    }
+    const { result } = outcome;
+    if (result.accepted)
+        return 0;
+    if (result.conclusion === 'timed_out')
+        return 3;
+    if (result.conclusion === 'error')
+        return 4;
+    return 1;
+}
+
+
+/***/ }),
+
+/***/ 9744:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   createAzureHost: () => (/* binding */ createAzureHost),
+/* harmony export */   neutralize: () => (/* binding */ neutralize)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_module__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8995);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7075);
+/* harmony import */ var _config_inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6097);
+/* harmony import */ var _core_host_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8717);
+/* harmony import */ var _base_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(7378);
+/**
+ * The Azure Pipelines host: the task CiRelay@1 (azure/CiRelayV1/task.json), run by the agent's
+ * Node24 or Node20_1 handler on the same bundle as every other host.
+ *
+ * azure-pipelines-task-lib is loaded here only, and only by a CommonJS require at run time: loading it moves
+ * every INPUT_* (and SECRET_*, ENDPOINT_AUTH_*) variable out of the environment into its vault,
+ * so nothing else may load it, and the CLI and GitHub hosts must never pay for it.
+ *
+ * Exit status: the agent takes the step's result from `##vso[task.complete result=…]`, and a
+ * Node handler also fails the step on a non-zero exit code. So the process exits 0 for both
+ * Succeeded and SucceededWithIssues (a conclusion that `success-on` accepts), and with the
+ * CLI's codes (1–4, from `exitCode`) for Failed, which tells the same story twice.
+ */
+
+
+
+
+
+
+
+/**
+ * The agent obeys `##vso[` anywhere in a line and `##[` formatting commands: a zero-width space
+ * after the `##` keeps the text as it reads and makes it no command at all.
+ */
+const COMMAND_START = /##(?=(?:vso)?\[)/gi;
+function neutralize(line) {
+    return line.replace(COMMAND_START, '##\u200b');
+}
+/** Swallows what the task lib writes while it reads an input (it echoes values as debug lines). */
+const SINK = new node_stream__WEBPACK_IMPORTED_MODULE_3__.Writable({
+    write(_chunk, _encoding, callback) {
+        callback();
+    }
+});
+class AzureHost extends _base_js__WEBPACK_IMPORTED_MODULE_6__/* .BaseHost */ .o {
+    tl;
+    kind = 'azure';
+    masked = new Set();
+    /** Error issues already logged, so that finish() does not log the same one again. */
+    issued = new Set();
+    summaries = 0;
+    constructor(tl) {
+        super();
+        this.tl = tl;
+    }
+    input(name) {
+        // tl.getInput writes `##vso[task.debug]name=value` before anyone could have masked a secret value.
+        this.tl.setStdStream(SINK);
+        try {
+            return (this.tl.getInput((0,_config_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .camelCase */ .xQ)(name)) ?? '').trim();
+        }
+        finally {
+            this.tl.setStdStream(process.stdout);
+        }
+    }
+    secret(value) {
+        super.secret(value);
+        // Every form the redactor masks (each line, and as it reads in JSON or a URL), so the agent
+        // masks them too. The agent refuses multi-line secrets: those are covered line by line.
+        for (const v of this.redactor.values) {
+            if (/[\r\n]/.test(v) || this.masked.has(v))
+                continue;
+            this.masked.add(v);
+            this.tl.setSecret(v);
+        }
+    }
+    write(kind, message) {
+        const text = neutralize(message);
+        switch (kind) {
+            case 'info':
+                this.lines(text.split(/\r?\n/));
+                break;
+            case 'debug':
+                this.tl.debug(text);
+                break;
+            case 'warning':
+                // → ##vso[task.issue type=warning;source=TaskInternal;]…, which the agent and mock-test both
+                // count. The source is task-lib's default: the mock lib exports no IssueSource.
+                this.tl.warning(text);
+                break;
+            default:
+                this.issued.add(text);
+                this.tl.error(text);
+        }
+    }
+    startGroup(title) {
+        this.lines([`##[group]${neutralize(this.redactor.redact(title).replace(/[\r\n]+/g, ' '))}`]);
+    }
+    endGroup() {
+        this.lines(['##[endgroup]']);
+    }
+    writeRemote(lines) {
+        this.lines(lines.map(neutralize));
+    }
+    setOutput(name, value) {
+        // → ##vso[task.setvariable variable=runId;isOutput=true;issecret=false;]…
+        this.tl.setVariable((0,_config_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .camelCase */ .xQ)(name), this.redactor.redact(value), false, true);
+    }
+    async summary(markdown) {
+        const base = this.tl.getVariable('Agent.TempDirectory') || node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(this.input('download-dir') || 'ci-relay');
+        // A folder of its own, so two ci-relay steps in one job never share a file, while the
+        // name the agent shows as the section title stays `ci-relay`.
+        const dir = node_path__WEBPACK_IMPORTED_MODULE_2__.join(base, `ci-relay-summary-${process.pid}-${++this.summaries}`);
+        await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.mkdir(dir, { recursive: true });
+        const file = node_path__WEBPACK_IMPORTED_MODULE_2__.join(dir, 'ci-relay.md');
+        await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.writeFile(file, this.redactor.redact(markdown), 'utf8');
+        this.tl.uploadSummary(file);
+    }
+    async finish(outcome) {
+        const { TaskResult } = this.tl;
+        const line = (s) => neutralize(this.redactor.redact(s).replace(/\s*[\r\n]+\s*/g, ' '));
+        const failed = (message) => {
+            // setResult logs the message as an error issue too: once is enough.
+            if (this.issued.has(message))
+                this.tl.command('task.complete', { result: 'Failed' }, message);
+            else
+                this.tl.setResult(TaskResult.Failed, message);
+        };
+        if (outcome.error) {
+            failed(line(outcome.error.message));
+        }
+        else {
+            const r = outcome.result;
+            const status = r.status && r.status !== r.conclusion ? ` (${r.status})` : '';
+            const run = `${r.system} run ${r.runId}`.trim();
+            if (!r.waited) {
+                this.tl.setResult(TaskResult.Succeeded, line(`Triggered the ${run}; not waiting for it (wait: false).`));
+            }
+            else if (r.accepted && r.conclusion === 'success') {
+                this.tl.setResult(TaskResult.Succeeded, line(`The ${run} concluded success${status}.`));
+            }
+            else if (r.accepted) {
+                this.tl.setResult(TaskResult.SucceededWithIssues, line(`The ${run} concluded ${r.conclusion}${status}, which success-on accepts.`));
+            }
+            else {
+                failed(line(r.message || `The ${run} concluded ${r.conclusion}${status}.`));
+            }
+        }
+        return (0,_core_host_js__WEBPACK_IMPORTED_MODULE_5__/* .exitCode */ .I)(outcome);
+    }
+    /** `##vso[task.logissue type=error;sourcepath=…;linenumber=…]`: an issue on the build's summary. */
+    annotate(a) {
+        const text = neutralize(this.redactor.redact((0,_core_host_js__WEBPACK_IMPORTED_MODULE_5__/* .annotationText */ .x)({ ...a, file: undefined })));
+        const props = { type: a.kind };
+        if (a.file)
+            props.sourcepath = neutralize(this.redactor.redact(a.file));
+        if (a.file && a.line)
+            props.linenumber = String(a.line);
+        if (a.kind === 'error')
+            this.issued.add(text);
+        this.tl.command('task.logissue', props, text);
+    }
+    /** `##vso[results.publish type=JUnit;resultFiles=…]`: the agent uploads them to the Tests tab. */
+    publishTestResults(files) {
+        if (!files.length)
+            return;
+        new this.tl.TestPublisher('JUnit').publish(files.map((f) => this.redactor.redact(f)), 'false', '', '', 'ci-relay', 'true', 'ci-relay');
+    }
+    lines(lines) {
+        if (lines.length)
+            process.stdout.write(lines.join('\n') + '\n');
+    }
+}
+async function createAzureHost() {
+    // A CommonJS require by the package's own name, resolved from the task folder's node_modules
+    // (not bundled: scripts/build.mjs keeps it external). Microsoft's test harness swaps exactly
+    // this request for its mock, and the agent and the harness then read one lib's issues and results.
+    const require = (0,node_module__WEBPACK_IMPORTED_MODULE_1__.createRequire)(import.meta.url);
+    return new AzureHost(require(TASK_LIB));
+}
+const TASK_LIB = 'azure-pipelines-task-lib/task';
+
+
+/***/ }),
+
+/***/ 7378:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   o: () => (/* binding */ BaseHost)
+/* harmony export */ });
+/* harmony import */ var _logs_redact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2802);
+/* harmony import */ var _logs_neutralise_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(641);
+/* harmony import */ var _core_host_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8717);
+
+
+
+/** What every host shares: redaction of everything written, and the message of an outcome. */
+class BaseHost {
+    redactor = new _logs_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .Redactor */ .p();
+    get isPost() {
+        return false;
+    }
+    secret(value) {
+        this.redactor.add(value);
+    }
+    get secrets() {
+        return this.redactor.values;
+    }
+    info(message) {
+        this.write('info', this.redactor.redact(message));
+    }
+    warning(message) {
+        this.write('warning', this.redactor.redact(message));
+    }
+    error(message) {
+        this.write('error', this.redactor.redact(message));
+    }
+    debug(message) {
+        this.write('debug', this.redactor.redact(message));
+    }
+    remoteLines(lines) {
+        // Redacted again once tidied: a secret split by a control sequence the tidying drops is whole again.
+        if (lines.length)
+            this.writeRemote(lines.map((l) => this.redactor.redact((0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_2__/* .tidyRemoteLine */ .t8)(this.redactor.redact(l)))));
+    }
+    async summary(_markdown) { }
+    annotate(annotation) {
+        const text = (0,_core_host_js__WEBPACK_IMPORTED_MODULE_1__/* .annotationText */ .x)(annotation);
+        if (annotation.kind === 'error')
+            this.error(text);
+        else
+            this.warning(text);
+    }
+    publishTestResults(_files) { }
+    saveState(_name, _value) { }
+    getState(_name) {
+        return '';
+    }
+}
+
+
+/***/ }),
+
+/***/ 641:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Kw: () => (/* binding */ neutralizeCommands),
+/* harmony export */   t8: () => (/* binding */ tidyRemoteLine)
+/* harmony export */ });
+/* unused harmony export MAX_SHOWN_LINE */
+/**
+ * Remote text made safe to show in any host: the one place that decides what of a remote string
+ * a runner could take for a command, and makes it plain text.
+ */
+/**
+ * Escape sequences other than colours (SGR, `ESC[…m`): cursor moves, screen clears, scroll,
+ * titles and hyperlinks (OSC), device strings (DCS, APC, PM, SOS), lone ESCs; C0 and C1 controls
+ * but tab.
+ */
+const ESCAPES = 
+// eslint-disable-next-line no-control-regex
+/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[PX^_][^\x1b]*(?:\x1b\\)?|\x1b[ -/]*[0-~]?|[\x00-\x08\x0a-\x1a\x1c-\x1f\x7f-\x9f]/g;
+// eslint-disable-next-line no-control-regex
+const SGR = /^\x1b\[[0-9;:]*m$/;
+/** Longest line shown; the saved log keeps every byte. */
+const MAX_SHOWN_LINE = 16 * 1024;
+/** A remote line made safe to show in any host: no control sequences but colours, not too long. */
+function tidyRemoteLine(line) {
+    let out = line.replace(ESCAPES, (m) => (SGR.test(m) ? m : ''));
+    if (out.length > MAX_SHOWN_LINE) {
+        out = `${out.slice(0, MAX_SHOWN_LINE)} … (${out.length - MAX_SHOWN_LINE} more characters in the saved log)`;
+    }
+    return out;
+}
+/**
+ * Text that no runner takes for a command: GitHub obeys `::name::` at a line's start (after
+ * spaces) and `##[name]` anywhere; Azure `##vso[…]` and `##[…]` anywhere. A zero-width space
+ * inside each keeps the text as it reads.
+ */
+function neutralizeCommands(text) {
+    return text.replace(/^(\s*):(?=:)/gm, '$1:\u200b').replace(/##(?=(?:vso)?\[)/gi, '##\u200b');
+}
+
+
+/***/ }),
+
+/***/ 2802:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {

@@ -2,6 +2,103 @@ export const id = 896;
 export const ids = [896];
 export const modules = {
 
+/***/ 8717:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   I: () => (/* binding */ exitCode),
+/* harmony export */   x: () => (/* binding */ annotationText)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3828);
+
+/** An annotation as one plain line, for hosts that have no annotations of their own. */
+function annotationText(a) {
+    const where = a.file ? ` (${a.file}${a.line ? `:${a.line}` : ''})` : '';
+    return `${a.title}${where}: ${a.message}`;
+}
+/** CONTRACT.md, "Exit status". */
+function exitCode(outcome) {
+    if (outcome.error) {
+        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz)
+            return 2;
+        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AbortedError */ .oM)
+            return 1;
+        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RemoteError */ .Hi)
+            return 4;
+        return 4;
+    }
+    const { result } = outcome;
+    if (result.accepted)
+        return 0;
+    if (result.conclusion === 'timed_out')
+        return 3;
+    if (result.conclusion === 'error')
+        return 4;
+    return 1;
+}
+
+
+/***/ }),
+
+/***/ 7378:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   o: () => (/* binding */ BaseHost)
+/* harmony export */ });
+/* harmony import */ var _logs_redact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2802);
+/* harmony import */ var _logs_neutralise_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(641);
+/* harmony import */ var _core_host_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8717);
+
+
+
+/** What every host shares: redaction of everything written, and the message of an outcome. */
+class BaseHost {
+    redactor = new _logs_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .Redactor */ .p();
+    get isPost() {
+        return false;
+    }
+    secret(value) {
+        this.redactor.add(value);
+    }
+    get secrets() {
+        return this.redactor.values;
+    }
+    info(message) {
+        this.write('info', this.redactor.redact(message));
+    }
+    warning(message) {
+        this.write('warning', this.redactor.redact(message));
+    }
+    error(message) {
+        this.write('error', this.redactor.redact(message));
+    }
+    debug(message) {
+        this.write('debug', this.redactor.redact(message));
+    }
+    remoteLines(lines) {
+        // Redacted again once tidied: a secret split by a control sequence the tidying drops is whole again.
+        if (lines.length)
+            this.writeRemote(lines.map((l) => this.redactor.redact((0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_2__/* .tidyRemoteLine */ .t8)(this.redactor.redact(l)))));
+    }
+    async summary(_markdown) { }
+    annotate(annotation) {
+        const text = (0,_core_host_js__WEBPACK_IMPORTED_MODULE_1__/* .annotationText */ .x)(annotation);
+        if (annotation.kind === 'error')
+            this.error(text);
+        else
+            this.warning(text);
+    }
+    publishTestResults(_files) { }
+    saveState(_name, _value) { }
+    getState(_name) {
+        return '';
+    }
+}
+
+
+/***/ }),
+
 /***/ 3896:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -12,12 +109,16 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(143);
-/* harmony import */ var _host_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4337);
+/* harmony import */ var _core_host_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8717);
+/* harmony import */ var _logs_neutralise_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(641);
+/* harmony import */ var _base_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7378);
+
+
 
 
 
 /** GitHub Actions through @actions/core: inputs, masks, groups, step outputs, job summary, post-step state. */
-class GitHubHost extends _host_js__WEBPACK_IMPORTED_MODULE_2__/* .BaseHost */ .o {
+class GitHubHost extends _base_js__WEBPACK_IMPORTED_MODULE_3__/* .BaseHost */ .o {
     kind = 'github';
     input(name) {
         return _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .getInput */ .V4(name);
@@ -35,7 +136,7 @@ class GitHubHost extends _host_js__WEBPACK_IMPORTED_MODULE_2__/* .BaseHost */ .o
     write(kind, message) {
         // core.info writes the text as it is: a line of it must not read as a command.
         if (kind === 'info')
-            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq((0,_host_js__WEBPACK_IMPORTED_MODULE_2__/* .neutralizeCommands */ .Kw)(message));
+            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq((0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_4__/* .neutralizeCommands */ .Kw)(message));
         else if (kind === 'warning')
             _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .warning */ .$e(message);
         else if (kind === 'error')
@@ -65,7 +166,7 @@ class GitHubHost extends _host_js__WEBPACK_IMPORTED_MODULE_2__/* .BaseHost */ .o
         await _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .summary */ .z.addRaw(this.redactor.redact(markdown)).write();
     }
     async finish(outcome) {
-        const code = (0,_host_js__WEBPACK_IMPORTED_MODULE_2__/* .exitCode */ .I$)(outcome);
+        const code = (0,_core_host_js__WEBPACK_IMPORTED_MODULE_2__/* .exitCode */ .I)(outcome);
         if (outcome.error)
             _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(this.redactor.redact(outcome.error.message));
         else if (code !== 0) {
@@ -104,46 +205,18 @@ function createGitHubHost() {
 
 /***/ }),
 
-/***/ 4337:
+/***/ 641:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   I$: () => (/* binding */ exitCode),
 /* harmony export */   Kw: () => (/* binding */ neutralizeCommands),
-/* harmony export */   o: () => (/* binding */ BaseHost),
-/* harmony export */   t8: () => (/* binding */ tidyRemoteLine),
-/* harmony export */   xr: () => (/* binding */ annotationText)
+/* harmony export */   t8: () => (/* binding */ tidyRemoteLine)
 /* harmony export */ });
 /* unused harmony export MAX_SHOWN_LINE */
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5078);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(452);
-
-
-/** An annotation as one plain line, for hosts that have no annotations of their own. */
-function annotationText(a) {
-    const where = a.file ? ` (${a.file}${a.line ? `:${a.line}` : ''})` : '';
-    return `${a.title}${where}: ${a.message}`;
-}
-/** CONTRACT.md, "Exit status". */
-function exitCode(outcome) {
-    if (outcome.error) {
-        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz)
-            return 2;
-        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .AbortedError */ .oM)
-            return 1;
-        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RemoteError */ .Hi)
-            return 4;
-        return 4;
-    }
-    const { result } = outcome;
-    if (result.accepted)
-        return 0;
-    if (result.conclusion === 'timed_out')
-        return 3;
-    if (result.conclusion === 'error')
-        return 4;
-    return 1;
-}
+/**
+ * Remote text made safe to show in any host: the one place that decides what of a remote string
+ * a runner could take for a command, and makes it plain text.
+ */
 /**
  * Escape sequences other than colours (SGR, `ESC[…m`): cursor moves, screen clears, scroll,
  * titles and hyperlinks (OSC), device strings (DCS, APC, PM, SOS), lone ESCs; C0 and C1 controls
@@ -172,54 +245,11 @@ function tidyRemoteLine(line) {
 function neutralizeCommands(text) {
     return text.replace(/^(\s*):(?=:)/gm, '$1:\u200b').replace(/##(?=(?:vso)?\[)/gi, '##\u200b');
 }
-/** What every host shares: redaction of everything written, and the message of an outcome. */
-class BaseHost {
-    redactor = new _redact_js__WEBPACK_IMPORTED_MODULE_0__/* .Redactor */ .p();
-    get isPost() {
-        return false;
-    }
-    secret(value) {
-        this.redactor.add(value);
-    }
-    get secrets() {
-        return this.redactor.values;
-    }
-    info(message) {
-        this.write('info', this.redactor.redact(message));
-    }
-    warning(message) {
-        this.write('warning', this.redactor.redact(message));
-    }
-    error(message) {
-        this.write('error', this.redactor.redact(message));
-    }
-    debug(message) {
-        this.write('debug', this.redactor.redact(message));
-    }
-    remoteLines(lines) {
-        // Redacted again once tidied: a secret split by a control sequence the tidying drops is whole again.
-        if (lines.length)
-            this.writeRemote(lines.map((l) => this.redactor.redact(tidyRemoteLine(this.redactor.redact(l)))));
-    }
-    async summary(_markdown) { }
-    annotate(annotation) {
-        const text = annotationText(annotation);
-        if (annotation.kind === 'error')
-            this.error(text);
-        else
-            this.warning(text);
-    }
-    publishTestResults(_files) { }
-    saveState(_name, _value) { }
-    getState(_name) {
-        return '';
-    }
-}
 
 
 /***/ }),
 
-/***/ 5078:
+/***/ 2802:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {

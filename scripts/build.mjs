@@ -8,8 +8,10 @@ const bin = (name) => `node_modules/.bin/${name}`;
 const next = `.dist-${process.pid}`;
 rmSync('lib', { recursive: true, force: true });
 execFileSync(bin('tsc'), ['-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-// Worker threads' plain CommonJS files (src/zip-writer.cjs): ncc copies them on into dist/.
-for (const f of readdirSync('src').filter((f) => f.endsWith('.cjs'))) cpSync(`src/${f}`, `lib/${f}`);
+// Worker threads' plain CommonJS files (src/artifacts/zip-writer.cjs): ncc copies them on into dist/.
+for (const f of readdirSync('src', { recursive: true }).filter((f) => f.endsWith('.cjs'))) {
+  cpSync(`src/${f}`, `lib/${f}`);
+}
 try {
   execFileSync(
     bin('ncc'),

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { INPUTS, OUTPUTS, SYSTEMS, camelCase, envName } from '../src/inputs.js';
+import { INPUTS, OUTPUTS, SYSTEMS, camelCase, envName } from '../src/config/inputs.js';
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 

@@ -1,9 +1,9 @@
-import { AbortedError, InputError, RemoteError, errorMessage } from './errors.js';
-import type { Host } from './hosts/host.js';
-import type { Settings } from './settings.js';
-import type { Reporting } from './reporting.js';
+import { AbortedError, InputError, RemoteError, errorMessage } from './core/errors.js';
+import type { Host } from './core/host.js';
+import type { Settings } from './config/settings.js';
+import type { Reporting } from './reporting/report-back.js';
 import { detectHost } from './hosts/detect.js';
-import type { HostKind } from './hosts/host.js';
+import type { HostKind } from './core/host.js';
 import { VERSION } from './version.js';
 
 /**
@@ -48,7 +48,7 @@ async function start(args: string[]): Promise<number> {
 export async function main(host: Host): Promise<number> {
   if (host.isPost) return post(host);
   const { readSettings, relay, setOutputs, summaryMarkdown, hostInputs, Reporting } =
-    await import('./engine.js');
+    await import('./relay/index.js');
   host.saveState('isPost', 'true');
 
   const abort = new AbortController();
@@ -96,7 +96,8 @@ export async function main(host: Host): Promise<number> {
  * runner kills it), cancel the remote run once. Does nothing when the main step finished.
  */
 async function post(host: Host): Promise<number> {
-  const { readSettings, connect, SYSTEM_NAMES, graceWindow, CANCEL_GRACE_MS } = await import('./engine.js');
+  const { readSettings, connect, SYSTEM_NAMES, graceWindow, CANCEL_GRACE_MS } =
+    await import('./relay/index.js');
   const saved = host.getState('run');
   if (!saved || host.getState('finished')) return 0;
   let settings: Settings;

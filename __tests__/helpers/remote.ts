@@ -1,7 +1,7 @@
 /** Drives a remote directly, as the relay does: settings from inputs, real Http clients, notes collected. */
-import { Http } from '../../src/http.js';
+import { Http } from '../../src/transport/http.js';
 import type { RemoteContext } from '../../src/remotes/remote.js';
-import { readSettings } from '../../src/settings.js';
+import { readSettings } from '../../src/config/settings.js';
 
 export interface RemoteHarness {
   ctx: RemoteContext;

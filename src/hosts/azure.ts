@@ -15,8 +15,9 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
-import { camelCase, type OutputName } from '../inputs.js';
-import { BaseHost, annotationText, exitCode, type Annotation, type Host, type Outcome } from './host.js';
+import { camelCase, type OutputName } from '../config/inputs.js';
+import { annotationText, exitCode, type Annotation, type Host, type Outcome } from '../core/host.js';
+import { BaseHost } from './base.js';
 
 type TaskLib = typeof import('azure-pipelines-task-lib/task.js');
 

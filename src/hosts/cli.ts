@@ -1,10 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { InputError, RemoteError } from '../errors.js';
-import { INPUTS, SYSTEMS, envName, type OutputName } from '../inputs.js';
+import { InputError, RemoteError } from '../core/errors.js';
+import { INPUTS, SYSTEMS, envName, type OutputName } from '../config/inputs.js';
 import { VERSION } from '../version.js';
-import { BaseHost, exitCode, neutralizeCommands, type Outcome } from './host.js';
+import { exitCode, type Outcome } from '../core/host.js';
+import { neutralizeCommands } from '../logs/neutralise.js';
+import { BaseHost } from './base.js';
 
 /** Flags of the CLI itself, beside the inputs. */
 const OWN_FLAGS = {

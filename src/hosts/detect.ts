@@ -1,4 +1,4 @@
-import type { HostKind } from './host.js';
+import type { HostKind } from '../core/host.js';
 
 /**
  * GitHub and Azure announce themselves; anything else is a shell. `--host`/`CI_RELAY_HOST`

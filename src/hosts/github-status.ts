@@ -10,7 +10,7 @@
  */
 import * as fs from 'node:fs';
 import { getOctokit } from '@actions/github';
-import type { Conclusion } from '../remotes/remote.js';
+import type { Conclusion } from '../core/run.js';
 
 export type StatusState = 'pending' | 'success' | 'failure' | 'error';
 

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import * as core from '@actions/core';
-import type { OutputName } from '../inputs.js';
-import { BaseHost, exitCode, neutralizeCommands, type Annotation, type Outcome } from './host.js';
+import type { OutputName } from '../config/inputs.js';
+import { exitCode, type Annotation, type Outcome } from '../core/host.js';
+import { neutralizeCommands } from '../logs/neutralise.js';
+import { BaseHost } from './base.js';
 
 /** GitHub Actions through @actions/core: inputs, masks, groups, step outputs, job summary, post-step state. */
 export class GitHubHost extends BaseHost {

@@ -2,8 +2,8 @@
  * GitLab's REST v4 as ci-relay calls it: every JSON answer goes through expectShape, so a wrong
  * shape is one sentence naming GitLab and the call.
  */
-import type { Http, RequestOpts } from '../../http.js';
-import { expectShape, z } from '../../shape.js';
+import type { Http, RequestOpts } from '../../transport/http.js';
+import { expectShape, z } from '../../transport/shape.js';
 
 /** Pages of a list asked for at once (GitLab's maximum). */
 const PER_PAGE = 100;

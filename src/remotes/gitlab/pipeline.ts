@@ -8,7 +8,7 @@
  * ETag/If-None-Match would not help: GitLab's ETag caching (lib/gitlab/etag_caching/router/
  * rails.rb and restful.rb) covers only the web UI's `.json` routes, never /api/v4.
  */
-import type { Conclusion, Job } from '../remote.js';
+import type { Conclusion, Job } from '../../core/run.js';
 import type { GitLabApi } from './api.js';
 import { Bridge, Job as JobShape, Pipeline, type Job as GlJob } from './shapes.js';
 

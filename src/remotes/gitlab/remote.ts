@@ -1,8 +1,9 @@
-import type { ArtifactSink } from '../../artifacts.js';
-import { RemoteError } from '../../errors.js';
-import type { GitLabSettings } from '../../settings.js';
-import type { TestSummary } from '../../tests.js';
-import type { Job, LogSink, Remote, RemoteContext, Run, Snapshot } from '../remote.js';
+import type { ArtifactSink } from '../../artifacts/store.js';
+import { RemoteError } from '../../core/errors.js';
+import type { GitLabSettings } from '../../config/settings.js';
+import type { TestSummary } from '../../core/test-summary.js';
+import type { Remote, RemoteContext } from '../remote.js';
+import type { Job, LogSink, Run, Snapshot } from '../../core/run.js';
 import { GitLabApi } from './api.js';
 import { ENDED, PipelineTree, latestPerName } from './pipeline.js';
 import { Job as JobShape, Pipeline, Variables, Version, type Job as GlJob } from './shapes.js';

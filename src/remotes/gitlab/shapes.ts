@@ -3,7 +3,7 @@
  * at the boundary by expectShape. Only what is read is described; extra fields stay welcome, and
  * fields that older releases lack are optional (PROTOCOLS.md, "Versions").
  */
-import { z } from '../../shape.js';
+import { z } from '../../transport/shape.js';
 
 const time = z.string().nullish();
 

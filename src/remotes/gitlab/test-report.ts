@@ -5,7 +5,7 @@
  * latest_test_report_builds_in_self_and_project_descendants). A server without either route
  * (404) has no report: undefined.
  */
-import type { TestCase, TestSummary } from '../../tests.js';
+import type { TestCase, TestSummary } from '../../core/test-summary.js';
 import type { GitLabApi } from './api.js';
 import { TestReport, TestReportSummary } from './shapes.js';
 

@@ -4,9 +4,9 @@
  * route or an Accept version it does not have) and remembered for the rest of the run, so a
  * poll pays for a probe once. Version facts are cited from gocd/gocd's tags.
  */
-import type { Http, RequestOpts } from '../../http.js';
-import { RemoteError } from '../../errors.js';
-import { expectShape, type z } from '../../shape.js';
+import type { Http, RequestOpts } from '../../transport/http.js';
+import { RemoteError } from '../../core/errors.js';
+import { expectShape, type z } from '../../transport/shape.js';
 import { configSchema, historySchema, instanceSchema, messageSchema, type GoCDInstance } from './shapes.js';
 
 const accept = (v: number): string => `application/vnd.go.cd.v${v}+json`;

@@ -4,7 +4,7 @@
  * (`PipelineInstanceAPIModel`, ≤ 19.11), 19.11's Spark `StageInstanceModelRepresenter` and the
  * `api-pipeline-instance-v1` representers (19.12+) — see ../shared/reference/gocd.
  */
-import { z } from '../../shape.js';
+import { z } from '../../transport/shape.js';
 
 /** GoCD writes `null` for an absent value as often as it leaves the key out. */
 const opt = <T extends z.ZodType>(t: T) => t.nullish().transform((v) => v ?? undefined);

@@ -2,7 +2,7 @@
  * GoCD stage and job words → ci-relay's states and conclusions (PROTOCOLS.md, "GoCD").
  * Pure functions: no requests.
  */
-import type { Conclusion } from '../remote.js';
+import type { Conclusion } from '../../core/run.js';
 import type { GoCDStage } from './shapes.js';
 
 /** What a stage says of itself, in any GoCD version. */

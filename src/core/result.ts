@@ -1,0 +1,40 @@
+import type { TestSummary } from './test-summary.js';
+import type { Conclusion } from './run.js';
+
+/** One entry of the `jobs` output. */
+export interface JobResult {
+  name: string;
+  id: string;
+  stage?: string;
+  status: string;
+  conclusion: Conclusion | 'running';
+  url?: string;
+  /** Local path of the saved log. */
+  log?: string;
+  /** Local path of the folder holding its artifacts, when any were written. */
+  artifacts?: string;
+  /** Seconds, when known. */
+  duration?: number;
+}
+
+/** What a relay ends with; the host turns it into outputs, a summary and an exit status. */
+export interface Result {
+  system: string;
+  conclusion: Conclusion;
+  status: string;
+  runId: string;
+  runUrl: string;
+  jobs: JobResult[];
+  logFile: string;
+  downloadDir: string;
+  /** Seconds from trigger to the end. */
+  duration: number;
+  /** True when `success-on` accepts the conclusion (or `wait: false` triggered the run). */
+  accepted: boolean;
+  /** False with `wait: false`: the run was triggered, not followed, and has no conclusion yet. */
+  waited: boolean;
+  /** Why the run ended as it did, when there is more to say than the conclusion. */
+  message?: string;
+  /** The test results read (`test-results`), when any were. */
+  tests?: TestSummary;
+}
