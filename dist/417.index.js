@@ -11,9 +11,10 @@ export const modules = {
 /* harmony export */   ep: () => (/* binding */ hostInputs),
 /* harmony export */   mc: () => (/* binding */ INPUTS),
 /* harmony export */   pD: () => (/* binding */ envName),
+/* harmony export */   py: () => (/* binding */ OUTPUTS),
 /* harmony export */   xQ: () => (/* binding */ camelCase)
 /* harmony export */ });
-/* unused harmony exports OUTPUTS, inputsFor */
+/* unused harmony export inputsFor */
 /**
  * The public names of CONTRACT.md, in one place: settings, the CLI's flags and help, and the
  * tests that check action.yml and task.json all read this table.
@@ -106,6 +107,10 @@ const INPUTS = [
         description: 'Globs of JUnit XML files among the downloaded artifacts to read as test results (GitLab also reads the pipeline test report); empty: off.'
     },
     {
+        name: 'outputs-file',
+        description: "A file among the downloaded artifacts (path or glob; the first match of the followed jobs) of KEY=VALUE lines (GitLab's dotenv form) or a JSON object: each key becomes a step output, all of them remote-outputs."
+    },
+    {
         name: 'project',
         systems: ['gitlab'],
         description: 'GitLab project: numeric id or group/sub/name path (required for gitlab).'
@@ -121,6 +126,16 @@ const INPUTS = [
         name: 'job',
         systems: ['gitlab', 'gearset'],
         description: 'GitLab: a job name to follow (played if manual) or a numeric job id (played, retried or followed). Gearset: the CI or unit-test job id (required).'
+    },
+    {
+        name: 'inputs',
+        systems: ['gitlab'],
+        description: 'GitLab pipeline inputs (spec:inputs, GitLab 18.1+; job_inputs when a manual job is played): lines of KEY=VALUE (strings), or a JSON/YAML map whose numbers, booleans and lists keep their types.'
+    },
+    {
+        name: 'sha',
+        systems: ['gitlab'],
+        description: 'A full commit SHA: trigger nothing, wait for the pipeline GitLab creates for it (only on ref when given), and follow it.'
     },
     { name: 'pipeline', systems: ['gocd'], description: 'GoCD pipeline name (required for gocd).' },
     {
@@ -191,6 +206,10 @@ const OUTPUTS = [
     {
         name: 'failed-tests',
         description: 'The number of failed (and errored) tests; empty when no test results were read.'
+    },
+    {
+        name: 'remote-outputs',
+        description: 'JSON object of the values read from outputs-file; empty when none.'
     }
 ];
 /** `poll-interval` → `pollInterval` (Azure's names). */
@@ -508,6 +527,8 @@ class CliHost extends _base_js__WEBPACK_IMPORTED_MODULE_6__/* .BaseHost */ .o {
         const o = { ...this.outputs };
         if (typeof o.jobs === 'string')
             o.jobs = JSON.parse(o.jobs);
+        if (typeof o['remote-outputs'] === 'string')
+            o['remote-outputs'] = JSON.parse(o['remote-outputs']);
         if (typeof o.duration === 'string')
             o.duration = Number(o.duration);
         o['exit-code'] = code;

@@ -112,6 +112,11 @@ export const INPUTS: readonly InputDef[] = [
       'Globs of JUnit XML files among the downloaded artifacts to read as test results (GitLab also reads the pipeline test report); empty: off.'
   },
   {
+    name: 'outputs-file',
+    description:
+      "A file among the downloaded artifacts (path or glob; the first match of the followed jobs) of KEY=VALUE lines (GitLab's dotenv form) or a JSON object: each key becomes a step output, all of them remote-outputs."
+  },
+  {
     name: 'project',
     systems: ['gitlab'],
     description: 'GitLab project: numeric id or group/sub/name path (required for gitlab).'
@@ -128,6 +133,18 @@ export const INPUTS: readonly InputDef[] = [
     systems: ['gitlab', 'gearset'],
     description:
       'GitLab: a job name to follow (played if manual) or a numeric job id (played, retried or followed). Gearset: the CI or unit-test job id (required).'
+  },
+  {
+    name: 'inputs',
+    systems: ['gitlab'],
+    description:
+      'GitLab pipeline inputs (spec:inputs, GitLab 18.1+; job_inputs when a manual job is played): lines of KEY=VALUE (strings), or a JSON/YAML map whose numbers, booleans and lists keep their types.'
+  },
+  {
+    name: 'sha',
+    systems: ['gitlab'],
+    description:
+      'A full commit SHA: trigger nothing, wait for the pipeline GitLab creates for it (only on ref when given), and follow it.'
   },
   { name: 'pipeline', systems: ['gocd'], description: 'GoCD pipeline name (required for gocd).' },
   {
@@ -201,6 +218,10 @@ export const OUTPUTS = [
   {
     name: 'failed-tests',
     description: 'The number of failed (and errored) tests; empty when no test results were read.'
+  },
+  {
+    name: 'remote-outputs',
+    description: 'JSON object of the values read from outputs-file; empty when none.'
   }
 ] as const;
 export type OutputName = (typeof OUTPUTS)[number]['name'];

@@ -37,4 +37,6 @@ export interface Result {
   message?: string;
   /** The test results read (`test-results`), when any were. */
   tests?: TestSummary;
+  /** The values read from `outputs-file`, when one was read. */
+  remoteOutputs?: Record<string, unknown>;
 }

@@ -85,7 +85,7 @@ function lenientOwnFlags(argv: string[]): Record<string, string | boolean | unde
 export class CliHost extends BaseHost {
   readonly kind = 'cli' as const;
   private readonly values: Record<string, string> = {};
-  private readonly outputs: Partial<Record<OutputName, string>> = {};
+  private readonly outputs: Partial<Record<OutputName | string, string>> = {};
   private readonly json: boolean;
   private readonly outputFile?: string;
   private readonly debugOn: boolean;
@@ -149,7 +149,7 @@ export class CliHost extends BaseHost {
     this.stderr.write(lines.map((l) => `  ${neutralizeCommands(l)}\n`).join(''));
   }
 
-  setOutput(name: OutputName, value: string): void {
+  setOutput(name: OutputName | string, value: string): void {
     this.outputs[name] = this.redactor.redact(value);
   }
 
@@ -178,6 +178,7 @@ export class CliHost extends BaseHost {
   private resultObject(outcome: Outcome, code: number): Record<string, unknown> {
     const o: Record<string, unknown> = { ...this.outputs };
     if (typeof o.jobs === 'string') o.jobs = JSON.parse(o.jobs);
+    if (typeof o['remote-outputs'] === 'string') o['remote-outputs'] = JSON.parse(o['remote-outputs']);
     if (typeof o.duration === 'string') o.duration = Number(o.duration);
     o['exit-code'] = code;
     if (outcome.error) {

@@ -5,6 +5,7 @@ import type { Host } from '../core/host.js';
 import type { Remote } from '../remotes/remote.js';
 import { SYSTEM_NAMES } from '../config/inputs.js';
 import { connect } from './connection.js';
+import { readOutputsFile } from '../reporting/outputs-file.js';
 import type { Run } from '../core/run.js';
 import type { Result } from '../core/result.js';
 import type { Settings } from '../config/settings.js';
@@ -50,7 +51,7 @@ export async function relay({ settings, host, signal, onStarted, onEnded }: Rela
     host.setOutput('run-id', run.id);
     host.setOutput('run-url', run.url ?? '');
     host.info(
-      `${settings.run ? 'Following' : 'Triggered'} ${system} run ${run.id}${run.url ? `: ${run.url}` : ''}`
+      `${settings.run || settings.gitlab?.sha ? 'Following' : 'Triggered'} ${system} run ${run.id}${run.url ? `: ${run.url}` : ''}`
     );
     const base: RunBase = { system, runId: run.id, runUrl: run.url ?? '', downloadDir: settings.downloadDir };
     await onStarted?.(run);
@@ -68,6 +69,11 @@ export async function relay({ settings, host, signal, onStarted, onEnded }: Rela
       };
     }
     const result = await follow({ connection, run, settings, host, deadline, started, base });
+    // Read whatever the run ended as: a failed job's values are often what the caller needs.
+    if (settings.outputsFile.length && result.conclusion !== 'canceled') {
+      const jobDirs = result.jobs.flatMap((j) => (j.artifacts ? [{ name: j.name, dir: j.artifacts }] : []));
+      result.remoteOutputs = readOutputsFile(jobDirs, settings.outputsFile, (m) => host.warning(m)).values;
+    }
     await onEnded?.(result, remote, run);
     return result;
   } finally {
@@ -108,14 +114,17 @@ function unstarted(
   passed: boolean
 ): Result {
   const canceled = err instanceof AbortedError;
+  const sha = settings.gitlab?.sha;
   const when = canceled
     ? 'The calling job was cancelled before the run was known'
-    : passed || !(err instanceof DeadlineError)
-      ? `The run was not started within the timeout (${Math.round(settings.timeoutMs / 1000)}s)`
-      : (err as DeadlineError).message.replace(/\.$/, '');
+    : sha && passed
+      ? `No pipeline for commit ${sha}${settings.gitlab?.ref ? ` on ${settings.gitlab.ref}` : ''} appeared within the timeout (${Math.round(settings.timeoutMs / 1000)}s)`
+      : passed || !(err instanceof DeadlineError)
+        ? `The run was not started within the timeout (${Math.round(settings.timeoutMs / 1000)}s)`
+        : (err as DeadlineError).message.replace(/\.$/, '');
   // An answer abandoned mid-request may still have created a run: say where to look.
   const message =
-    settings.run || !(passed || canceled)
+    settings.run || sha || !(passed || canceled)
       ? `${when}.`
       : `${when}; a trigger cut short may still have created a run: check ${system} before running again.`;
   if (!canceled) host.error(message);

@@ -1,5 +1,5 @@
-export const id = 220;
-export const ids = [220];
+export const id = 354;
+export const ids = [354];
 export const modules = {
 
 /***/ 6097:
@@ -11,9 +11,10 @@ export const modules = {
 /* harmony export */   ep: () => (/* binding */ hostInputs),
 /* harmony export */   mc: () => (/* binding */ INPUTS),
 /* harmony export */   pD: () => (/* binding */ envName),
+/* harmony export */   py: () => (/* binding */ OUTPUTS),
 /* harmony export */   xQ: () => (/* binding */ camelCase)
 /* harmony export */ });
-/* unused harmony exports OUTPUTS, inputsFor */
+/* unused harmony export inputsFor */
 /**
  * The public names of CONTRACT.md, in one place: settings, the CLI's flags and help, and the
  * tests that check action.yml and task.json all read this table.
@@ -106,6 +107,10 @@ const INPUTS = [
         description: 'Globs of JUnit XML files among the downloaded artifacts to read as test results (GitLab also reads the pipeline test report); empty: off.'
     },
     {
+        name: 'outputs-file',
+        description: "A file among the downloaded artifacts (path or glob; the first match of the followed jobs) of KEY=VALUE lines (GitLab's dotenv form) or a JSON object: each key becomes a step output, all of them remote-outputs."
+    },
+    {
         name: 'project',
         systems: ['gitlab'],
         description: 'GitLab project: numeric id or group/sub/name path (required for gitlab).'
@@ -121,6 +126,16 @@ const INPUTS = [
         name: 'job',
         systems: ['gitlab', 'gearset'],
         description: 'GitLab: a job name to follow (played if manual) or a numeric job id (played, retried or followed). Gearset: the CI or unit-test job id (required).'
+    },
+    {
+        name: 'inputs',
+        systems: ['gitlab'],
+        description: 'GitLab pipeline inputs (spec:inputs, GitLab 18.1+; job_inputs when a manual job is played): lines of KEY=VALUE (strings), or a JSON/YAML map whose numbers, booleans and lists keep their types.'
+    },
+    {
+        name: 'sha',
+        systems: ['gitlab'],
+        description: 'A full commit SHA: trigger nothing, wait for the pipeline GitLab creates for it (only on ref when given), and follow it.'
     },
     { name: 'pipeline', systems: ['gocd'], description: 'GoCD pipeline name (required for gocd).' },
     {
@@ -191,6 +206,10 @@ const OUTPUTS = [
     {
         name: 'failed-tests',
         description: 'The number of failed (and errored) tests; empty when no test results were read.'
+    },
+    {
+        name: 'remote-outputs',
+        description: 'JSON object of the values read from outputs-file; empty when none.'
     }
 ];
 /** `poll-interval` → `pollInterval` (Azure's names). */
@@ -452,7 +471,7 @@ class StreamRedactor {
 
 /***/ }),
 
-/***/ 220:
+/***/ 5354:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1744,7 +1763,7 @@ var inputs = __webpack_require__(6097);
 async function createRemote(ctx) {
     switch (ctx.settings.system) {
         case 'gitlab':
-            return (await Promise.all(/* import() */[__webpack_require__.e(695), __webpack_require__.e(134)]).then(__webpack_require__.bind(__webpack_require__, 3134))).createGitLab(ctx);
+            return (await Promise.all(/* import() */[__webpack_require__.e(695), __webpack_require__.e(497)]).then(__webpack_require__.bind(__webpack_require__, 8497))).createGitLab(ctx);
         case 'gocd':
             return (await Promise.all(/* import() */[__webpack_require__.e(695), __webpack_require__.e(256)]).then(__webpack_require__.bind(__webpack_require__, 4256))).createGoCD(ctx);
         case 'gearset':
@@ -2576,119 +2595,6 @@ async function connect(settings, host, signal, deadline) {
     };
 }
 
-;// CONCATENATED MODULE: ./lib/relay/relay.js
-
-
-
-
-
-
-/** trigger (or attach) → follow, streaming logs → collect logs and artifacts → Result. */
-async function relay({ settings, host, signal, onStarted, onEnded }) {
-    const system = inputs/* SYSTEM_NAMES */.Hu[settings.system];
-    if (!settings.tlsVerify) {
-        host.warning(`tls-verify is false: ${system}'s certificate is not checked, so anyone on the network path can read the token.`);
-    }
-    // One deadline for the whole step, the trigger included.
-    const deadline = new core_deadline/* Deadline */.B2(settings.timeoutMs, signal);
-    const started = Date.now();
-    const connection = await connect(settings, host, deadline.signal, deadline.at);
-    const { remote, clients } = connection;
-    try {
-        let run;
-        try {
-            run = await start(remote, settings, host, system);
-        }
-        catch (err) {
-            // Before there is a run, a timeout or a cancel has nothing to cancel: it is the conclusion.
-            if (err instanceof errors/* DeadlineError */.j3 || err instanceof errors/* AbortedError */.oM || deadline.signal.aborted) {
-                return unstarted(settings, system, host, started, err, err === deadline.signal.reason);
-            }
-            throw err;
-        }
-        host.saveState('run', JSON.stringify(run));
-        host.setOutput('run-id', run.id);
-        host.setOutput('run-url', run.url ?? '');
-        host.info(`${settings.run ? 'Following' : 'Triggered'} ${system} run ${run.id}${run.url ? `: ${run.url}` : ''}`);
-        const base = { system, runId: run.id, runUrl: run.url ?? '', downloadDir: settings.downloadDir };
-        await onStarted?.(run);
-        if (!settings.wait) {
-            host.saveState('finished', 'true');
-            return {
-                ...base,
-                conclusion: 'success',
-                status: 'triggered',
-                jobs: [],
-                logFile: '',
-                duration: 0,
-                accepted: true,
-                waited: false
-            };
-        }
-        const result = await follow({ connection, run, settings, host, deadline, started, base });
-        await onEnded?.(result, remote, run);
-        return result;
-    }
-    finally {
-        deadline.dispose();
-        clients.forEach((c) => c.dispose());
-    }
-}
-async function start(remote, settings, host, system) {
-    if (settings.run)
-        return remote.attach(settings.run);
-    try {
-        return await remote.trigger();
-    }
-    catch (err) {
-        if (!(err instanceof errors/* AmbiguousRequestError */.sm))
-            throw err;
-        host.warning(`${err.message}. Looking for the run it may have created, without triggering again.`);
-        const found = remote.findTriggered ? await remote.findTriggered() : undefined;
-        if (!found) {
-            const what = remote.findTriggered
-                ? `no run created by it was found`
-                : `${system} offers no way to look for the run it may have created, so that run may exist`;
-            throw new errors/* RemoteError */.Hi(`${err.message}; ${what}. ci-relay sent the request once and did not retry it, so as not to trigger twice: check ${system} before running again.`);
-        }
-        host.warning(`Found run ${found.id}, created by that request: following it.`);
-        return found;
-    }
-}
-/** The step's time ran out, or the job was cancelled, before a run was known. */
-function unstarted(settings, system, host, started, err, 
-/** The deadline itself passed (not a wait the server asked for). */
-passed) {
-    const canceled = err instanceof errors/* AbortedError */.oM;
-    const when = canceled
-        ? 'The calling job was cancelled before the run was known'
-        : passed || !(err instanceof errors/* DeadlineError */.j3)
-            ? `The run was not started within the timeout (${Math.round(settings.timeoutMs / 1000)}s)`
-            : err.message.replace(/\.$/, '');
-    // An answer abandoned mid-request may still have created a run: say where to look.
-    const message = settings.run || !(passed || canceled)
-        ? `${when}.`
-        : `${when}; a trigger cut short may still have created a run: check ${system} before running again.`;
-    if (!canceled)
-        host.error(message);
-    host.saveState('finished', 'true');
-    const conclusion = canceled ? 'canceled' : 'timed_out';
-    return {
-        system,
-        runId: '',
-        runUrl: '',
-        downloadDir: settings.downloadDir,
-        conclusion,
-        status: '',
-        jobs: [],
-        logFile: '',
-        duration: Math.round((Date.now() - started) / 1000),
-        accepted: settings.successOn.includes(conclusion),
-        waited: true,
-        message
-    };
-}
-
 ;// CONCATENATED MODULE: ./lib/core/test-summary.js
 /**
  * Failed cases kept per summary: enough for any table or annotation we show, while a report
@@ -2729,7 +2635,488 @@ function testTotals(s) {
     };
 }
 
+// EXTERNAL MODULE: ./node_modules/saxes/saxes.js
+var saxes = __webpack_require__(9800);
+;// CONCATENATED MODULE: ./lib/reporting/junit.js
+/**
+ * JUnit XML files read as streams (saxes): totals, and the failed cases to show.
+ */
+
+
+
+/** A file that is not a readable JUnit report; the message names what is wrong, not the file. */
+class JUnitError extends Error {
+}
+/**
+ * Reads one JUnit XML file as a stream (saxes, the parser jsdom uses), so that a report of any
+ * size takes flat memory. Understands `<testsuites>`, nested `<testsuite>`, and `<testcase>`
+ * with `<failure>`, `<error>` or `<skipped>`; `file` and `line` come from the case, else from
+ * its suite. saxes expands no external entities and fetches nothing.
+ */
+async function readJUnit(file) {
+    const summary = emptySummary();
+    const parser = new saxes/* SaxesParser */.wT({ position: true });
+    const suites = [];
+    let root;
+    let current;
+    /** Inside the <failure>/<error> whose text is the message's details. */
+    let inFailure = false;
+    let failure;
+    parser.on('error', (err) => {
+        failure ??= new JUnitError(err.message);
+    });
+    parser.on('opentag', (tag) => {
+        const a = tag.attributes;
+        if (root === undefined) {
+            root = tag.name;
+            if (root !== 'testsuites' && root !== 'testsuite')
+                failure ??= new JUnitError(`its root element is <${root}>, not <testsuites> or <testsuite>`);
+        }
+        switch (tag.name) {
+            case 'testsuite':
+                suites.push({ name: a.name ?? '', file: a.file || a.filepath || suites.at(-1)?.file });
+                break;
+            case 'testcase': {
+                const suite = suites.at(-1);
+                const line = Number(a.line ?? a.lineno);
+                current = {
+                    suite: suite?.name || a.classname || '',
+                    name: a.name ?? '',
+                    file: a.file || a.filepath || suite?.file || undefined,
+                    line: Number.isInteger(line) && line > 0 ? line : undefined,
+                    status: 'passed',
+                    time: seconds(a.time),
+                    text: [],
+                    chars: 0
+                };
+                break;
+            }
+            case 'failure':
+            case 'error':
+                if (!current || current.status === 'failed' || current.status === 'error')
+                    break;
+                current.status = tag.name === 'failure' ? 'failed' : 'error';
+                inFailure = true;
+                if (a.message)
+                    add(a.message);
+                break;
+            case 'skipped':
+                if (current && current.status === 'passed')
+                    current.status = 'skipped';
+                break;
+        }
+    });
+    const onText = (text) => {
+        if (inFailure && text.trim())
+            add(text);
+    };
+    parser.on('text', onText);
+    parser.on('cdata', onText);
+    parser.on('closetag', (tag) => {
+        if (tag.name === 'failure' || tag.name === 'error')
+            inFailure = false;
+        else if (tag.name === 'testsuite')
+            suites.pop();
+        else if (tag.name === 'testcase' && current) {
+            const { text, chars: _chars, ...c } = current;
+            count(summary, c, text.join('\n').trim());
+            current = undefined;
+        }
+    });
+    function add(text) {
+        if (!current || current.chars >= MAX_MESSAGE_CHARS)
+            return;
+        const piece = text.trim().slice(0, MAX_MESSAGE_CHARS - current.chars);
+        // The message attribute is often the body's first line: say it once.
+        if (current.text.length === 1 && piece.startsWith(current.text[0])) {
+            current.text[0] = piece;
+            current.chars = piece.length;
+            return;
+        }
+        current.text.push(piece);
+        current.chars += piece.length;
+    }
+    const stream = external_node_fs_.createReadStream(file, { encoding: 'utf8', highWaterMark: 64 * 1024 });
+    try {
+        for await (const chunk of stream) {
+            parser.write(chunk);
+            if (failure)
+                break;
+        }
+        if (!failure)
+            parser.close();
+    }
+    finally {
+        stream.destroy();
+    }
+    if (failure)
+        throw failure;
+    summary.time = Math.round(summary.time * 1000) / 1000;
+    return summary;
+}
+function count(summary, c, message) {
+    summary.total++;
+    summary.time += c.time ?? 0;
+    if (c.status === 'passed')
+        summary.passed++;
+    else if (c.status === 'skipped')
+        summary.skipped++;
+    else {
+        if (c.status === 'failed')
+            summary.failed++;
+        else
+            summary.errors++;
+        if (summary.failures.length < MAX_FAILURES_KEPT)
+            summary.failures.push({ ...c, message: message || undefined });
+    }
+}
+function seconds(value) {
+    if (value === undefined)
+        return undefined;
+    // Some reporters write `1,234.5`.
+    const n = Number(value.replace(/,/g, ''));
+    return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/reporting/test-results.js
+/**
+ * A run's test results, counted once: JUnit files among the downloaded artifacts, else the
+ * remote's own report.
+ */
+
+
+
+
+
+/**
+ * The files under each job's artifact folder that `globs` select (matched against the path
+ * inside the job's artifacts, as `artifacts` is), in job order then path order. Symbolic links
+ * are not followed: an artifact cannot make us read outside the download folder.
+ */
+function findReports(jobDirs, globs) {
+    const matchers = globs.map((g) => new esm/* Minimatch */.VR(g, { dot: true }));
+    const out = [];
+    for (const job of jobDirs) {
+        const found = [];
+        const walk = (dir, rel) => {
+            let entries;
+            try {
+                entries = external_node_fs_.readdirSync(dir, { withFileTypes: true });
+            }
+            catch {
+                return;
+            }
+            for (const e of entries) {
+                const relPath = rel ? `${rel}/${e.name}` : e.name;
+                if (e.isDirectory())
+                    walk(external_node_path_.join(dir, e.name), relPath);
+                else if (e.isFile() && matchers.some((m) => m.match(relPath)))
+                    found.push({ path: external_node_path_.join(dir, e.name), name: `${external_node_path_.basename(job.dir)}/${relPath}` });
+            }
+        };
+        walk(job.dir, '');
+        out.push(...found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
+    }
+    return out;
+}
+/**
+ * Every test result of a run, counted once. The JUnit files among the artifacts come first:
+ * when one of them is read, they are the results, since a remote's own report (GitLab's test
+ * report) is built from the same JUnit files its jobs upload and adding it would count every
+ * test twice. Only when no artifact report was read is the remote asked for its own.
+ * Each file read is copied to `<download-dir>/test-results/<job>/…` for Jenkins' `junit` step
+ * and Azure's test publishing; a file that cannot be parsed is a warning naming it, and is not
+ * copied, so no host's test view chokes on it.
+ */
+async function readTestResults(opts) {
+    if (!opts.globs.length)
+        return { files: [] };
+    const parts = [];
+    const files = [];
+    const outDir = external_node_path_.join(opts.downloadDir, 'test-results');
+    for (const report of findReports(opts.jobDirs, opts.globs)) {
+        try {
+            parts.push(await readJUnit(report.path));
+        }
+        catch (err) {
+            const why = err instanceof JUnitError ? err.message : err.message;
+            opts.warn(`Test results: '${report.name}' is not a readable JUnit report (${why}); it was skipped.`);
+            continue;
+        }
+        const target = external_node_path_.join(outDir, ...report.name.split('/'));
+        external_node_fs_.mkdirSync(external_node_path_.dirname(target), { recursive: true });
+        external_node_fs_.copyFileSync(report.path, target);
+        files.push(target);
+    }
+    if (parts.length)
+        return { summary: mergeSummaries(parts), files, source: 'artifacts' };
+    const remote = opts.remoteReport ? await opts.remoteReport() : undefined;
+    if (remote)
+        return { summary: mergeSummaries([remote]), files, source: 'remote' };
+    return { files };
+}
+
+;// CONCATENATED MODULE: ./lib/reporting/outputs-file.js
+/**
+ * `outputs-file`: values a remote run hands back, read from one file among the downloaded
+ * artifacts, and turned into step outputs.
+ *
+ * The file is `KEY=VALUE` lines in GitLab's dotenv form, or a JSON object. GitLab's own reader
+ * (app/services/ci/parse_dotenv_artifact_service.rb) takes each line as `^(.*?)=(.*)$` (the key
+ * before the first `=`, the value after it, both stripped, quotes kept as written), converts a
+ * UTF-16LE file (PowerShell's) to UTF-8 and drops a BOM, and refuses the whole file ("Invalid
+ * Format") when a line has no `=`; its variable keys are `[a-zA-Z0-9_]+` (Ci::HasVariable). The
+ * same rules are applied here, except that blank lines and `#` comment lines are skipped.
+ *
+ * Nothing read is trusted: a key becomes a step output of its own only when it is a plain name
+ * (`[A-Za-z_][A-Za-z0-9_]*`) that is not one of ci-relay's own outputs (compared without case,
+ * `-` or `_`, since Azure and GitHub read names without case); a value Azure could not carry on
+ * one line, or that holds a log command, is left out there. Whatever is left out is named in a
+ * warning and stays in `remote-outputs`, a JSON text in which `##` before `[` is written `#\u0023`.
+ */
+
+
+
+/** A file larger than this is not a list of values. */
+const MAX_OUTPUTS_FILE_BYTES = 1024 * 1024;
+const SAFE_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
+/** ci-relay's own names: the outputs and the CLI result object's own keys. */
+const OWN = new Set([
+    ...inputs/* OUTPUTS */.py.map((o) => o.name),
+    'runs',
+    'remote-outputs',
+    'exit-code',
+    'error',
+    'http-status',
+    'message'
+].map(norm));
+function norm(name) {
+    return name.toLowerCase().replace(/[-_]/g, '');
+}
+/** The first file `globs` select among the jobs' artifact folders, read; problems are warnings. */
+function readOutputsFile(jobDirs, globs, warn) {
+    const match = findReports(jobDirs, globs)[0];
+    if (!match) {
+        warn(`outputs-file: no file matching '${globs.join(', ')}' among the downloaded artifacts${jobDirs.length ? '' : ' (no job had artifacts to download)'}; no values were handed back.`);
+        return {};
+    }
+    let bytes;
+    try {
+        const size = external_node_fs_.statSync(match.path).size;
+        if (size > MAX_OUTPUTS_FILE_BYTES) {
+            warn(`outputs-file: '${match.name}' is ${size} bytes, more than a file of values can be (1 MiB); it was not read.`);
+            return { file: match.name };
+        }
+        bytes = external_node_fs_.readFileSync(match.path);
+    }
+    catch (err) {
+        warn(`outputs-file: '${match.name}' could not be read (${err.message}).`);
+        return { file: match.name };
+    }
+    const parsed = parseValues(bytes);
+    if (typeof parsed === 'string') {
+        warn(`outputs-file: '${match.name}' ${parsed}; no values were handed back.`);
+        return { file: match.name };
+    }
+    return { values: parsed, file: match.name };
+}
+/** The file's values, or why it cannot be read (a phrase). */
+function parseValues(bytes) {
+    let text;
+    if (bytes[0] === 0xff && bytes[1] === 0xfe)
+        text = bytes.subarray(2).toString('utf16le');
+    else {
+        text = bytes.toString('utf8');
+        if (text.includes('\uFFFD') || bytes.includes(0))
+            return 'is not text (a binary file?)';
+    }
+    text = text.replace(/^\uFEFF/, '');
+    // eslint-disable-next-line no-control-regex
+    if (/[\x00-\x08\x0e-\x1f]/.test(text.replace(/\x1b/g, '')))
+        return 'is not text (a binary file?)';
+    if (text.trimStart().startsWith('{')) {
+        let value;
+        try {
+            value = JSON.parse(text);
+        }
+        catch (err) {
+            return `is not valid JSON (${err.message})`;
+        }
+        if (!value || typeof value !== 'object' || Array.isArray(value))
+            return 'is not a JSON object';
+        return value;
+    }
+    const values = {};
+    const lines = text.split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i];
+        if (!line.trim() || line.trimStart().startsWith('#'))
+            continue;
+        const m = /^(.*?)=(.*)$/.exec(line);
+        if (!m || !m[1].trim())
+            return `is neither KEY=VALUE lines nor a JSON object (line ${i + 1} has no KEY=)`;
+        values[m[1].trim()] = m[2].trim();
+    }
+    return values;
+}
+/** A value as a step output: text as it is, anything else as JSON. */
+function asText(v) {
+    return typeof v === 'string' ? v : (JSON.stringify(v) ?? '');
+}
+/** JSON that no log reader takes for a command: `##[` and `##vso[` are written `#\u0023…`. */
+function safeJson(value) {
+    return JSON.stringify(value).replace(/##(?=(?:vso)?\[)/gi, '#\\u0023');
+}
+/** Each value as a step output of its own where that is safe, and all of them as `remote-outputs`. */
+function handBack(host, values) {
+    const kept = [];
+    for (const [key, raw] of Object.entries(values)) {
+        const value = asText(raw);
+        const why = !SAFE_KEY.test(key)
+            ? 'is not a plain output name (letters, digits and _)'
+            : OWN.has(norm(key))
+                ? "is one of ci-relay's own outputs, which it never replaces"
+                : host.kind === 'azure' && /[\r\n]/.test(value)
+                    ? 'has a value of several lines, which an Azure output variable cannot carry'
+                    : host.kind === 'azure' && /##(?:vso)?\[/i.test(value)
+                        ? 'has a value holding an Azure log command'
+                        : '';
+        if (why) {
+            host.warning(`outputs-file: '${key.replace(/[\r\n]+/g, ' ').slice(0, 100)}' ${why}: it is only in remote-outputs.`);
+            continue;
+        }
+        host.setOutput(key, value);
+        kept.push(key);
+    }
+    host.setOutput('remote-outputs', safeJson(values));
+    if (kept.length)
+        host.info(`outputs-file: handed back ${kept.join(', ')}.`);
+}
+
+;// CONCATENATED MODULE: ./lib/relay/relay.js
+
+
+
+
+
+
+
+/** trigger (or attach) → follow, streaming logs → collect logs and artifacts → Result. */
+async function relay({ settings, host, signal, onStarted, onEnded }) {
+    const system = inputs/* SYSTEM_NAMES */.Hu[settings.system];
+    if (!settings.tlsVerify) {
+        host.warning(`tls-verify is false: ${system}'s certificate is not checked, so anyone on the network path can read the token.`);
+    }
+    // One deadline for the whole step, the trigger included.
+    const deadline = new core_deadline/* Deadline */.B2(settings.timeoutMs, signal);
+    const started = Date.now();
+    const connection = await connect(settings, host, deadline.signal, deadline.at);
+    const { remote, clients } = connection;
+    try {
+        let run;
+        try {
+            run = await start(remote, settings, host, system);
+        }
+        catch (err) {
+            // Before there is a run, a timeout or a cancel has nothing to cancel: it is the conclusion.
+            if (err instanceof errors/* DeadlineError */.j3 || err instanceof errors/* AbortedError */.oM || deadline.signal.aborted) {
+                return unstarted(settings, system, host, started, err, err === deadline.signal.reason);
+            }
+            throw err;
+        }
+        host.saveState('run', JSON.stringify(run));
+        host.setOutput('run-id', run.id);
+        host.setOutput('run-url', run.url ?? '');
+        host.info(`${settings.run || settings.gitlab?.sha ? 'Following' : 'Triggered'} ${system} run ${run.id}${run.url ? `: ${run.url}` : ''}`);
+        const base = { system, runId: run.id, runUrl: run.url ?? '', downloadDir: settings.downloadDir };
+        await onStarted?.(run);
+        if (!settings.wait) {
+            host.saveState('finished', 'true');
+            return {
+                ...base,
+                conclusion: 'success',
+                status: 'triggered',
+                jobs: [],
+                logFile: '',
+                duration: 0,
+                accepted: true,
+                waited: false
+            };
+        }
+        const result = await follow({ connection, run, settings, host, deadline, started, base });
+        // Read whatever the run ended as: a failed job's values are often what the caller needs.
+        if (settings.outputsFile.length && result.conclusion !== 'canceled') {
+            const jobDirs = result.jobs.flatMap((j) => (j.artifacts ? [{ name: j.name, dir: j.artifacts }] : []));
+            result.remoteOutputs = readOutputsFile(jobDirs, settings.outputsFile, (m) => host.warning(m)).values;
+        }
+        await onEnded?.(result, remote, run);
+        return result;
+    }
+    finally {
+        deadline.dispose();
+        clients.forEach((c) => c.dispose());
+    }
+}
+async function start(remote, settings, host, system) {
+    if (settings.run)
+        return remote.attach(settings.run);
+    try {
+        return await remote.trigger();
+    }
+    catch (err) {
+        if (!(err instanceof errors/* AmbiguousRequestError */.sm))
+            throw err;
+        host.warning(`${err.message}. Looking for the run it may have created, without triggering again.`);
+        const found = remote.findTriggered ? await remote.findTriggered() : undefined;
+        if (!found) {
+            const what = remote.findTriggered
+                ? `no run created by it was found`
+                : `${system} offers no way to look for the run it may have created, so that run may exist`;
+            throw new errors/* RemoteError */.Hi(`${err.message}; ${what}. ci-relay sent the request once and did not retry it, so as not to trigger twice: check ${system} before running again.`);
+        }
+        host.warning(`Found run ${found.id}, created by that request: following it.`);
+        return found;
+    }
+}
+/** The step's time ran out, or the job was cancelled, before a run was known. */
+function unstarted(settings, system, host, started, err, 
+/** The deadline itself passed (not a wait the server asked for). */
+passed) {
+    const canceled = err instanceof errors/* AbortedError */.oM;
+    const sha = settings.gitlab?.sha;
+    const when = canceled
+        ? 'The calling job was cancelled before the run was known'
+        : sha && passed
+            ? `No pipeline for commit ${sha}${settings.gitlab?.ref ? ` on ${settings.gitlab.ref}` : ''} appeared within the timeout (${Math.round(settings.timeoutMs / 1000)}s)`
+            : passed || !(err instanceof errors/* DeadlineError */.j3)
+                ? `The run was not started within the timeout (${Math.round(settings.timeoutMs / 1000)}s)`
+                : err.message.replace(/\.$/, '');
+    // An answer abandoned mid-request may still have created a run: say where to look.
+    const message = settings.run || sha || !(passed || canceled)
+        ? `${when}.`
+        : `${when}; a trigger cut short may still have created a run: check ${system} before running again.`;
+    if (!canceled)
+        host.error(message);
+    host.saveState('finished', 'true');
+    const conclusion = canceled ? 'canceled' : 'timed_out';
+    return {
+        system,
+        runId: '',
+        runUrl: '',
+        downloadDir: settings.downloadDir,
+        conclusion,
+        status: '',
+        jobs: [],
+        logFile: '',
+        duration: Math.round((Date.now() - started) / 1000),
+        accepted: settings.successOn.includes(conclusion),
+        waited: true,
+        message
+    };
+}
+
 ;// CONCATENATED MODULE: ./lib/reporting/summary.js
+
 
 /** Failed tests listed in the summary; the rest are counted. */
 const MAX_SUMMARY_FAILURES = 50;
@@ -2760,6 +3147,8 @@ function setOutputs(host, result) {
         host.setOutput('tests', JSON.stringify(testTotals(result.tests)));
         host.setOutput('failed-tests', String(result.tests.failed + result.tests.errors));
     }
+    if (result.remoteOutputs)
+        handBack(host, result.remoteOutputs);
 }
 const ICONS = {
     success: '✅',
@@ -2854,7 +3243,86 @@ const CONCLUSIONS = [
     'error'
 ];
 
+;// CONCATENATED MODULE: ./lib/config/params.js
+/**
+ * The inputs of issue 22, read and checked before any request: GitLab pipeline `inputs`, the
+ * commit to wait on (`sha`), and `outputs-file`. settings.ts calls these; each throws an
+ * InputError naming its input.
+ */
+
+
+/**
+ * Input names as GitLab interpolates them (`$[[ inputs.name ]]`): letters, digits, `_` and `-`.
+ * GitLab refuses a pipeline whose inputs its spec does not declare; a name outside this set could
+ * never be declared, so it is refused here, before any request.
+ */
+const INPUT_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+/**
+ * `inputs`: lines of `KEY=VALUE` (every value a string; a value may hold `=`), or a JSON or YAML
+ * map whose numbers, booleans and lists keep their types.
+ */
+function parsePipelineInputs(value) {
+    const text = value.trim();
+    if (!text)
+        return {};
+    const lines = text
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean);
+    const bad = `Input 'inputs' must be lines of KEY=VALUE or a JSON or YAML map of input names to values.`;
+    let map;
+    if (!text.startsWith('{') && lines.every((l) => /^[A-Za-z0-9_-]+=/.test(l))) {
+        map = {};
+        for (const line of lines) {
+            const eq = line.indexOf('=');
+            map[line.slice(0, eq)] = line.slice(eq + 1);
+        }
+    }
+    else {
+        let parsed;
+        try {
+            parsed = text.startsWith('{') ? JSON.parse(text) : (0,dist/* parse */.qg)(text);
+        }
+        catch {
+            throw new errors/* InputError */.dz(bad);
+        }
+        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+            throw new errors/* InputError */.dz(bad);
+        map = parsed;
+    }
+    const out = {};
+    for (const [key, v] of Object.entries(map)) {
+        if (!INPUT_NAME.test(key)) {
+            throw new errors/* InputError */.dz(`Input 'inputs' has '${key}', which is not a GitLab input name (letters, digits, _ and -).`);
+        }
+        if (!isInputValue(v)) {
+            throw new errors/* InputError */.dz(`Input 'inputs' has a value for '${key}' that is not a string, number, boolean or list of them.`);
+        }
+        out[key] = v;
+    }
+    return out;
+}
+function isInputValue(v, depth = 0) {
+    if (typeof v === 'string' || typeof v === 'boolean')
+        return true;
+    if (typeof v === 'number')
+        return Number.isFinite(v);
+    return depth === 0 && Array.isArray(v) && v.every((x) => isInputValue(x, 1));
+}
+/**
+ * `sha`: a whole commit id. GitLab's pipelines list filters on the stored SHA by equality
+ * (Ci::PipelinesFinder#by_sha), so a short SHA would never match: 40 hex digits (SHA-1) or 64
+ * (SHA-256 repositories), lower-cased as GitLab stores them.
+ */
+function parseSha(value) {
+    if (!/^([0-9a-f]{40}|[0-9a-f]{64})$/i.test(value)) {
+        throw new errors/* InputError */.dz(`Input 'sha' must be a whole commit SHA (40 hex digits, or 64 in a SHA-256 repository), not '${value}': GitLab finds pipelines by the whole SHA only.`);
+    }
+    return value.toLowerCase();
+}
+
 ;// CONCATENATED MODULE: ./lib/config/settings.js
+
 
 
 
@@ -2944,10 +3412,15 @@ function settingsFrom(read, onSecret, cwd) {
         successOn: parseSuccessOn(get('success-on')),
         maxArtifactSize: parseSize(get('max-artifact-size'), 'max-artifact-size'),
         testResults: parseGlobs(get('test-results'), 'test-results'),
+        outputsFile: parseGlobs(get('outputs-file'), 'outputs-file'),
         githubStatus: githubStatusSettings(read, get)
     };
     if (settings.pollIntervalMs < 1000)
         throw new errors/* InputError */.dz(`Input 'poll-interval' must be at least 1s.`);
+    // The file the values come back in is downloaded whatever `artifacts` selects.
+    for (const g of settings.outputsFile)
+        if (!settings.artifacts.includes(g))
+            settings.artifacts.push(g);
     if (sys === 'gitlab')
         settings.gitlab = gitlabSettings(get, settings);
     if (sys === 'gocd')
@@ -2967,12 +3440,22 @@ function gitlabSettings(get, s) {
     const triggerToken = get('trigger-token') || undefined;
     const job = get('job') || undefined;
     const jobById = job !== undefined && /^\d+$/.test(job);
-    if (!s.run && !jobById && !ref) {
+    const sha = get('sha') ? parseSha(get('sha')) : undefined;
+    const inputs = parsePipelineInputs(get('inputs'));
+    if (sha) {
+        const clash = s.run ? 'run' : jobById ? 'job' : triggerToken ? 'trigger-token' : '';
+        if (clash)
+            throw new errors/* InputError */.dz(`Input 'sha' waits for the pipeline GitLab creates for a commit; it cannot go with '${clash}'${clash === 'job' ? ' as a job id (a job name can)' : ''}.`);
+    }
+    if (Object.keys(inputs).length && (s.run || sha) && !job) {
+        throw new errors/* InputError */.dz(`Input 'inputs' is sent when ci-relay creates a pipeline or plays a manual job; with '${s.run ? 'run' : 'sha'}' it needs 'job' (a manual job to play with them).`);
+    }
+    if (!s.run && !jobById && !ref && !sha) {
         throw new errors/* InputError */.dz(`Input 'ref' is required for gitlab to create a pipeline (or give 'run' to attach to one).`);
     }
     if (s.run && !/^\d+$/.test(s.run))
         throw new errors/* InputError */.dz(`Input 'run' must be a GitLab pipeline id (a number) for gitlab.`);
-    return { project, ref, triggerToken, job };
+    return { project, ref, triggerToken, job, inputs, sha };
 }
 function gocdSettings(get, s) {
     const pipeline = get('pipeline');
@@ -3197,227 +3680,6 @@ function lines(text) {
 
 // EXTERNAL MODULE: ./lib/logs/neutralise.js
 var neutralise = __webpack_require__(641);
-// EXTERNAL MODULE: ./node_modules/saxes/saxes.js
-var saxes = __webpack_require__(9800);
-;// CONCATENATED MODULE: ./lib/reporting/junit.js
-/**
- * JUnit XML files read as streams (saxes): totals, and the failed cases to show.
- */
-
-
-
-/** A file that is not a readable JUnit report; the message names what is wrong, not the file. */
-class JUnitError extends Error {
-}
-/**
- * Reads one JUnit XML file as a stream (saxes, the parser jsdom uses), so that a report of any
- * size takes flat memory. Understands `<testsuites>`, nested `<testsuite>`, and `<testcase>`
- * with `<failure>`, `<error>` or `<skipped>`; `file` and `line` come from the case, else from
- * its suite. saxes expands no external entities and fetches nothing.
- */
-async function readJUnit(file) {
-    const summary = emptySummary();
-    const parser = new saxes/* SaxesParser */.wT({ position: true });
-    const suites = [];
-    let root;
-    let current;
-    /** Inside the <failure>/<error> whose text is the message's details. */
-    let inFailure = false;
-    let failure;
-    parser.on('error', (err) => {
-        failure ??= new JUnitError(err.message);
-    });
-    parser.on('opentag', (tag) => {
-        const a = tag.attributes;
-        if (root === undefined) {
-            root = tag.name;
-            if (root !== 'testsuites' && root !== 'testsuite')
-                failure ??= new JUnitError(`its root element is <${root}>, not <testsuites> or <testsuite>`);
-        }
-        switch (tag.name) {
-            case 'testsuite':
-                suites.push({ name: a.name ?? '', file: a.file || a.filepath || suites.at(-1)?.file });
-                break;
-            case 'testcase': {
-                const suite = suites.at(-1);
-                const line = Number(a.line ?? a.lineno);
-                current = {
-                    suite: suite?.name || a.classname || '',
-                    name: a.name ?? '',
-                    file: a.file || a.filepath || suite?.file || undefined,
-                    line: Number.isInteger(line) && line > 0 ? line : undefined,
-                    status: 'passed',
-                    time: seconds(a.time),
-                    text: [],
-                    chars: 0
-                };
-                break;
-            }
-            case 'failure':
-            case 'error':
-                if (!current || current.status === 'failed' || current.status === 'error')
-                    break;
-                current.status = tag.name === 'failure' ? 'failed' : 'error';
-                inFailure = true;
-                if (a.message)
-                    add(a.message);
-                break;
-            case 'skipped':
-                if (current && current.status === 'passed')
-                    current.status = 'skipped';
-                break;
-        }
-    });
-    const onText = (text) => {
-        if (inFailure && text.trim())
-            add(text);
-    };
-    parser.on('text', onText);
-    parser.on('cdata', onText);
-    parser.on('closetag', (tag) => {
-        if (tag.name === 'failure' || tag.name === 'error')
-            inFailure = false;
-        else if (tag.name === 'testsuite')
-            suites.pop();
-        else if (tag.name === 'testcase' && current) {
-            const { text, chars: _chars, ...c } = current;
-            count(summary, c, text.join('\n').trim());
-            current = undefined;
-        }
-    });
-    function add(text) {
-        if (!current || current.chars >= MAX_MESSAGE_CHARS)
-            return;
-        const piece = text.trim().slice(0, MAX_MESSAGE_CHARS - current.chars);
-        // The message attribute is often the body's first line: say it once.
-        if (current.text.length === 1 && piece.startsWith(current.text[0])) {
-            current.text[0] = piece;
-            current.chars = piece.length;
-            return;
-        }
-        current.text.push(piece);
-        current.chars += piece.length;
-    }
-    const stream = external_node_fs_.createReadStream(file, { encoding: 'utf8', highWaterMark: 64 * 1024 });
-    try {
-        for await (const chunk of stream) {
-            parser.write(chunk);
-            if (failure)
-                break;
-        }
-        if (!failure)
-            parser.close();
-    }
-    finally {
-        stream.destroy();
-    }
-    if (failure)
-        throw failure;
-    summary.time = Math.round(summary.time * 1000) / 1000;
-    return summary;
-}
-function count(summary, c, message) {
-    summary.total++;
-    summary.time += c.time ?? 0;
-    if (c.status === 'passed')
-        summary.passed++;
-    else if (c.status === 'skipped')
-        summary.skipped++;
-    else {
-        if (c.status === 'failed')
-            summary.failed++;
-        else
-            summary.errors++;
-        if (summary.failures.length < MAX_FAILURES_KEPT)
-            summary.failures.push({ ...c, message: message || undefined });
-    }
-}
-function seconds(value) {
-    if (value === undefined)
-        return undefined;
-    // Some reporters write `1,234.5`.
-    const n = Number(value.replace(/,/g, ''));
-    return Number.isFinite(n) && n >= 0 ? n : undefined;
-}
-
-;// CONCATENATED MODULE: ./lib/reporting/test-results.js
-/**
- * A run's test results, counted once: JUnit files among the downloaded artifacts, else the
- * remote's own report.
- */
-
-
-
-
-
-/**
- * The files under each job's artifact folder that `globs` select (matched against the path
- * inside the job's artifacts, as `artifacts` is), in job order then path order. Symbolic links
- * are not followed: an artifact cannot make us read outside the download folder.
- */
-function findReports(jobDirs, globs) {
-    const matchers = globs.map((g) => new esm/* Minimatch */.VR(g, { dot: true }));
-    const out = [];
-    for (const job of jobDirs) {
-        const found = [];
-        const walk = (dir, rel) => {
-            let entries;
-            try {
-                entries = external_node_fs_.readdirSync(dir, { withFileTypes: true });
-            }
-            catch {
-                return;
-            }
-            for (const e of entries) {
-                const relPath = rel ? `${rel}/${e.name}` : e.name;
-                if (e.isDirectory())
-                    walk(external_node_path_.join(dir, e.name), relPath);
-                else if (e.isFile() && matchers.some((m) => m.match(relPath)))
-                    found.push({ path: external_node_path_.join(dir, e.name), name: `${external_node_path_.basename(job.dir)}/${relPath}` });
-            }
-        };
-        walk(job.dir, '');
-        out.push(...found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
-    }
-    return out;
-}
-/**
- * Every test result of a run, counted once. The JUnit files among the artifacts come first:
- * when one of them is read, they are the results, since a remote's own report (GitLab's test
- * report) is built from the same JUnit files its jobs upload and adding it would count every
- * test twice. Only when no artifact report was read is the remote asked for its own.
- * Each file read is copied to `<download-dir>/test-results/<job>/…` for Jenkins' `junit` step
- * and Azure's test publishing; a file that cannot be parsed is a warning naming it, and is not
- * copied, so no host's test view chokes on it.
- */
-async function readTestResults(opts) {
-    if (!opts.globs.length)
-        return { files: [] };
-    const parts = [];
-    const files = [];
-    const outDir = external_node_path_.join(opts.downloadDir, 'test-results');
-    for (const report of findReports(opts.jobDirs, opts.globs)) {
-        try {
-            parts.push(await readJUnit(report.path));
-        }
-        catch (err) {
-            const why = err instanceof JUnitError ? err.message : err.message;
-            opts.warn(`Test results: '${report.name}' is not a readable JUnit report (${why}); it was skipped.`);
-            continue;
-        }
-        const target = external_node_path_.join(outDir, ...report.name.split('/'));
-        external_node_fs_.mkdirSync(external_node_path_.dirname(target), { recursive: true });
-        external_node_fs_.copyFileSync(report.path, target);
-        files.push(target);
-    }
-    if (parts.length)
-        return { summary: mergeSummaries(parts), files, source: 'artifacts' };
-    const remote = opts.remoteReport ? await opts.remoteReport() : undefined;
-    if (remote)
-        return { summary: mergeSummaries([remote]), files, source: 'remote' };
-    return { files };
-}
-
 ;// CONCATENATED MODULE: ./lib/reporting/report-back.js
 /**
  * Reporting the run back where people look: the commit status on GitHub, the test results the
