@@ -49,6 +49,11 @@ export interface SimJob {
 
 export interface SimPipeline {
   jobs: SimJob[];
+  /**
+   * The `spec:inputs` of its .gitlab-ci.yml: when declared, a server that takes inputs refuses an
+   * undeclared name, a value of the wrong type and a missing one without default.
+   */
+  inputs?: Record<string, { type?: 'string' | 'number' | 'boolean' | 'array'; default?: unknown }>;
 }
 
 export interface GitLabSimOptions {
@@ -84,7 +89,9 @@ export interface SimPipelineState {
   sha: string;
   status: string;
   variables: Record<string, string>;
-  source: 'api' | 'trigger' | 'parent_pipeline' | 'pipeline';
+  /** The pipeline inputs the server kept (none on a release that does not take them). */
+  inputs: Record<string, unknown>;
+  source: 'api' | 'trigger' | 'parent_pipeline' | 'pipeline' | 'push';
   parentId?: number;
   /** Set once the pipeline was canceled through the API (directly or from its parent). */
   canceled: boolean;
@@ -103,6 +110,8 @@ export interface SimJobState {
   pipelineId: number;
   /** The variables it was played with (manual jobs). */
   playedWith?: Record<string, string>;
+  /** The job_inputs it was played with, as the server kept them. */
+  playedInputs?: Record<string, unknown>;
   traceBytesServed: number;
   /** Replaced by a newer job (retry, or play after it ran). */
   retried: boolean;
@@ -138,5 +147,10 @@ export interface GitLabSim extends SimServer {
   readonly traceBytesServed: number;
   /** The profile this server follows. */
   readonly profile: GitLabProfile;
+  /**
+   * A push (or a mirror's sync) of `ref`: GitLab creates the pipeline for that commit, `source:
+   * push`. `sha` defaults to the ref's own (shaFor(ref)); another gives a pipeline of another commit.
+   */
+  push(ref: string, sha?: string): Promise<SimPipelineState>;
   close(): Promise<void>;
 }
