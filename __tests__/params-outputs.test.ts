@@ -96,6 +96,7 @@ describe('the hand-back, over every key and value', () => {
           fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,15}$/),
           fc
             .string()
+            // eslint-disable-next-line no-control-regex
             .filter((s) => !/[\r\n]/.test(s) && !s.includes('\uFFFD') && !/[\x00-\x08\x0e-\x1f]/.test(s))
         ),
         (values) => {
