@@ -1766,7 +1766,7 @@ async function createRemote(ctx) {
         case 'gitlab':
             return (await Promise.all(/* import() */[__webpack_require__.e(695), __webpack_require__.e(497)]).then(__webpack_require__.bind(__webpack_require__, 8497))).createGitLab(ctx);
         case 'gocd':
-            return (await Promise.all(/* import() */[__webpack_require__.e(695), __webpack_require__.e(256)]).then(__webpack_require__.bind(__webpack_require__, 4256))).createGoCD(ctx);
+            return (await Promise.all(/* import() */[__webpack_require__.e(695), __webpack_require__.e(614)]).then(__webpack_require__.bind(__webpack_require__, 7614))).createGoCD(ctx);
         case 'gearset':
             return (await Promise.all(/* import() */[__webpack_require__.e(695), __webpack_require__.e(887)]).then(__webpack_require__.bind(__webpack_require__, 4887))).createGearset(ctx);
     }

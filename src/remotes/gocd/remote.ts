@@ -13,6 +13,7 @@ import type { Conclusion, Job, LogSink, Run, Snapshot } from '../../core/run.js'
 import { GoCDApi } from './api.js';
 import { artifactListSchema, type ArtifactEntry, type GoCDHistoryRun, type GoCDStage } from './shapes.js';
 import { FINISHED_STAGE, jobConclusion, stagesOutcome, withStatus } from './stages.js';
+import { pickRun, type Sent } from './claim.js';
 
 export { jobConclusion, stageState } from './stages.js';
 
@@ -101,22 +102,11 @@ export function createGoCD(ctx: RemoteContext): Remote {
     return Math.max(0, ...res.pipelines.map((r) => r.counter));
   }
 
-  /** Ours when GoCD says it was forced, by our user when we know who we are. */
-  const isOurs = (r: GoCDHistoryRun): boolean => {
-    const cause = r.build_cause;
-    if (!cause?.trigger_forced) return false;
-    if (!settings.username || settings.token) return true;
-    return (cause.approver ?? '').toLowerCase() === settings.username.toLowerCase();
+  /** What this relay's schedule asked for: the evidence its run is claimed by (claim.ts). */
+  const sent: Sent = {
+    materials: gocd.materials,
+    username: settings.username && !settings.token ? settings.username : undefined
   };
-
-  /**
-   * The run a schedule created: the lowest counter above the snapshot that is ours, or, once
-   * `acceptForeign`, the lowest above it at all.
-   */
-  function pick(runs: GoCDHistoryRun[], acceptForeign: boolean): GoCDHistoryRun | undefined {
-    const ascending = [...runs].sort((a, b) => a.counter - b.counter);
-    return ascending.find(isOurs) ?? (acceptForeign ? ascending[0] : undefined);
-  }
 
   async function waitForRun(above: number, maxMs: number, explain = false): Promise<Run | undefined> {
     const started = Date.now();
@@ -135,11 +125,18 @@ export function createGoCD(ctx: RemoteContext): Remote {
       }
       if (runs.length && firstForeign === undefined) firstForeign = Date.now();
       const acceptForeign = firstForeign !== undefined && Date.now() - firstForeign >= FOREIGN_RUN_WAIT_MS;
-      const found = pick(runs, acceptForeign);
-      if (found) {
-        if (!isOurs(found)) {
+      const picked = pickRun(runs, sent, acceptForeign);
+      if (picked) {
+        const { run: found, alike, claim } = picked;
+        if (claim === 'foreign') {
           ctx.note(
             `GoCD shows no run of ${pipeline} forced by ${settings.username ?? 'us'}; following ${pipeline}/${found.counter}, the first after the request.`
+          );
+        } else if (alike.length) {
+          ctx.warn(
+            `GoCD cannot tell which run of ${pipeline} this schedule created: ${[found.counter, ...alike].map((c) => `${pipeline}/${c}`).join(', ')} were forced by the same user${
+              claim === 'pinned' ? ' with the same material revisions' : ''
+            }; following ${pipeline}/${found.counter}. Another relay may follow the same run: pin 'materials' to tell them apart.`
           );
         }
         return makeRun(found.counter);
