@@ -286,4 +286,31 @@ describe('outputs-file end to end', () => {
       expect(result['remote-outputs']).toBeUndefined();
     }
   );
+
+  test('CLI: a run that timed out before its artifacts came back says the file was not read', async () => {
+    const sim = await gitlab([
+      { name: 'deploy', stage: 'deploy', runningMs: 60_000, artifacts: { 'deploy.env': 'A=1' } }
+    ]);
+    const run = await runCli([
+      'gitlab',
+      '--url',
+      sim.url,
+      '--token',
+      TOKEN,
+      '--project',
+      'group/sub/app',
+      '--ref',
+      'main',
+      '--outputs-file',
+      'deploy.env',
+      '--timeout',
+      '3s',
+      '--json'
+    ]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(
+      /outputs-file: not read, since the run ended timed_out before its artifacts were brought back/
+    );
+    expect(JSON.parse(run.stdout)['remote-outputs']).toBeUndefined();
+  });
 });

@@ -3046,9 +3046,14 @@ async function relay({ settings, host, signal, onStarted, onEnded }) {
         }
         const result = await follow({ connection, run, settings, host, deadline, started, base });
         // Read whatever the run ended as: a failed job's values are often what the caller needs.
-        if (settings.outputsFile.length && result.conclusion !== 'canceled') {
+        if (settings.outputsFile.length) {
             const jobDirs = result.jobs.flatMap((j) => (j.artifacts ? [{ name: j.name, dir: j.artifacts }] : []));
-            result.remoteOutputs = readOutputsFile(jobDirs, settings.outputsFile, (m) => host.warning(m)).values;
+            if (!jobDirs.length && ['canceled', 'timed_out', 'error'].includes(result.conclusion)) {
+                host.warning(`outputs-file: not read, since the run ended ${result.conclusion} before its artifacts were brought back.`);
+            }
+            else {
+                result.remoteOutputs = readOutputsFile(jobDirs, settings.outputsFile, (m) => host.warning(m)).values;
+            }
         }
         await onEnded?.(result, remote, run);
         return result;
