@@ -2857,6 +2857,90 @@ async function readTestResults(opts) {
     return { files };
 }
 
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __webpack_require__(8815);
+;// CONCATENATED MODULE: ./lib/config/params.js
+/**
+ * The inputs of issue 22, read and checked before any request: GitLab pipeline `inputs`, the
+ * commit to wait on (`sha`), and `outputs-file`. settings.ts calls these; each throws an
+ * InputError naming its input.
+ */
+
+
+/**
+ * Input names as GitLab interpolates them (`$[[ inputs.name ]]`): letters, digits, `_` and `-`.
+ * GitLab refuses a pipeline whose inputs its spec does not declare; a name outside this set could
+ * never be declared, so it is refused here, before any request.
+ */
+const INPUT_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+/**
+ * `inputs`: lines of `KEY=VALUE` (every value a string; a value may hold `=`), or a JSON or YAML
+ * map whose numbers, booleans and lists keep their types.
+ */
+function parsePipelineInputs(value) {
+    const text = value.trim();
+    if (!text)
+        return {};
+    const lines = text
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean);
+    const bad = `Input 'inputs' must be lines of KEY=VALUE or a JSON or YAML map of input names to values.`;
+    let map;
+    if (!text.startsWith('{') && lines.every((l) => /^[A-Za-z0-9_-]+=/.test(l))) {
+        map = {};
+        for (const line of lines) {
+            const eq = line.indexOf('=');
+            own(map, line.slice(0, eq), line.slice(eq + 1));
+        }
+    }
+    else {
+        let parsed;
+        try {
+            parsed = text.startsWith('{') ? JSON.parse(text) : (0,dist/* parse */.qg)(text);
+        }
+        catch {
+            throw new errors/* InputError */.dz(bad);
+        }
+        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+            throw new errors/* InputError */.dz(bad);
+        map = parsed;
+    }
+    const out = {};
+    for (const [key, v] of Object.entries(map)) {
+        if (!INPUT_NAME.test(key)) {
+            throw new errors/* InputError */.dz(`Input 'inputs' has '${key}', which is not a GitLab input name (letters, digits, _ and -).`);
+        }
+        if (!isInputValue(v)) {
+            throw new errors/* InputError */.dz(`Input 'inputs' has a value for '${key}' that is not a string, number, boolean or list of them.`);
+        }
+        own(out, key, v);
+    }
+    return out;
+}
+/** `map[key] = value` as an own property, even for `__proto__`. */
+function own(map, key, value) {
+    Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+}
+function isInputValue(v, depth = 0) {
+    if (typeof v === 'string' || typeof v === 'boolean')
+        return true;
+    if (typeof v === 'number')
+        return Number.isFinite(v);
+    return depth === 0 && Array.isArray(v) && v.every((x) => isInputValue(x, 1));
+}
+/**
+ * `sha`: a whole commit id. GitLab's pipelines list filters on the stored SHA by equality
+ * (Ci::PipelinesFinder#by_sha), so a short SHA would never match: 40 hex digits (SHA-1) or 64
+ * (SHA-256 repositories), lower-cased as GitLab stores them.
+ */
+function parseSha(value) {
+    if (!/^([0-9a-f]{40}|[0-9a-f]{64})$/i.test(value)) {
+        throw new errors/* InputError */.dz(`Input 'sha' must be a whole commit SHA (40 hex digits, or 64 in a SHA-256 repository), not '${value}': GitLab finds pipelines by the whole SHA only.`);
+    }
+    return value.toLowerCase();
+}
+
 ;// CONCATENATED MODULE: ./lib/reporting/outputs-file.js
 /**
  * `outputs-file`: values a remote run hands back, read from one file among the downloaded
@@ -2875,6 +2959,7 @@ async function readTestResults(opts) {
  * one line, or that holds a log command, is left out there. Whatever is left out is named in a
  * warning and stays in `remote-outputs`, a JSON text in which `##` before `[` is written `#\u0023`.
  */
+
 
 
 
@@ -2956,7 +3041,7 @@ function parseValues(bytes) {
         const m = /^(.*?)=(.*)$/.exec(line);
         if (!m || !m[1].trim())
             return `is neither KEY=VALUE lines nor a JSON object (line ${i + 1} has no KEY=)`;
-        values[m[1].trim()] = m[2].trim();
+        own(values, m[1].trim(), m[2].trim());
     }
     return values;
 }
@@ -3230,8 +3315,6 @@ function testsMarkdown(t) {
     return out;
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __webpack_require__(8815);
 ;// CONCATENATED MODULE: ./lib/core/run.js
 /**
  * The words of a run every part shares: the normalized conclusions, a run, its jobs and what
@@ -3248,84 +3331,6 @@ const CONCLUSIONS = [
     'timed_out',
     'error'
 ];
-
-;// CONCATENATED MODULE: ./lib/config/params.js
-/**
- * The inputs of issue 22, read and checked before any request: GitLab pipeline `inputs`, the
- * commit to wait on (`sha`), and `outputs-file`. settings.ts calls these; each throws an
- * InputError naming its input.
- */
-
-
-/**
- * Input names as GitLab interpolates them (`$[[ inputs.name ]]`): letters, digits, `_` and `-`.
- * GitLab refuses a pipeline whose inputs its spec does not declare; a name outside this set could
- * never be declared, so it is refused here, before any request.
- */
-const INPUT_NAME = /^[A-Za-z0-9_-]{1,255}$/;
-/**
- * `inputs`: lines of `KEY=VALUE` (every value a string; a value may hold `=`), or a JSON or YAML
- * map whose numbers, booleans and lists keep their types.
- */
-function parsePipelineInputs(value) {
-    const text = value.trim();
-    if (!text)
-        return {};
-    const lines = text
-        .split(/\r?\n/)
-        .map((l) => l.trim())
-        .filter(Boolean);
-    const bad = `Input 'inputs' must be lines of KEY=VALUE or a JSON or YAML map of input names to values.`;
-    let map;
-    if (!text.startsWith('{') && lines.every((l) => /^[A-Za-z0-9_-]+=/.test(l))) {
-        map = {};
-        for (const line of lines) {
-            const eq = line.indexOf('=');
-            map[line.slice(0, eq)] = line.slice(eq + 1);
-        }
-    }
-    else {
-        let parsed;
-        try {
-            parsed = text.startsWith('{') ? JSON.parse(text) : (0,dist/* parse */.qg)(text);
-        }
-        catch {
-            throw new errors/* InputError */.dz(bad);
-        }
-        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
-            throw new errors/* InputError */.dz(bad);
-        map = parsed;
-    }
-    const out = {};
-    for (const [key, v] of Object.entries(map)) {
-        if (!INPUT_NAME.test(key)) {
-            throw new errors/* InputError */.dz(`Input 'inputs' has '${key}', which is not a GitLab input name (letters, digits, _ and -).`);
-        }
-        if (!isInputValue(v)) {
-            throw new errors/* InputError */.dz(`Input 'inputs' has a value for '${key}' that is not a string, number, boolean or list of them.`);
-        }
-        out[key] = v;
-    }
-    return out;
-}
-function isInputValue(v, depth = 0) {
-    if (typeof v === 'string' || typeof v === 'boolean')
-        return true;
-    if (typeof v === 'number')
-        return Number.isFinite(v);
-    return depth === 0 && Array.isArray(v) && v.every((x) => isInputValue(x, 1));
-}
-/**
- * `sha`: a whole commit id. GitLab's pipelines list filters on the stored SHA by equality
- * (Ci::PipelinesFinder#by_sha), so a short SHA would never match: 40 hex digits (SHA-1) or 64
- * (SHA-256 repositories), lower-cased as GitLab stores them.
- */
-function parseSha(value) {
-    if (!/^([0-9a-f]{40}|[0-9a-f]{64})$/i.test(value)) {
-        throw new errors/* InputError */.dz(`Input 'sha' must be a whole commit SHA (40 hex digits, or 64 in a SHA-256 repository), not '${value}': GitLab finds pipelines by the whole SHA only.`);
-    }
-    return value.toLowerCase();
-}
 
 ;// CONCATENATED MODULE: ./lib/config/settings.js
 

@@ -33,7 +33,7 @@ export function parsePipelineInputs(value: string): Record<string, InputValue> {
     map = {};
     for (const line of lines) {
       const eq = line.indexOf('=');
-      map[line.slice(0, eq)] = line.slice(eq + 1);
+      own(map, line.slice(0, eq), line.slice(eq + 1));
     }
   } else {
     let parsed: unknown;
@@ -57,9 +57,14 @@ export function parsePipelineInputs(value: string): Record<string, InputValue> {
         `Input 'inputs' has a value for '${key}' that is not a string, number, boolean or list of them.`
       );
     }
-    out[key] = v;
+    own(out, key, v);
   }
   return out;
+}
+
+/** `map[key] = value` as an own property, even for `__proto__`. */
+export function own<T>(map: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function isInputValue(v: unknown, depth = 0): v is InputValue {

@@ -19,6 +19,7 @@ import * as fs from 'node:fs';
 import type { Host } from '../core/host.js';
 import { OUTPUTS } from '../config/inputs.js';
 import { findReports } from './test-results.js';
+import { own } from '../config/params.js';
 
 /** A file larger than this is not a list of values. */
 export const MAX_OUTPUTS_FILE_BYTES = 1024 * 1024;
@@ -111,7 +112,7 @@ export function parseValues(bytes: Buffer): Record<string, unknown> | string {
     if (!line.trim() || line.trimStart().startsWith('#')) continue;
     const m = /^(.*?)=(.*)$/.exec(line);
     if (!m || !m[1].trim()) return `is neither KEY=VALUE lines nor a JSON object (line ${i + 1} has no KEY=)`;
-    values[m[1].trim()] = m[2].trim();
+    own(values, m[1].trim(), m[2].trim());
   }
   return values;
 }
