@@ -43,6 +43,12 @@ test('the README and the Jenkinsfile give that exact command', () => {
 test('it installs from the tarball alone, with no registry', () => {
   expect({ status: install.status, stderr: install.stderr }).toEqual({ status: 0, stderr: '' });
   expect(fs.readdirSync(path.join(workspace, '.ci-relay/lib/node_modules'))).toEqual(['ci-relay']);
+  // With what a user reads beside it.
+  for (const doc of ['README.md', 'LICENSE', 'CHANGELOG.md', 'docs/reference.md'])
+    expect([doc, fs.existsSync(path.join(workspace, '.ci-relay/lib/node_modules/ci-relay', doc))]).toEqual([
+      doc,
+      true
+    ]);
 });
 
 test('<folder>/bin/ci-relay --version prints the version', () => {
