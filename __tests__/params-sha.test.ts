@@ -129,6 +129,22 @@ describe('sha: the commit pipeline is waited for, then followed', () => {
   });
 });
 
+describe('sha with a job name', () => {
+  test('CLI: the manual job of the commit pipeline is played, with the inputs as its job_inputs', async () => {
+    const sim = await gitlab('19.2', {
+      jobs: [
+        { name: 'build', stage: 'build', runningMs: 100 },
+        { name: 'deploy', stage: 'deploy', manual: 'blocking', runningMs: 200 }
+      ]
+    });
+    await sim.push('main', SHA);
+    const run = await runCli(cli(sim, ['--sha', SHA, '--job', 'deploy', '--inputs', 'target=eu']));
+    expect(run.code).toBe(0);
+    expect(sim.jobs.find((j) => j.name === 'deploy')!.playedInputs).toEqual({ target: 'eu' });
+    expect(sim.created).toBe(0);
+  });
+});
+
 describe('sha: none by the timeout', () => {
   test.each(['cli', 'github', 'azure'] as const)(
     '%s: timed_out, a sentence naming the commit, ends near the timeout, nothing canceled',
