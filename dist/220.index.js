@@ -428,14 +428,19 @@ class StreamRedactor {
     scan(data, final) {
         const cut = final ? data.length : Math.max(0, data.length - (this.longest - 1));
         const out = [];
+        // Each secret's next occurrence at or after `i`, searched again only once `i` passed it:
+        // every byte is searched once per secret however many secrets the data holds (linear).
+        const next = this.secrets.map((s) => data.indexOf(s));
         let i = 0;
         for (;;) {
             let at = -1;
             let length = 0;
-            for (const s of this.secrets) {
-                const p = data.indexOf(s, i);
+            for (let k = 0; k < this.secrets.length; k++) {
+                if (next[k] >= 0 && next[k] < i)
+                    next[k] = data.indexOf(this.secrets[k], i);
+                const p = next[k];
                 if (p >= 0 && (at < 0 || p < at))
-                    [at, length] = [p, s.length];
+                    [at, length] = [p, this.secrets[k].length];
             }
             if (at < 0 || at >= cut)
                 break;
@@ -1324,7 +1329,7 @@ class LogFollower {
                 written: 0,
                 shown: 0,
                 decoder: new external_node_string_decoder_.StringDecoder('utf8'),
-                partial: '',
+                partial: [],
                 complete: false,
                 shownHeader: false,
                 redactor: new redact/* StreamRedactor */.d(this.host.secrets),
@@ -1425,14 +1430,25 @@ class LogFollower {
     }
     display(log, chunk) {
         log.shown += chunk.length;
-        const text = log.partial + log.decoder.write(chunk);
-        const lines = text.split('\n');
-        log.partial = lines.pop() ?? '';
+        const text = log.decoder.write(chunk);
+        const nl = text.indexOf('\n');
+        if (nl < 0) {
+            // A line longer than a chunk: kept in pieces, never re-split (that was quadratic).
+            if (text)
+                log.partial.push(text);
+            return;
+        }
+        log.partial.push(text.slice(0, nl));
+        const lines = text.slice(nl + 1).split('\n');
+        const last = lines.pop() ?? '';
+        lines.unshift(log.partial.join(''));
+        log.partial = last ? [last] : [];
         this.host.remoteLines(lines.map(trimLine));
     }
     flush(log) {
-        const rest = log.partial + log.decoder.end();
-        log.partial = '';
+        log.partial.push(log.decoder.end());
+        const rest = log.partial.join('');
+        log.partial = [];
         if (rest)
             this.host.remoteLines([trimLine(rest)]);
     }

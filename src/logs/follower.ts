@@ -38,7 +38,8 @@ interface JobLog {
   /** Bytes of the file shown in the host's log. */
   shown: number;
   decoder: StringDecoder;
-  partial: string;
+  /** The shown line's text so far, in pieces: joined once, when its newline comes (linear in its length). */
+  partial: string[];
   /** The last read after the job ended has been done. */
   complete: boolean;
   /** Its group has been opened. */
@@ -147,7 +148,7 @@ export class LogFollower {
         written: 0,
         shown: 0,
         decoder: new StringDecoder('utf8'),
-        partial: '',
+        partial: [],
         complete: false,
         shownHeader: false,
         redactor: new StreamRedactor(this.host.secrets),
@@ -250,15 +251,25 @@ export class LogFollower {
 
   private display(log: JobLog, chunk: Buffer): void {
     log.shown += chunk.length;
-    const text = log.partial + log.decoder.write(chunk);
-    const lines = text.split('\n');
-    log.partial = lines.pop() ?? '';
+    const text = log.decoder.write(chunk);
+    const nl = text.indexOf('\n');
+    if (nl < 0) {
+      // A line longer than a chunk: kept in pieces, never re-split (that was quadratic).
+      if (text) log.partial.push(text);
+      return;
+    }
+    log.partial.push(text.slice(0, nl));
+    const lines = text.slice(nl + 1).split('\n');
+    const last = lines.pop() ?? '';
+    lines.unshift(log.partial.join(''));
+    log.partial = last ? [last] : [];
     this.host.remoteLines(lines.map(trimLine));
   }
 
   private flush(log: JobLog): void {
-    const rest = log.partial + log.decoder.end();
-    log.partial = '';
+    log.partial.push(log.decoder.end());
+    const rest = log.partial.join('');
+    log.partial = [];
     if (rest) this.host.remoteLines([trimLine(rest)]);
   }
 }

@@ -61,13 +61,17 @@ export class StreamRedactor {
   private scan(data: Buffer, final: boolean): Buffer {
     const cut = final ? data.length : Math.max(0, data.length - (this.longest - 1));
     const out: Buffer[] = [];
+    // Each secret's next occurrence at or after `i`, searched again only once `i` passed it:
+    // every byte is searched once per secret however many secrets the data holds (linear).
+    const next = this.secrets.map((s) => data.indexOf(s));
     let i = 0;
     for (;;) {
       let at = -1;
       let length = 0;
-      for (const s of this.secrets) {
-        const p = data.indexOf(s, i);
-        if (p >= 0 && (at < 0 || p < at)) [at, length] = [p, s.length];
+      for (let k = 0; k < this.secrets.length; k++) {
+        if (next[k] >= 0 && next[k] < i) next[k] = data.indexOf(this.secrets[k], i);
+        const p = next[k];
+        if (p >= 0 && (at < 0 || p < at)) [at, length] = [p, this.secrets[k].length];
       }
       if (at < 0 || at >= cut) break;
       out.push(data.subarray(i, at), MASK);
