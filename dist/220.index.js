@@ -2050,7 +2050,9 @@ async function readAll(stream) {
         length += chunk.length;
     }
     const expected = header(stream.headers, 'content-length');
-    if (expected !== undefined && Number(expected) !== length && stream.statusCode !== 304) {
+    // A HEAD's Content-Length is the size its GET would have: no body comes (RFC 9110, 9.3.2).
+    const head = stream.req?.method === 'HEAD';
+    if (expected !== undefined && Number(expected) !== length && stream.statusCode !== 304 && !head) {
         throw Object.assign(new Error(`aborted: expected ${expected} bytes, got ${length}`), {
             code: 'ECONNRESET'
         });
@@ -2251,7 +2253,12 @@ path) {
     if (hop.url.protocol === 'https:' && next.protocol !== 'https:') {
         throw new errors/* RemoteError */.Hi(`${serverName} redirected ${show(hop.url.toString())} from https to ${next.protocol.replace(':', '')}; ci-relay refuses to downgrade`);
     }
-    if (status === 303 || ((status === 301 || status === 302) && hop.verb === 'POST')) {
+    if (next.origin !== hop.url.origin && (hop.data !== null || !['GET', 'HEAD'].includes(hop.verb))) {
+        throw new errors/* RemoteError */.Hi(`${serverName} redirected ${hop.verb} ${show(hop.url.toString())} from ${hop.url.origin} to another origin, ${next.origin} (${status}): ci-relay sends nothing but a GET or HEAD without a body to another origin, so this request was not sent there, nor sent again`);
+    }
+    // A 303 asks for a GET (a HEAD stays a HEAD); a 301/302 after a POST too (RFC 9110, 15.4).
+    if ((status === 303 && hop.verb !== 'HEAD') ||
+        ((status === 301 || status === 302) && hop.verb === 'POST')) {
         const headers = { ...hop.headers };
         delete headers['content-type'];
         return { url: next, verb: 'GET', data: null, headers };
