@@ -3,6 +3,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { Host } from '../core/host.js';
 import type { Job, LogSink, Run } from '../core/run.js';
 import type { JobNames } from '../core/names.js';
+import { openForWrite } from '../core/files.js';
 import { StreamRedactor } from './redact.js';
 
 /** What the follower needs of a remote: how it serves logs, and a read past a cursor. */
@@ -143,7 +144,8 @@ export class LogFollower {
       log = {
         job,
         file,
-        fd: fs.openSync(file, 'w'),
+        // A symlink planted at <job>.log is replaced, never followed.
+        fd: openForWrite(file),
         cursor: 0,
         written: 0,
         shown: 0,
