@@ -513,9 +513,28 @@ function neutralizeCommands(text) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   d: () => (/* binding */ StreamRedactor),
-/* harmony export */   p: () => (/* binding */ Redactor)
+/* harmony export */   d6: () => (/* binding */ StreamRedactor),
+/* harmony export */   pO: () => (/* binding */ Redactor)
 /* harmony export */ });
+/* unused harmony export wireForms */
+/**
+ * Every form a secret takes on the wire, so a server echoing it back is masked too: as it is,
+ * inside JSON, URL-encoded (as a path or query part, and as a form field: `+` for a space,
+ * `!'()*~` escaped too), with lower-case escapes as some servers write them.
+ */
+function wireForms(text) {
+    const forms = new Set([
+        text,
+        JSON.stringify(text).slice(1, -1),
+        encodeURIComponent(text),
+        new URLSearchParams([['', text]]).toString().slice(1)
+    ]);
+    for (const form of [...forms]) {
+        if (/%[0-9A-F]{2}/.test(form))
+            forms.add(form.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
+    }
+    return [...forms];
+}
 /**
  * Scrubs secrets from everything ci-relay writes, in every host. GitHub and Azure mask
  * registered secrets too, but the CLI has no such help, and defence in depth costs little.
@@ -530,8 +549,7 @@ class Redactor {
             const text = part.trim();
             if (text.length < 3)
                 continue;
-            // Also as it reads inside JSON and inside a URL.
-            for (const form of [text, JSON.stringify(text).slice(1, -1), encodeURIComponent(text)])
+            for (const form of wireForms(text))
                 this.secrets.add(form);
         }
     }
@@ -1576,7 +1594,7 @@ class LogFollower {
                 partial: [],
                 complete: false,
                 shownHeader: false,
-                redactor: new redact/* StreamRedactor */.d(this.host.secrets),
+                redactor: new redact/* StreamRedactor */.d6(this.host.secrets),
                 lastRead: 0,
                 lastSize: 0,
                 growthPerMs: 0,
@@ -3078,7 +3096,7 @@ const DEFAULT_URLS = {
  */
 function readSettings(read, onSecret, cwd = process.cwd()) {
     // A secret pasted into the wrong input must not come back in that input's error message.
-    const redactor = new redact/* Redactor */.p();
+    const redactor = new redact/* Redactor */.pO();
     try {
         return settingsFrom(read, (value) => {
             redactor.add(value);
@@ -3112,6 +3130,10 @@ function settingsFrom(read, onSecret, cwd) {
             }
         }
     }
+    // Basic auth (GoCD) sends the pair as base64: a server echoing the header must not show it.
+    const [user, pass] = [get('username'), get('password')];
+    if (user && pass)
+        onSecret(Buffer.from(`${user}:${pass}`).toString('base64'));
     const system = get('system').toLowerCase();
     if (!system)
         throw new errors/* InputError */.dz(`Input 'system' is required: one of ${inputs/* SYSTEMS */.LB.join(', ')}.`);

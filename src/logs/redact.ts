@@ -1,4 +1,22 @@
 /**
+ * Every form a secret takes on the wire, so a server echoing it back is masked too: as it is,
+ * inside JSON, URL-encoded (as a path or query part, and as a form field: `+` for a space,
+ * `!'()*~` escaped too), with lower-case escapes as some servers write them.
+ */
+export function wireForms(text: string): string[] {
+  const forms = new Set([
+    text,
+    JSON.stringify(text).slice(1, -1),
+    encodeURIComponent(text),
+    new URLSearchParams([['', text]]).toString().slice(1)
+  ]);
+  for (const form of [...forms]) {
+    if (/%[0-9A-F]{2}/.test(form)) forms.add(form.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
+  }
+  return [...forms];
+}
+
+/**
  * Scrubs secrets from everything ci-relay writes, in every host. GitHub and Azure mask
  * registered secrets too, but the CLI has no such help, and defence in depth costs little.
  */
@@ -11,9 +29,7 @@ export class Redactor {
       // Very short values would mask ordinary words; GitHub skips them too.
       const text = part.trim();
       if (text.length < 3) continue;
-      // Also as it reads inside JSON and inside a URL.
-      for (const form of [text, JSON.stringify(text).slice(1, -1), encodeURIComponent(text)])
-        this.secrets.add(form);
+      for (const form of wireForms(text)) this.secrets.add(form);
     }
   }
 
