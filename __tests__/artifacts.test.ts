@@ -745,8 +745,8 @@ describe('deep paths (issue 20, finding 9)', () => {
     expectNothingOutside();
   });
 
-  test('an entry as deep as the file system allows is extracted; a name longer than 255 bytes is skipped with a warning', async () => {
-    const deepOk = `${'d/'.repeat(1_500)}ok.txt`;
+  test('an entry 1,000 folders deep (within PATH_MAX) is extracted; a name longer than 255 bytes is skipped with a warning', async () => {
+    const deepOk = `${'d/'.repeat(1_000)}ok.txt`;
     const longName = `${'n'.repeat(256)}.txt`;
     await serveZip('/a.zip', [
       { name: deepOk, data: 'deep but fine' },
