@@ -338,6 +338,152 @@ function untilAborted(promise, signal) {
 
 /***/ }),
 
+/***/ 2164:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Pm: () => (/* binding */ openForWrite),
+/* harmony export */   SC: () => (/* binding */ copyFileNoFollow),
+/* harmony export */   Ym: () => (/* binding */ FoldersInside),
+/* harmony export */   qI: () => (/* binding */ writeFileNoFollow)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/**
+ * Files ci-relay writes where others may have planted links (the download folder: job logs,
+ * artifacts, test-result copies; the result file): the one place that creates a file for
+ * writing without following a symlink, and makes folders that stay inside their root.
+ * The zip-writer worker thread (artifacts/zip-writer.cjs) runs alone and cannot import this:
+ * it keeps the same rule in its own openForWrite, for the files it writes itself.
+ */
+
+
+const { O_WRONLY, O_CREAT, O_TRUNC, O_APPEND, O_NOFOLLOW } = node_fs__WEBPACK_IMPORTED_MODULE_0__.constants;
+/**
+ * Opens `target` for writing (truncated, or appended to) without following a symlink there:
+ * one planted at it is removed and a plain file made in its place (O_NOFOLLOW where the system
+ * has it; elsewhere, Windows, the link is looked for and removed first).
+ */
+function openForWrite(target, append = false) {
+    const flags = O_NOFOLLOW === undefined
+        ? append
+            ? 'a'
+            : 'w'
+        : O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC) | O_NOFOLLOW;
+    try {
+        if (O_NOFOLLOW === undefined && node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync(target).isSymbolicLink())
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.unlinkSync(target);
+    }
+    catch {
+        // does not exist yet
+    }
+    try {
+        return node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync(target, flags, 0o666);
+    }
+    catch (err) {
+        if (err.code !== 'ELOOP')
+            throw err;
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.unlinkSync(target);
+        return node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync(target, flags, 0o666);
+    }
+}
+/** Writes `data` to `target` as a file of its own: a symlink planted there is replaced, not followed. */
+function writeFileNoFollow(target, data) {
+    const fd = openForWrite(target);
+    try {
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync(fd, data);
+    }
+    finally {
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync(fd);
+    }
+}
+/** Copies `source` to `target` without following a symlink planted at `target`. */
+function copyFileNoFollow(source, target) {
+    const from = node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync(source, 'r');
+    try {
+        const to = openForWrite(target);
+        try {
+            const buf = Buffer.allocUnsafe(1024 * 1024);
+            for (;;) {
+                const n = node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync(from, buf, 0, buf.length, null);
+                if (n === 0)
+                    break;
+                for (let off = 0; off < n;)
+                    off += node_fs__WEBPACK_IMPORTED_MODULE_0__.writeSync(to, buf, off, n - off);
+            }
+        }
+        finally {
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync(to);
+        }
+    }
+    finally {
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync(from);
+    }
+}
+/**
+ * Folders made under one root, each level at a time and without recursion (any depth): a level
+ * that exists already must resolve inside the root, so a folder planted as a symlink never
+ * carries a write, or even a mkdir, outside. Levels made or checked are remembered.
+ */
+class FoldersInside {
+    root;
+    known = new Set();
+    realRoot;
+    constructor(root) {
+        this.root = root;
+    }
+    /**
+     * Makes `folder` and the folders between it and the root; false when it is not under the root
+     * or a level leads outside. File system errors (ENAMETOOLONG, ENOSPC, …) are thrown as they are.
+     */
+    ensure(folder) {
+        if (this.known.has(folder))
+            return true;
+        if (this.realRoot === undefined) {
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync(this.root, { recursive: true });
+            this.realRoot = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(this.root);
+        }
+        const rel = node_path__WEBPACK_IMPORTED_MODULE_1__.relative(this.root, folder);
+        if (rel === '')
+            return true;
+        if (rel === '..' || rel.startsWith(`..${node_path__WEBPACK_IMPORTED_MODULE_1__.sep}`) || node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute(rel))
+            return false;
+        // The deepest level known already, then each level below it in turn.
+        const parts = rel.split(node_path__WEBPACK_IMPORTED_MODULE_1__.sep);
+        let level = parts.length;
+        let at = folder;
+        while (level > 0 && !this.known.has(at)) {
+            level--;
+            at = node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(at);
+        }
+        for (; level < parts.length; level++) {
+            at = `${at}${node_path__WEBPACK_IMPORTED_MODULE_1__.sep}${parts[level]}`;
+            try {
+                node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync(at);
+            }
+            catch (err) {
+                if (err.code !== 'EEXIST')
+                    throw err;
+                let real;
+                try {
+                    real = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(at);
+                }
+                catch {
+                    // a dangling symlink
+                }
+                const back = real === undefined ? '..' : node_path__WEBPACK_IMPORTED_MODULE_1__.relative(this.realRoot, real);
+                if (back === '..' || back.startsWith(`..${node_path__WEBPACK_IMPORTED_MODULE_1__.sep}`) || node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute(back))
+                    return false;
+            }
+            this.known.add(at);
+        }
+        return true;
+    }
+}
+
+
+/***/ }),
+
 /***/ 641:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -386,9 +532,28 @@ function neutralizeCommands(text) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   d: () => (/* binding */ StreamRedactor),
-/* harmony export */   p: () => (/* binding */ Redactor)
+/* harmony export */   d6: () => (/* binding */ StreamRedactor),
+/* harmony export */   pO: () => (/* binding */ Redactor)
 /* harmony export */ });
+/* unused harmony export wireForms */
+/**
+ * Every form a secret takes on the wire, so a server echoing it back is masked too: as it is,
+ * inside JSON, URL-encoded (as a path or query part, and as a form field: `+` for a space,
+ * `!'()*~` escaped too), with lower-case escapes as some servers write them.
+ */
+function wireForms(text) {
+    const forms = new Set([
+        text,
+        JSON.stringify(text).slice(1, -1),
+        encodeURIComponent(text),
+        new URLSearchParams([['', text]]).toString().slice(1)
+    ]);
+    for (const form of [...forms]) {
+        if (/%[0-9A-F]{2}/.test(form))
+            forms.add(form.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
+    }
+    return [...forms];
+}
 /**
  * Scrubs secrets from everything ci-relay writes, in every host. GitHub and Azure mask
  * registered secrets too, but the CLI has no such help, and defence in depth costs little.
@@ -403,8 +568,7 @@ class Redactor {
             const text = part.trim();
             if (text.length < 3)
                 continue;
-            // Also as it reads inside JSON and inside a URL.
-            for (const form of [text, JSON.stringify(text).slice(1, -1), encodeURIComponent(text)])
+            for (const form of wireForms(text))
                 this.secrets.add(form);
         }
     }
@@ -447,14 +611,19 @@ class StreamRedactor {
     scan(data, final) {
         const cut = final ? data.length : Math.max(0, data.length - (this.longest - 1));
         const out = [];
+        // Each secret's next occurrence at or after `i`, searched again only once `i` passed it:
+        // every byte is searched once per secret however many secrets the data holds (linear).
+        const next = this.secrets.map((s) => data.indexOf(s));
         let i = 0;
         for (;;) {
             let at = -1;
             let length = 0;
-            for (const s of this.secrets) {
-                const p = data.indexOf(s, i);
+            for (let k = 0; k < this.secrets.length; k++) {
+                if (next[k] >= 0 && next[k] < i)
+                    next[k] = data.indexOf(this.secrets[k], i);
+                const p = next[k];
                 if (p >= 0 && (at < 0 || p < at))
-                    [at, length] = [p, s.length];
+                    [at, length] = [p, this.secrets[k].length];
             }
             if (at < 0 || at >= cut)
                 break;
@@ -717,9 +886,7 @@ var external_node_worker_threads_ = __webpack_require__(5919);
 
 
 
-const { writeEntry, openForWrite } = (0,external_node_module_.createRequire)(import.meta.url)('./zip-writer.cjs');
-/** The one way ci-relay opens an artifact file for writing (large entries use it too). */
-
+const { writeEntry } = (0,external_node_module_.createRequire)(import.meta.url)('./zip-writer.cjs');
 /** Entries queued on a worker before the main thread takes the next one itself. */
 const QUEUED_PER_WORKER = 8;
 /** A failure inside the archive's data (not the disk's): the caller reports the archive as damaged. */
@@ -821,7 +988,98 @@ class ZipWriters {
     }
 }
 
+// EXTERNAL MODULE: ./lib/core/files.js
+var core_files = __webpack_require__(2164);
+;// CONCATENATED MODULE: ./lib/core/names.js
+
+/**
+ * Windows' device names, with any extension, on every system (Azure and Jenkins agents run
+ * Windows): CON, PRN, AUX, NUL, COM0–9 and LPT0–9 with the superscript digits ¹²³ too, CONIN$,
+ * CONOUT$ (learn.microsoft.com, "Naming Files, Paths, and Namespaces"). Windows ignores the
+ * spaces and dots that end the part before the extension.
+ */
+const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)[. ]*$/i;
+/** Characters no Windows name may hold, and controls (C0, DEL, C1). */
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN = /[\x00-\x1f<>:"/\\|?*\x7f-\x9f]/g;
+/** Longest job name made, in UTF-8 bytes: file systems count bytes (255 on most), and `.log` follows. */
+const MAX_NAME_BYTES = 120;
+/** The longest name any common file system holds, in UTF-8 bytes. */
+const MAX_SEGMENT_BYTES = 255;
+/** Longest path the file systems ci-relay writes to take (Linux's PATH_MAX less its NUL), in bytes. */
+const MAX_PATH_BYTES = 4095;
+/** A path no file system can hold: a name longer than MAX_SEGMENT_BYTES, or the whole past MAX_PATH_BYTES. */
+function pathTooLong(target) {
+    return (Buffer.byteLength(target) > MAX_PATH_BYTES ||
+        target.split(external_node_path_.sep).some((name) => Buffer.byteLength(name) > MAX_SEGMENT_BYTES));
+}
+/** The longest start of `text` that fits in `maxBytes` of UTF-8, never splitting a character. */
+function cutToBytes(text, maxBytes) {
+    let out = '';
+    let bytes = 0;
+    for (const ch of text) {
+        const n = Buffer.byteLength(ch);
+        if (bytes + n > maxBytes)
+            break;
+        out += ch;
+        bytes += n;
+    }
+    return out;
+}
+/**
+ * The one rule for a name (a job's file, or one folder or file of an artifact's path) that every
+ * file system takes, Windows' too: the characters it forbids and controls become `_`, a device
+ * name gets a `_` before it, a name ending in a dot or space gets `_` after it. `.` and `..`
+ * are not names: callers refuse them first. Returns a non-empty name.
+ */
+function safeSegment(name) {
+    let out = name.replace(FORBIDDEN, '_').replace(/[. ]+$/, '_');
+    if (!out)
+        out = '_';
+    if (RESERVED.test(out.split('.')[0]) || RESERVED.test(out))
+        out = `_${out}`;
+    return out;
+}
+/** A job name made safe as a file or folder name on every file system. */
+function safeFileName(name) {
+    const cut = cutToBytes(name.normalize('NFC').replace(FORBIDDEN, '_').replace(/\s+/g, '_'), MAX_NAME_BYTES)
+        .replace(/^\.+/, '_')
+        .replace(/[. ]+$/, '_');
+    return safeSegment(cut);
+}
+/** Gives each job a file name of its own: the second job called `build` becomes `build-<key>`. */
+class JobNames {
+    dir;
+    byKey = new Map();
+    taken = new Set();
+    constructor(dir) {
+        this.dir = dir;
+    }
+    name(key, jobName) {
+        const known = this.byKey.get(key);
+        if (known)
+            return known;
+        const base = safeFileName(jobName);
+        // The suffix must survive the length cut, or long names would never become unique.
+        const withSuffix = (suffix) => safeFileName(`${cutToBytes(base, MAX_NAME_BYTES - Buffer.byteLength(suffix))}${suffix}`);
+        const keyPart = cutToBytes(safeFileName(key), 40);
+        let name = base;
+        if (this.taken.has(name.toLowerCase()))
+            name = withSuffix(`-${keyPart}`);
+        for (let i = 2; this.taken.has(name.toLowerCase()); i++)
+            name = withSuffix(`-${keyPart}-${i}`);
+        this.taken.add(name.toLowerCase());
+        this.byKey.set(key, name);
+        return name;
+    }
+    logPath(key, jobName) {
+        return external_node_path_.join(this.dir, `${this.name(key, jobName)}.log`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/artifacts/store.js
+
+
 
 
 
@@ -874,10 +1132,12 @@ class ArtifactStore {
         const rel = relPath.replace(/\\/g, '/');
         if (!rel || rel.includes('\0') || rel.startsWith('/') || /^[a-zA-Z]:/.test(rel))
             return undefined;
-        const parts = rel.split('/').filter((p) => p && p !== '.');
-        if (!parts.length || parts.some((p) => p === '..'))
+        const names = rel.split('/').filter((p) => p && p !== '.');
+        if (!names.length || names.some((p) => p === '..'))
             return undefined;
-        const full = external_node_path_.join(root, ...parts);
+        // Each name made one every file system takes (core/names.ts, the rule job names follow too).
+        const parts = names.map(safeSegment);
+        const full = `${root}${external_node_path_.sep}${parts.join(external_node_path_.sep)}`;
         const back = external_node_path_.relative(root, full);
         if (!back || back.startsWith('..') || external_node_path_.isAbsolute(back))
             return undefined;
@@ -892,12 +1152,23 @@ class ArtifactStore {
         const matches = (p) => this.globs.some((g) => g.match(p));
         // Thousands of entries share a few folders: each folder is matched once.
         const folderSelected = new Map();
+        // Without recursion: a path may be any number of folders deep.
         const selectsFolder = (folder) => {
+            const unknown = [];
             let hit = folderSelected.get(folder);
-            if (hit === undefined) {
-                const up = folder.lastIndexOf('/');
-                hit = matches(folder) || (up > 0 && selectsFolder(folder.slice(0, up)));
-                folderSelected.set(folder, hit);
+            for (let f = folder; hit === undefined;) {
+                unknown.push(f);
+                const up = f.lastIndexOf('/');
+                if (up <= 0)
+                    hit = false;
+                else {
+                    f = f.slice(0, up);
+                    hit = folderSelected.get(f);
+                }
+            }
+            for (let i = unknown.length - 1; i >= 0; i--) {
+                hit = hit || matches(unknown[i]);
+                folderSelected.set(unknown[i], hit);
             }
             return hit;
         };
@@ -919,6 +1190,8 @@ class ArtifactStore {
                 const target = ArtifactStore.safeJoin(dir, relPath);
                 if (!target)
                     return store.warn(`Skipped artifact '${relPath}': its path leaves the download folder.`);
+                if (pathTooLong(target))
+                    return store.warn(tooLongMessage(relPath));
                 await store.prepare(target);
                 const before = store.used;
                 const tmp = `${target}.part`;
@@ -966,9 +1239,8 @@ class ArtifactStore {
             throw new errors/* ArtifactLimitError */._o(`Artifacts passed max-artifact-size (${formatBytes(this.maxBytes)}); the download was stopped.`);
         }
     }
-    /** Folders made or checked already, so each costs its syscalls once, not once per file. */
-    folders = new Set();
-    realRoot;
+    /** Folders made or checked already (each level once), never through a planted symlink. */
+    folderMaker;
     async prepare(target) {
         this.ensureFolder(external_node_path_.dirname(target), target);
         try {
@@ -985,31 +1257,14 @@ class ArtifactStore {
      * level that exists already must resolve inside; one this store made itself is inside.
      */
     ensureFolder(folder, target) {
-        if (this.folders.has(folder))
+        this.folderMaker ??= new core_files/* FoldersInside */.Ym(this.root);
+        if (folder === this.root) {
+            this.folderMaker.ensure(folder);
             return;
-        if (this.realRoot === undefined) {
-            external_node_fs_.mkdirSync(this.root, { recursive: true });
-            this.realRoot = external_node_fs_.realpathSync(this.root);
         }
-        if (folder !== this.root) {
-            const parent = external_node_path_.dirname(folder);
-            const back = external_node_path_.relative(this.root, folder);
-            if (parent === folder || !back || back.startsWith('..') || external_node_path_.isAbsolute(back))
-                throw this.refuse(target);
-            this.ensureFolder(parent, target);
-            try {
-                external_node_fs_.mkdirSync(folder);
-            }
-            catch (err) {
-                if (err.code !== 'EEXIST')
-                    throw err;
-                const real = realpath(folder);
-                const rel = real === undefined ? '..' : external_node_path_.relative(this.realRoot, real);
-                if (rel === '..' || rel.startsWith(`..${external_node_path_.sep}`) || external_node_path_.isAbsolute(rel))
-                    throw this.refuse(target);
-            }
-        }
-        this.folders.add(folder);
+        const back = external_node_path_.relative(this.root, folder);
+        if (!back || back.startsWith('..') || external_node_path_.isAbsolute(back) || !this.folderMaker.ensure(folder))
+            throw this.refuse(target);
     }
     refuse(target) {
         return new errors/* RemoteError */.Hi(`Refused to write '${target}': its folder leads outside the download folder.`);
@@ -1052,6 +1307,10 @@ class ArtifactStore {
                     this.warn(`Skipped artifact '${rel}': its path leaves the download folder.`);
                     continue;
                 }
+                if (pathTooLong(target)) {
+                    this.warn(tooLongMessage(rel));
+                    continue;
+                }
                 if (!selects(rel))
                     continue;
                 const mode = (entry.externalFileAttributes >>> 16) & 0o170000;
@@ -1070,7 +1329,15 @@ class ArtifactStore {
                 }
                 const base = this.used;
                 this.charge(base, entry.uncompressedSize);
-                this.ensureFolder(external_node_path_.dirname(target), target);
+                try {
+                    this.ensureFolder(external_node_path_.dirname(target), target);
+                }
+                catch (err) {
+                    if (err.code !== 'ENAMETOOLONG')
+                        throw err;
+                    this.warn(tooLongMessage(rel));
+                    continue;
+                }
                 // Reserved in archive order, so the cap stops at the same entry however many run at once.
                 this.used = base + entry.uncompressedSize;
                 // A large entry starts only while fewer than EXTRACT_CONCURRENCY run, so at most that many stream.
@@ -1083,7 +1350,10 @@ class ArtifactStore {
                 }
                 const task = this.extractEntry(archive, writers, entry, target, base).then(() => this.record(dir, target), (err) => {
                     this.used -= entry.uncompressedSize;
-                    failure ??= { err };
+                    if (err.code === 'ENAMETOOLONG')
+                        this.warn(tooLongMessage(rel));
+                    else
+                        failure ??= { err };
                 });
                 running.add(task);
                 void task.finally(() => running.delete(task));
@@ -1103,7 +1373,7 @@ class ArtifactStore {
      * gigabyte of them makes V8 collect its whole heap about every 64 MB.
      */
     async copyStored(archive, entry, target, base) {
-        const fd = openForWrite(target);
+        const fd = (0,core_files/* openForWrite */.Pm)(target);
         try {
             let n = 0;
             try {
@@ -1160,7 +1430,7 @@ class ArtifactStore {
         });
         let out;
         try {
-            out = external_node_fs_.createWriteStream('', { fd: openForWrite(target) });
+            out = external_node_fs_.createWriteStream('', { fd: (0,core_files/* openForWrite */.Pm)(target) });
         }
         catch (err) {
             input.destroy();
@@ -1185,6 +1455,10 @@ async function writeAt(fd, data, position) {
         off += bytesWritten;
     }
 }
+function tooLongMessage(rel) {
+    const shown = rel.length > 200 ? `${rel.slice(0, 200)}…` : rel;
+    return `Skipped artifact '${shown}' (${rel.length} characters): its path is longer than a file system can hold (ENAMETOOLONG).`;
+}
 /** Removes what an entry or a download left half-written. */
 function discard(file) {
     external_node_fs_.rmSync(file, { force: true });
@@ -1195,15 +1469,6 @@ function damaged(err) {
 /** What cut an entry short: ours (size cap) and the disk's errors as they are, else the archive's damage. */
 function asEntryError(err) {
     return err instanceof errors/* RemoteError */.Hi || err.syscall ? err : damaged(err);
-}
-/** The real path, or undefined when it cannot be resolved (a dangling symlink). */
-function realpath(p) {
-    try {
-        return external_node_fs_.realpathSync(p);
-    }
-    catch {
-        return undefined;
-    }
 }
 function formatBytes(n) {
     const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -1221,6 +1486,7 @@ var external_node_string_decoder_ = __webpack_require__(6193);
 // EXTERNAL MODULE: ./lib/logs/redact.js
 var redact = __webpack_require__(2802);
 ;// CONCATENATED MODULE: ./lib/logs/follower.js
+
 
 
 
@@ -1338,15 +1604,16 @@ class LogFollower {
             log = {
                 job,
                 file,
-                fd: external_node_fs_.openSync(file, 'w'),
+                // A symlink planted at <job>.log is replaced, never followed.
+                fd: (0,core_files/* openForWrite */.Pm)(file),
                 cursor: 0,
                 written: 0,
                 shown: 0,
                 decoder: new external_node_string_decoder_.StringDecoder('utf8'),
-                partial: '',
+                partial: [],
                 complete: false,
                 shownHeader: false,
-                redactor: new redact/* StreamRedactor */.d(this.host.secrets),
+                redactor: new redact/* StreamRedactor */.d6(this.host.secrets),
                 lastRead: 0,
                 lastSize: 0,
                 growthPerMs: 0,
@@ -1444,14 +1711,25 @@ class LogFollower {
     }
     display(log, chunk) {
         log.shown += chunk.length;
-        const text = log.partial + log.decoder.write(chunk);
-        const lines = text.split('\n');
-        log.partial = lines.pop() ?? '';
+        const text = log.decoder.write(chunk);
+        const nl = text.indexOf('\n');
+        if (nl < 0) {
+            // A line longer than a chunk: kept in pieces, never re-split (that was quadratic).
+            if (text)
+                log.partial.push(text);
+            return;
+        }
+        log.partial.push(text.slice(0, nl));
+        const lines = text.slice(nl + 1).split('\n');
+        const last = lines.pop() ?? '';
+        lines.unshift(log.partial.join(''));
+        log.partial = last ? [last] : [];
         this.host.remoteLines(lines.map(trimLine));
     }
     flush(log) {
-        const rest = log.partial + log.decoder.end();
-        log.partial = '';
+        log.partial.push(log.decoder.end());
+        const rest = log.partial.join('');
+        log.partial = [];
         if (rest)
             this.host.remoteLines([trimLine(rest)]);
     }
@@ -1482,69 +1760,6 @@ function readRange(file, start, end) {
     }
     finally {
         external_node_fs_.closeSync(fd);
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/core/names.js
-
-const RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)$/i;
-/** Longest name made, in UTF-8 bytes: file systems count bytes (255 on most), and `.log` follows. */
-const MAX_NAME_BYTES = 120;
-/** The longest start of `text` that fits in `maxBytes` of UTF-8, never splitting a character. */
-function cutToBytes(text, maxBytes) {
-    let out = '';
-    let bytes = 0;
-    for (const ch of text) {
-        const n = Buffer.byteLength(ch);
-        if (bytes + n > maxBytes)
-            break;
-        out += ch;
-        bytes += n;
-    }
-    return out;
-}
-/** A job name made safe as a file or folder name on every file system. */
-function safeFileName(name) {
-    let out = cutToBytes(name
-        .normalize('NFC')
-        // eslint-disable-next-line no-control-regex
-        .replace(/[\x00-\x1f<>:"/\\|?*\x7f]/g, '_')
-        .replace(/\s+/g, '_'), MAX_NAME_BYTES)
-        .replace(/^\.+/, '_')
-        .replace(/[. ]+$/, '_');
-    if (!out)
-        out = '_';
-    if (RESERVED.test(out.split('.')[0]))
-        out = `_${out}`;
-    return out;
-}
-/** Gives each job a file name of its own: the second job called `build` becomes `build-<key>`. */
-class JobNames {
-    dir;
-    byKey = new Map();
-    taken = new Set();
-    constructor(dir) {
-        this.dir = dir;
-    }
-    name(key, jobName) {
-        const known = this.byKey.get(key);
-        if (known)
-            return known;
-        const base = safeFileName(jobName);
-        // The suffix must survive the length cut, or long names would never become unique.
-        const withSuffix = (suffix) => safeFileName(`${cutToBytes(base, MAX_NAME_BYTES - Buffer.byteLength(suffix))}${suffix}`);
-        const keyPart = cutToBytes(safeFileName(key), 40);
-        let name = base;
-        if (this.taken.has(name.toLowerCase()))
-            name = withSuffix(`-${keyPart}`);
-        for (let i = 2; this.taken.has(name.toLowerCase()); i++)
-            name = withSuffix(`-${keyPart}-${i}`);
-        this.taken.add(name.toLowerCase());
-        this.byKey.set(key, name);
-        return name;
-    }
-    logPath(key, jobName) {
-        return external_node_path_.join(this.dir, `${this.name(key, jobName)}.log`);
     }
 }
 
@@ -2054,7 +2269,9 @@ async function readAll(stream) {
         length += chunk.length;
     }
     const expected = header(stream.headers, 'content-length');
-    if (expected !== undefined && Number(expected) !== length && stream.statusCode !== 304) {
+    // A HEAD's Content-Length is the size its GET would have: no body comes (RFC 9110, 9.3.2).
+    const head = stream.req?.method === 'HEAD';
+    if (expected !== undefined && Number(expected) !== length && stream.statusCode !== 304 && !head) {
         throw Object.assign(new Error(`aborted: expected ${expected} bytes, got ${length}`), {
             code: 'ECONNRESET'
         });
@@ -2067,6 +2284,7 @@ async function readAll(stream) {
  * Streamed downloads to disk: batched writes (FileSink), and a transfer cut short resumed with
  * Range where the server allows it, else restarted; a short body is never kept as complete.
  */
+
 
 
 
@@ -2154,7 +2372,7 @@ class FileSink extends external_node_stream_.Writable {
     constructor(file, flags, onChunk) {
         super();
         this.onChunk = onChunk;
-        this.fd = external_node_fs_.openSync(file, flags);
+        this.fd = (0,core_files/* openForWrite */.Pm)(file, flags === 'a');
     }
     _write(chunk, _encoding, done) {
         try {
@@ -2255,7 +2473,12 @@ path) {
     if (hop.url.protocol === 'https:' && next.protocol !== 'https:') {
         throw new errors/* RemoteError */.Hi(`${serverName} redirected ${show(hop.url.toString())} from https to ${next.protocol.replace(':', '')}; ci-relay refuses to downgrade`);
     }
-    if (status === 303 || ((status === 301 || status === 302) && hop.verb === 'POST')) {
+    if (next.origin !== hop.url.origin && (hop.data !== null || !['GET', 'HEAD'].includes(hop.verb))) {
+        throw new errors/* RemoteError */.Hi(`${serverName} redirected ${hop.verb} ${show(hop.url.toString())} from ${hop.url.origin} to another origin, ${next.origin} (${status}): ci-relay sends nothing but a GET or HEAD without a body to another origin, so this request was not sent there, nor sent again`);
+    }
+    // A 303 asks for a GET (a HEAD stays a HEAD); a 301/302 after a POST too (RFC 9110, 15.4).
+    if ((status === 303 && hop.verb !== 'HEAD') ||
+        ((status === 301 || status === 302) && hop.verb === 'POST')) {
         const headers = { ...hop.headers };
         delete headers['content-type'];
         return { url: next, verb: 'GET', data: null, headers };
@@ -2789,6 +3012,7 @@ function seconds(value) {
 
 
 
+
 /**
  * The files under each job's artifact folder that `globs` select (matched against the path
  * inside the job's artifacts, as `artifacts` is), in job order then path order. Symbolic links
@@ -2799,23 +3023,24 @@ function findReports(jobDirs, globs) {
     const out = [];
     for (const job of jobDirs) {
         const found = [];
-        const walk = (dir, rel) => {
+        // Folders still to read, without recursion: artifacts may be any number of folders deep.
+        const todo = [{ dir: job.dir, rel: '' }];
+        for (let next = todo.pop(); next; next = todo.pop()) {
             let entries;
             try {
-                entries = external_node_fs_.readdirSync(dir, { withFileTypes: true });
+                entries = external_node_fs_.readdirSync(next.dir, { withFileTypes: true });
             }
             catch {
-                return;
+                continue;
             }
             for (const e of entries) {
-                const relPath = rel ? `${rel}/${e.name}` : e.name;
+                const relPath = next.rel ? `${next.rel}/${e.name}` : e.name;
                 if (e.isDirectory())
-                    walk(external_node_path_.join(dir, e.name), relPath);
+                    todo.push({ dir: external_node_path_.join(next.dir, e.name), rel: relPath });
                 else if (e.isFile() && matchers.some((m) => m.match(relPath)))
-                    found.push({ path: external_node_path_.join(dir, e.name), name: `${external_node_path_.basename(job.dir)}/${relPath}` });
+                    found.push({ path: external_node_path_.join(next.dir, e.name), name: `${external_node_path_.basename(job.dir)}/${relPath}` });
             }
-        };
-        walk(job.dir, '');
+        }
         out.push(...found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
     }
     return out;
@@ -2835,6 +3060,7 @@ async function readTestResults(opts) {
     const parts = [];
     const files = [];
     const outDir = external_node_path_.join(opts.downloadDir, 'test-results');
+    const folders = new core_files/* FoldersInside */.Ym(opts.downloadDir);
     for (const report of findReports(opts.jobDirs, opts.globs)) {
         try {
             parts.push(await readJUnit(report.path));
@@ -2845,9 +3071,15 @@ async function readTestResults(opts) {
             continue;
         }
         const target = external_node_path_.join(outDir, ...report.name.split('/'));
-        external_node_fs_.mkdirSync(external_node_path_.dirname(target), { recursive: true });
-        external_node_fs_.copyFileSync(report.path, target);
-        files.push(target);
+        // Never through a symlink planted in the download folder: a folder leading outside is refused,
+        // a link at the file itself replaced.
+        if (!folders.ensure(external_node_path_.dirname(target))) {
+            opts.warn(`Test results: '${report.name}' was not copied: its folder leads outside the download folder.`);
+        }
+        else {
+            (0,core_files/* copyFileNoFollow */.SC)(report.path, target);
+            files.push(target);
+        }
     }
     if (parts.length)
         return { summary: mergeSummaries(parts), files, source: 'artifacts' };
@@ -3351,7 +3583,7 @@ const DEFAULT_URLS = {
  */
 function readSettings(read, onSecret, cwd = process.cwd()) {
     // A secret pasted into the wrong input must not come back in that input's error message.
-    const redactor = new redact/* Redactor */.p();
+    const redactor = new redact/* Redactor */.pO();
     try {
         return settingsFrom(read, (value) => {
             redactor.add(value);
@@ -3385,6 +3617,10 @@ function settingsFrom(read, onSecret, cwd) {
             }
         }
     }
+    // Basic auth (GoCD) sends the pair as base64: a server echoing the header must not show it.
+    const [user, pass] = [get('username'), get('password')];
+    if (user && pass)
+        onSecret(Buffer.from(`${user}:${pass}`).toString('base64'));
     const system = get('system').toLowerCase();
     if (!system)
         throw new errors/* InputError */.dz(`Input 'system' is required: one of ${inputs/* SYSTEMS */.LB.join(', ')}.`);

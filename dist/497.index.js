@@ -18,9 +18,22 @@ var errors = __webpack_require__(3828);
 // EXTERNAL MODULE: ./lib/transport/shape.js
 var shape = __webpack_require__(8368);
 ;// CONCATENATED MODULE: ./lib/remotes/gitlab/api.js
+/**
+ * GitLab's REST v4 as ci-relay calls it: every JSON answer goes through expectShape, so a wrong
+ * shape is one sentence naming GitLab and the call.
+ */
+
 
 /** Pages of a list asked for at once (GitLab's maximum). */
 const PER_PAGE = 100;
+/**
+ * Most pages of one list read: 100 pages of 100 is 10,000 items, far past the jobs of any
+ * real pipeline, or the pipelines ci-relay looks through. A server that always names a next page (a proxy
+ * rewriting headers, a hostile server) would otherwise be read without end.
+ */
+const MAX_PAGES = 100;
+/** Most items of one list, however many a page holds (a server ignoring per_page). */
+const MAX_ITEMS = MAX_PAGES * PER_PAGE;
 class GitLabApi {
     http;
     constructor(http) {
@@ -45,18 +58,29 @@ class GitLabApi {
     async pages(item, path, call, absent = []) {
         const list = shape.z.array(item);
         const all = [];
+        let pages = 0;
         for (let page = '1'; page;) {
             const res = await this.http.jsonResponse('GET', `${path}?per_page=${PER_PAGE}&page=${page}`, {
                 accept: absent
             });
             if (absent.includes(res.status))
                 return page === '1' ? undefined : all;
-            all.push(...(0,shape/* expectShape */.h)(list, res.body, { system: 'GitLab', call }));
+            const items = (0,shape/* expectShape */.h)(list, res.body, { system: 'GitLab', call });
+            if (all.length + items.length > MAX_ITEMS) {
+                throw new errors/* RemoteError */.Hi(`GitLab's list (${call}) passed ${MAX_ITEMS} items (page ${pages + 1} held ${items.length}); ci-relay reads at most ${MAX_ITEMS} items of a list, more than any real one holds, and stopped there.`);
+            }
+            all.push(...items);
+            pages++;
             const next = res.headers['x-next-page'];
             page = typeof next === 'string' && next !== page ? next : '';
+            if (page && pages >= MAX_PAGES)
+                throw endless(call, all.length, pages);
         }
         return all;
     }
+}
+function endless(call, items, pages) {
+    return new errors/* RemoteError */.Hi(`GitLab's list (${call}) did not end: after ${pages} pages and ${items} items it still named a next page (X-Next-Page); ci-relay reads at most ${MAX_PAGES} pages of ${PER_PAGE} (${MAX_ITEMS} items) of a list, more than any real one holds, and stopped there.`);
 }
 
 ;// CONCATENATED MODULE: ./lib/remotes/gitlab/shapes.js

@@ -622,7 +622,8 @@ function createGoCD(ctx) {
                     return cursor;
                 }
                 let skip = delivered;
-                let pending = Buffer.alloc(0);
+                // The unfinished line, in pieces: joined once its newline comes (a long line stays linear).
+                let pending = [];
                 const hand = async (buf) => {
                     let start = 0;
                     while (skip > 0 && start < buf.length) {
@@ -642,18 +643,17 @@ function createGoCD(ctx) {
                     await sink(out);
                 };
                 for await (const chunk of res.body) {
-                    const buf = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-                    const end = buf.lastIndexOf(10);
+                    const end = chunk.lastIndexOf(10);
                     if (end < 0) {
-                        pending = buf;
+                        pending.push(chunk);
                         continue;
                     }
-                    await hand(buf.subarray(0, end + 1));
-                    pending = Buffer.from(buf.subarray(end + 1));
+                    await hand(Buffer.concat([...pending, chunk.subarray(0, end + 1)]));
+                    pending = end + 1 < chunk.length ? [Buffer.from(chunk.subarray(end + 1))] : [];
                 }
                 // A finished job's console is final: its last line may lack the newline.
                 if (pending.length && job.conclusion && skip === 0) {
-                    await sink(pending);
+                    await sink(Buffer.concat(pending));
                     delivered++;
                 }
                 return cursor + delivered;

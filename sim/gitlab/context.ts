@@ -67,7 +67,8 @@ export class GitLabContext {
     const page = Number.isInteger(pageRaw) && pageRaw >= 1 ? pageRaw : 1;
     const totalPages = Math.max(1, Math.ceil(items.length / per));
     const slice = items.slice((page - 1) * per, page * per);
-    const hasNext = page * per < items.length;
+    // A broken or hostile server (opts.endlessPages) names a next page past the end, forever.
+    const hasNext = page * per < items.length || !!this.opts.endlessPages;
     const link = (p: number): string => {
       const q = new URLSearchParams(req.query);
       q.set('page', String(p));

@@ -70,6 +70,9 @@ export interface GitLabSimOptions {
   pipelines?: Record<string, SimPipeline>;
   /** Server-side max per_page (default 100) so tests can force pagination. */
   perPage?: number;
+  /** Every list names a next page (X-Next-Page, Link rel="next"), past its end with empty pages:
+   *  a broken proxy or a hostile server whose listings never end (issue 20). */
+  endlessPages?: boolean;
   /** What POST /jobs/:id/play answers for a manual job that already ran (which GitLab retries as
    *  a NEW job): 'new' (default) the new job; 'original' the job that was played, as GitLab's
    *  lib/api/ci/jobs.rb does today (it presents the receiver of `job.play`). */

@@ -129,6 +129,9 @@ function settingsFrom(read: InputReader, onSecret: (value: string) => void, cwd:
       }
     }
   }
+  // Basic auth (GoCD) sends the pair as base64: a server echoing the header must not show it.
+  const [user, pass] = [get('username'), get('password')];
+  if (user && pass) onSecret(Buffer.from(`${user}:${pass}`).toString('base64'));
 
   const system = get('system').toLowerCase();
   if (!system) throw new InputError(`Input 'system' is required: one of ${SYSTEMS.join(', ')}.`);

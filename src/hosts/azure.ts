@@ -17,6 +17,7 @@ import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { OUTPUTS, camelCase, type OutputName } from '../config/inputs.js';
 import { annotationText, exitCode, type Annotation, type Host, type Outcome } from '../core/host.js';
+import { writeFileNoFollow } from '../core/files.js';
 import { BaseHost } from './base.js';
 
 type TaskLib = typeof import('azure-pipelines-task-lib/task.js');
@@ -124,7 +125,7 @@ class AzureHost extends BaseHost {
     const dir = path.join(base, `ci-relay-summary-${process.pid}-${++this.summaries}`);
     await fs.promises.mkdir(dir, { recursive: true });
     const file = path.join(dir, 'ci-relay.md');
-    await fs.promises.writeFile(file, this.redactor.redact(markdown), 'utf8');
+    writeFileNoFollow(file, this.redactor.redact(markdown));
     this.tl.uploadSummary(file);
   }
 

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError, RemoteError } from '../core/errors.js';
+import { writeFileNoFollow } from '../core/files.js';
 import { INPUTS, SYSTEMS, envName, type OutputName } from '../config/inputs.js';
 import { VERSION } from '../version.js';
 import { exitCode, type Outcome } from '../core/host.js';
@@ -169,7 +170,7 @@ export class CliHost extends BaseHost {
     if (this.json) this.stdout.write(this.redactor.redact(text).replace(/##(?=(?:vso)?\[)/gi, '#\\u0023'));
     if (this.outputFile) {
       fs.mkdirSync(path.dirname(path.resolve(this.outputFile)), { recursive: true });
-      fs.writeFileSync(this.outputFile, this.redactor.redact(text));
+      writeFileNoFollow(this.outputFile, this.redactor.redact(text));
     }
     return code;
   }
