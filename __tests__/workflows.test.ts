@@ -135,7 +135,12 @@ describe('test.yml', () => {
     expect(jobs.windows['runs-on']).toBe('windows-latest');
     const pattern = /--testPathPattern '([^']+)'/.exec(runs(jobs.windows))?.[1] ?? '';
     const matched = fs.readdirSync('__tests__').filter((f) => new RegExp(pattern).test(f));
-    expect(matched.sort()).toEqual(['artifacts.test.ts', 'paths.test.ts', 'zip-writers.test.ts']);
+    expect(matched.sort()).toEqual([
+      'artifacts.test.ts',
+      'paths.test.ts',
+      'trust-names.test.ts',
+      'zip-writers.test.ts'
+    ]);
     // jest matches the pattern against the whole path, with Windows' separators there.
     expect(new RegExp(pattern).test('D:\\a\\ci-relay\\__tests__\\trust-artifacts.test.ts')).toBe(false);
     expect(new RegExp(pattern).test('D:\\a\\ci-relay\\__tests__\\paths.test.ts')).toBe(true);

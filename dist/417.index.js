@@ -532,7 +532,7 @@ function usage() {
         `Usage: ci-relay <${_config_inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .SYSTEMS */ .LB.join('|')}> [--flag value …]`,
         '',
         `Install from the tarball attached to each release (never the npm name 'ci-relay', which is not ours):`,
-        `  npm i -g ./ci-relay-${_version_js__WEBPACK_IMPORTED_MODULE_8__/* .VERSION */ .x}.tgz    or    npx --yes ./ci-relay-${_version_js__WEBPACK_IMPORTED_MODULE_8__/* .VERSION */ .x}.tgz <system> …`,
+        `  npm install -g --prefix <folder> ./ci-relay-${_version_js__WEBPACK_IMPORTED_MODULE_8__/* .VERSION */ .x}.tgz    or    npx --yes ./ci-relay-${_version_js__WEBPACK_IMPORTED_MODULE_8__/* .VERSION */ .x}.tgz <system> …`,
         '',
         'Inputs (each also read from the environment as CI_RELAY_<NAME>, e.g. CI_RELAY_TOKEN; flags win):',
         ...rows,

@@ -197,7 +197,7 @@ export function listFiles(dir: string): string[] {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else out.push(path.relative(dir, p));
+      else out.push(path.relative(dir, p).split(path.sep).join('/'));
     }
   };
   walk(dir);

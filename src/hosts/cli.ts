@@ -37,7 +37,7 @@ export function usage(): string {
     `Usage: ci-relay <${SYSTEMS.join('|')}> [--flag value …]`,
     '',
     `Install from the tarball attached to each release (never the npm name 'ci-relay', which is not ours):`,
-    `  npm i -g ./ci-relay-${VERSION}.tgz    or    npx --yes ./ci-relay-${VERSION}.tgz <system> …`,
+    `  npm install -g --prefix <folder> ./ci-relay-${VERSION}.tgz    or    npx --yes ./ci-relay-${VERSION}.tgz <system> …`,
     '',
     'Inputs (each also read from the environment as CI_RELAY_<NAME>, e.g. CI_RELAY_TOKEN; flags win):',
     ...rows,
