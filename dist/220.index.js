@@ -326,7 +326,7 @@ function untilAborted(promise, signal) {
 /* harmony export */   Kw: () => (/* binding */ neutralizeCommands),
 /* harmony export */   t8: () => (/* binding */ tidyRemoteLine)
 /* harmony export */ });
-/* unused harmony export MAX_SHOWN_LINE */
+/* unused harmony exports MAX_SHOWN_LINE, DOTNET_WHITESPACE, COLLATION_IGNORABLE */
 /**
  * Remote text made safe to show in any host: the one place that decides what of a remote string
  * a runner could take for a command, and makes it plain text.
@@ -352,12 +352,41 @@ function tidyRemoteLine(line) {
     return out;
 }
 /**
- * Text that no runner takes for a command: GitHub obeys `::name::` at a line's start (after
- * spaces) and `##[name]` anywhere; Azure `##vso[…]` and `##[…]` anywhere. A zero-width space
- * inside each keeps the text as it reads.
+ * Text that no runner takes for a command. The one neutraliser between remote text and every
+ * host channel (log lines, group titles, messages, annotations, outputs, summary, state).
+ *
+ * - GitHub's runner reads a step's stdout with .NET's `StreamReader.ReadLine` (lines end at
+ *   `\r`, `\n` or `\r\n`: actions/runner src/Runner.Sdk/ProcessInvoker.cs `StartReadStream`) and
+ *   hands each line to `ActionCommandManager.TryProcessCommand`
+ *   (src/Runner.Worker/ActionCommandManager.cs), which tries `ActionCommand.TryParseV2` then
+ *   `ActionCommand.TryParse` (src/Runner.Common/ActionCommand.cs). TryParseV2 does
+ *   `message.TrimStart()` (.NET `char.IsWhiteSpace`, below: U+0085 and the Unicode spaces are
+ *   trimmed, U+FEFF and U+200B are not) and then `StartsWith("::")`; TryParse finds the
+ *   prefix `##[` anywhere in the line.
+ * - Azure's agent (microsoft/azure-pipelines-agent src/Microsoft.VisualStudio.Services.Agent/
+ *   Command.cs `Command.TryParse`) finds `##vso[` anywhere in a line (`message.IndexOf`), and its
+ *   log view formats `##[group]`, `##[error]`, … at a line's start.
+ *
+ * A zero-width space (U+200B) between the two `:` or after the `##` keeps the text as it reads.
+ * Both parsers compare with .NET's culture-sensitive `StartsWith`/`IndexOf`, which under ICU may
+ * skip U+200B as ignorable; they then cut the command's name at a fixed offset from where the
+ * prefix began (`prefixIndex + Prefix.Length`, `cmdIndex = 2`), which lands on the `[` or the
+ * second `:`, so the name never reads as a registered command either way.
  */
+/**
+ * .NET's `char.IsWhiteSpace` (dotnet/runtime src/libraries/System.Private.CoreLib/src/System/
+ * Char.cs `IsWhiteSpace`: Latin-1 U+0009–U+000D, U+0020, U+0085, U+00A0; beyond it the
+ * categories Zs, Zl, Zp): what `TrimStart()` removes before the runner looks for `::`.
+ */
+const DOTNET_WHITESPACE = '\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000';
+/** Format characters ICU's collation ignores: a culture-sensitive `StartsWith` looks past them. */
+const COLLATION_IGNORABLE = '\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff';
+/** Where a line may start: `ReadLine` breaks at `\r` and `\n`; the Unicode breaks are kept for safety. */
+const LINE_START = `(^|[\\r\\n\\u0085\\u2028\\u2029])([${DOTNET_WHITESPACE}${COLLATION_IGNORABLE}]*):(?=:)`;
+const GITHUB_COMMAND = new RegExp(LINE_START, 'g');
+const HASH_COMMAND = /##(?=(?:vso)?\[)/gi;
 function neutralizeCommands(text) {
-    return text.replace(/^(\s*):(?=:)/gm, '$1:\u200b').replace(/##(?=(?:vso)?\[)/gi, '##\u200b');
+    return text.replace(GITHUB_COMMAND, '$1$2:\u200b').replace(HASH_COMMAND, '##\u200b');
 }
 
 
@@ -2744,7 +2773,7 @@ function setOutputs(host, result) {
         return;
     host.setOutput('conclusion', result.conclusion);
     host.setOutput('status', result.status);
-    host.setOutput('jobs', JSON.stringify(result.jobs.map((j) => ({
+    host.setOutput('jobs', jsonOutput(result.jobs.map((j) => ({
         name: j.name,
         id: j.id,
         stage: j.stage ?? '',
@@ -2757,9 +2786,20 @@ function setOutputs(host, result) {
     host.setOutput('log-file', result.logFile);
     host.setOutput('duration', String(result.duration));
     if (result.tests) {
-        host.setOutput('tests', JSON.stringify(testTotals(result.tests)));
+        host.setOutput('tests', jsonOutput(testTotals(result.tests)));
         host.setOutput('failed-tests', String(result.tests.failed + result.tests.errors));
     }
+}
+/**
+ * A JSON output that reads back exactly (job names and the paths made from them) and yet holds no
+ * `##vso[` or `##[` for a runner to obey when a later step echoes it: `\u0023` is `#` to a JSON
+ * reader. It never starts a line, so no `::` command either; the host's neutraliser finds nothing
+ * left to change (the Unicode line breaks it would take for a line's end are written as escapes).
+ */
+function jsonOutput(value) {
+    return JSON.stringify(value)
+        .replace(/##(?=(?:vso)?\[)/gi, '#\\u0023')
+        .replace(/[\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 const ICONS = {
     success: '✅',

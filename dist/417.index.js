@@ -259,16 +259,24 @@ function exitCode(outcome) {
 /* harmony export */   o: () => (/* binding */ BaseHost)
 /* harmony export */ });
 /* harmony import */ var _logs_redact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2802);
-/* harmony import */ var _logs_neutralise_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(641);
-/* harmony import */ var _core_host_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8717);
+/* harmony import */ var _logs_neutralise_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(641);
+/* harmony import */ var _core_host_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8717);
 
 
 
-/** What every host shares: redaction of everything written, and the message of an outcome. */
+/**
+ * What every host shares: every string bound for the host passes here, redacted and then
+ * neutralised (src/logs/neutralise.ts), before an adapter's own write path sees it. The adapters
+ * implement only the `write*` methods, which take text already made plain.
+ */
 class BaseHost {
     redactor = new _logs_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .Redactor */ .p();
     get isPost() {
         return false;
+    }
+    /** Any text for the host: no secret, and nothing a runner would obey. */
+    plain(text) {
+        return (0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_1__/* .neutralizeCommands */ .Kw)(this.redactor.redact(text));
     }
     secret(value) {
         this.redactor.add(value);
@@ -277,29 +285,44 @@ class BaseHost {
         return this.redactor.values;
     }
     info(message) {
-        this.write('info', this.redactor.redact(message));
+        this.write('info', this.plain(message));
     }
     warning(message) {
-        this.write('warning', this.redactor.redact(message));
+        this.write('warning', this.plain(message));
     }
     error(message) {
-        this.write('error', this.redactor.redact(message));
+        this.write('error', this.plain(message));
     }
     debug(message) {
-        this.write('debug', this.redactor.redact(message));
+        this.write('debug', this.plain(message));
+    }
+    /** A group's title on one line. */
+    startGroup(title) {
+        this.writeGroup(this.plain(title.replace(/\s*[\r\n\u0085\u2028\u2029]+\s*/g, ' ')));
     }
     remoteLines(lines) {
         // Redacted again once tidied: a secret split by a control sequence the tidying drops is whole again.
         if (lines.length)
-            this.writeRemote(lines.map((l) => this.redactor.redact((0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_2__/* .tidyRemoteLine */ .t8)(this.redactor.redact(l)))));
+            this.writeRemote(lines.map((l) => this.plain((0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_1__/* .tidyRemoteLine */ .t8)(this.redactor.redact(l)))));
     }
-    async summary(_markdown) { }
-    annotate(annotation) {
-        const text = (0,_core_host_js__WEBPACK_IMPORTED_MODULE_1__/* .annotationText */ .x)(annotation);
-        if (annotation.kind === 'error')
-            this.error(text);
-        else
-            this.warning(text);
+    setOutput(name, value) {
+        this.writeOutput(name, this.plain(value));
+    }
+    async summary(markdown) {
+        await this.writeSummary(this.plain(markdown));
+    }
+    async writeSummary(_markdown) { }
+    annotate(a) {
+        this.writeAnnotation({
+            ...a,
+            title: this.plain(a.title),
+            message: this.plain(a.message),
+            file: a.file === undefined ? undefined : this.plain(a.file)
+        });
+    }
+    /** An annotation whose text is plain already; hosts without annotations log it as one line. */
+    writeAnnotation(a) {
+        this.write(a.kind, (0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_1__/* .neutralizeCommands */ .Kw)((0,_core_host_js__WEBPACK_IMPORTED_MODULE_2__/* .annotationText */ .x)(a)));
     }
     publishTestResults(_files) { }
     saveState(_name, _value) { }
@@ -325,10 +348,10 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7975);
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3828);
 /* harmony import */ var _config_inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6097);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(3411);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(3411);
 /* harmony import */ var _core_host_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8717);
-/* harmony import */ var _logs_neutralise_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(641);
-/* harmony import */ var _base_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(7378);
+/* harmony import */ var _logs_neutralise_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(641);
+/* harmony import */ var _base_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(7378);
 
 
 
@@ -360,12 +383,12 @@ function usage() {
         return `  ${flag.padEnd(30)} ${i.description}${extra ? ` (${extra})` : ''}`;
     });
     return [
-        `ci-relay ${_version_js__WEBPACK_IMPORTED_MODULE_7__/* .VERSION */ .x}: trigger a GitLab, GoCD or Gearset run, follow it with a live log, and bring back its result.`,
+        `ci-relay ${_version_js__WEBPACK_IMPORTED_MODULE_8__/* .VERSION */ .x}: trigger a GitLab, GoCD or Gearset run, follow it with a live log, and bring back its result.`,
         '',
         `Usage: ci-relay <${_config_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .SYSTEMS */ .LB.join('|')}> [--flag value …]`,
         '',
         `Install from the tarball attached to each release (never the npm name 'ci-relay', which is not ours):`,
-        `  npm i -g ./ci-relay-${_version_js__WEBPACK_IMPORTED_MODULE_7__/* .VERSION */ .x}.tgz    or    npx --yes ./ci-relay-${_version_js__WEBPACK_IMPORTED_MODULE_7__/* .VERSION */ .x}.tgz <system> …`,
+        `  npm i -g ./ci-relay-${_version_js__WEBPACK_IMPORTED_MODULE_8__/* .VERSION */ .x}.tgz    or    npx --yes ./ci-relay-${_version_js__WEBPACK_IMPORTED_MODULE_8__/* .VERSION */ .x}.tgz <system> …`,
         '',
         'Inputs (each also read from the environment as CI_RELAY_<NAME>, e.g. CI_RELAY_TOKEN; flags win):',
         ...rows,
@@ -410,7 +433,7 @@ function lenientOwnFlags(argv) {
     return out;
 }
 /** Jenkins or any shell: flags and CI_RELAY_* variables in, a human log on stderr, JSON out, exit codes. */
-class CliHost extends _base_js__WEBPACK_IMPORTED_MODULE_6__/* .BaseHost */ .o {
+class CliHost extends _base_js__WEBPACK_IMPORTED_MODULE_7__/* .BaseHost */ .o {
     env;
     stderr;
     stdout;
@@ -468,18 +491,19 @@ class CliHost extends _base_js__WEBPACK_IMPORTED_MODULE_6__/* .BaseHost */ .o {
         if (kind === 'debug' && !this.debugOn)
             return;
         const prefix = kind === 'info' ? '' : `${kind}: `;
-        // A CI runner may read this log too (Jenkins on a GitHub or Azure agent, --host cli): no commands.
-        this.stderr.write(`${(0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_8__/* .neutralizeCommands */ .Kw)(`${prefix}${message}`)}\n`);
+        // A CI runner may read this log too (Jenkins on a GitHub or Azure agent, --host cli): the
+        // message is plain already (BaseHost), and stays so behind its prefix.
+        this.stderr.write(`${(0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_6__/* .neutralizeCommands */ .Kw)(`${prefix}${message}`)}\n`);
     }
-    startGroup(title) {
-        this.stderr.write(`\n▶ ${(0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_8__/* .neutralizeCommands */ .Kw)(this.redactor.redact(title))}\n`);
+    writeGroup(title) {
+        this.stderr.write(`\n▶ ${title}\n`);
     }
     endGroup() { }
     writeRemote(lines) {
-        this.stderr.write(lines.map((l) => `  ${(0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_8__/* .neutralizeCommands */ .Kw)(l)}\n`).join(''));
+        this.stderr.write(lines.map((l) => `  ${l}\n`).join(''));
     }
-    setOutput(name, value) {
-        this.outputs[name] = this.redactor.redact(value);
+    writeOutput(name, value) {
+        this.outputs[name] = value;
     }
     async finish(outcome) {
         const code = (0,_core_host_js__WEBPACK_IMPORTED_MODULE_5__/* .exitCode */ .I)(outcome);
@@ -512,14 +536,14 @@ class CliHost extends _base_js__WEBPACK_IMPORTED_MODULE_6__/* .BaseHost */ .o {
             o.duration = Number(o.duration);
         o['exit-code'] = code;
         if (outcome.error) {
-            o.error = this.redactor.redact(outcome.error.message);
+            o.error = this.plain(outcome.error.message);
             // The server answered and refused (a bad ref, a YAML error, variables not allowed): its HTTP
             // status tells that apart from a server that could not be reached, which has none.
             if (outcome.error instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .RemoteError */ .Hi && outcome.error.status)
                 o['http-status'] = outcome.error.status;
         }
         else if (outcome.result?.message)
-            o.message = this.redactor.redact(outcome.result.message);
+            o.message = this.plain(outcome.result.message);
         return o;
     }
 }
@@ -537,7 +561,7 @@ function createCliHost(argv) {
 /* harmony export */   Kw: () => (/* binding */ neutralizeCommands),
 /* harmony export */   t8: () => (/* binding */ tidyRemoteLine)
 /* harmony export */ });
-/* unused harmony export MAX_SHOWN_LINE */
+/* unused harmony exports MAX_SHOWN_LINE, DOTNET_WHITESPACE, COLLATION_IGNORABLE */
 /**
  * Remote text made safe to show in any host: the one place that decides what of a remote string
  * a runner could take for a command, and makes it plain text.
@@ -563,12 +587,41 @@ function tidyRemoteLine(line) {
     return out;
 }
 /**
- * Text that no runner takes for a command: GitHub obeys `::name::` at a line's start (after
- * spaces) and `##[name]` anywhere; Azure `##vso[…]` and `##[…]` anywhere. A zero-width space
- * inside each keeps the text as it reads.
+ * Text that no runner takes for a command. The one neutraliser between remote text and every
+ * host channel (log lines, group titles, messages, annotations, outputs, summary, state).
+ *
+ * - GitHub's runner reads a step's stdout with .NET's `StreamReader.ReadLine` (lines end at
+ *   `\r`, `\n` or `\r\n`: actions/runner src/Runner.Sdk/ProcessInvoker.cs `StartReadStream`) and
+ *   hands each line to `ActionCommandManager.TryProcessCommand`
+ *   (src/Runner.Worker/ActionCommandManager.cs), which tries `ActionCommand.TryParseV2` then
+ *   `ActionCommand.TryParse` (src/Runner.Common/ActionCommand.cs). TryParseV2 does
+ *   `message.TrimStart()` (.NET `char.IsWhiteSpace`, below: U+0085 and the Unicode spaces are
+ *   trimmed, U+FEFF and U+200B are not) and then `StartsWith("::")`; TryParse finds the
+ *   prefix `##[` anywhere in the line.
+ * - Azure's agent (microsoft/azure-pipelines-agent src/Microsoft.VisualStudio.Services.Agent/
+ *   Command.cs `Command.TryParse`) finds `##vso[` anywhere in a line (`message.IndexOf`), and its
+ *   log view formats `##[group]`, `##[error]`, … at a line's start.
+ *
+ * A zero-width space (U+200B) between the two `:` or after the `##` keeps the text as it reads.
+ * Both parsers compare with .NET's culture-sensitive `StartsWith`/`IndexOf`, which under ICU may
+ * skip U+200B as ignorable; they then cut the command's name at a fixed offset from where the
+ * prefix began (`prefixIndex + Prefix.Length`, `cmdIndex = 2`), which lands on the `[` or the
+ * second `:`, so the name never reads as a registered command either way.
  */
+/**
+ * .NET's `char.IsWhiteSpace` (dotnet/runtime src/libraries/System.Private.CoreLib/src/System/
+ * Char.cs `IsWhiteSpace`: Latin-1 U+0009–U+000D, U+0020, U+0085, U+00A0; beyond it the
+ * categories Zs, Zl, Zp): what `TrimStart()` removes before the runner looks for `::`.
+ */
+const DOTNET_WHITESPACE = '\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000';
+/** Format characters ICU's collation ignores: a culture-sensitive `StartsWith` looks past them. */
+const COLLATION_IGNORABLE = '\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff';
+/** Where a line may start: `ReadLine` breaks at `\r` and `\n`; the Unicode breaks are kept for safety. */
+const LINE_START = `(^|[\\r\\n\\u0085\\u2028\\u2029])([${DOTNET_WHITESPACE}${COLLATION_IGNORABLE}]*):(?=:)`;
+const GITHUB_COMMAND = new RegExp(LINE_START, 'g');
+const HASH_COMMAND = /##(?=(?:vso)?\[)/gi;
 function neutralizeCommands(text) {
-    return text.replace(/^(\s*):(?=:)/gm, '$1:\u200b').replace(/##(?=(?:vso)?\[)/gi, '##\u200b');
+    return text.replace(GITHUB_COMMAND, '$1$2:\u200b').replace(HASH_COMMAND, '##\u200b');
 }
 
 

@@ -257,8 +257,7 @@ function exitCode(outcome) {
 
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   createAzureHost: () => (/* binding */ createAzureHost),
-/* harmony export */   neutralize: () => (/* binding */ neutralize)
+/* harmony export */   createAzureHost: () => (/* binding */ createAzureHost)
 /* harmony export */ });
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
 /* harmony import */ var node_module__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8995);
@@ -266,7 +265,8 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7075);
 /* harmony import */ var _config_inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6097);
 /* harmony import */ var _core_host_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8717);
-/* harmony import */ var _base_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(7378);
+/* harmony import */ var _logs_neutralise_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(641);
+/* harmony import */ var _base_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(7378);
 /**
  * The Azure Pipelines host: the task CiRelay@1 (azure/CiRelayV1/task.json), run by the agent's
  * Node24 or Node20_1 handler on the same bundle as every other host.
@@ -287,21 +287,14 @@ __webpack_require__.r(__webpack_exports__);
 
 
 
-/**
- * The agent obeys `##vso[` anywhere in a line and `##[` formatting commands: a zero-width space
- * after the `##` keeps the text as it reads and makes it no command at all.
- */
-const COMMAND_START = /##(?=(?:vso)?\[)/gi;
-function neutralize(line) {
-    return line.replace(COMMAND_START, '##\u200b');
-}
+
 /** Swallows what the task lib writes while it reads an input (it echoes values as debug lines). */
 const SINK = new node_stream__WEBPACK_IMPORTED_MODULE_3__.Writable({
     write(_chunk, _encoding, callback) {
         callback();
     }
 });
-class AzureHost extends _base_js__WEBPACK_IMPORTED_MODULE_6__/* .BaseHost */ .o {
+class AzureHost extends _base_js__WEBPACK_IMPORTED_MODULE_7__/* .BaseHost */ .o {
     tl;
     kind = 'azure';
     masked = new Set();
@@ -333,8 +326,8 @@ class AzureHost extends _base_js__WEBPACK_IMPORTED_MODULE_6__/* .BaseHost */ .o 
             this.tl.setSecret(v);
         }
     }
-    write(kind, message) {
-        const text = neutralize(message);
+    /** Text here is plain already (BaseHost): no `##vso[` or `##[` the agent would obey. */
+    write(kind, text) {
         switch (kind) {
             case 'info':
                 this.lines(text.split(/\r?\n/));
@@ -352,32 +345,32 @@ class AzureHost extends _base_js__WEBPACK_IMPORTED_MODULE_6__/* .BaseHost */ .o 
                 this.tl.error(text);
         }
     }
-    startGroup(title) {
-        this.lines([`##[group]${neutralize(this.redactor.redact(title).replace(/[\r\n]+/g, ' '))}`]);
+    writeGroup(title) {
+        this.lines([`##[group]${title}`]);
     }
     endGroup() {
         this.lines(['##[endgroup]']);
     }
     writeRemote(lines) {
-        this.lines(lines.map(neutralize));
+        this.lines(lines);
     }
-    setOutput(name, value) {
+    writeOutput(name, value) {
         // → ##vso[task.setvariable variable=runId;isOutput=true;issecret=false;]…
-        this.tl.setVariable((0,_config_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .camelCase */ .xQ)(name), this.redactor.redact(value), false, true);
+        this.tl.setVariable((0,_config_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .camelCase */ .xQ)(name), value, false, true);
     }
-    async summary(markdown) {
+    async writeSummary(markdown) {
         const base = this.tl.getVariable('Agent.TempDirectory') || node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(this.input('download-dir') || 'ci-relay');
         // A folder of its own, so two ci-relay steps in one job never share a file, while the
         // name the agent shows as the section title stays `ci-relay`.
         const dir = node_path__WEBPACK_IMPORTED_MODULE_2__.join(base, `ci-relay-summary-${process.pid}-${++this.summaries}`);
         await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.mkdir(dir, { recursive: true });
         const file = node_path__WEBPACK_IMPORTED_MODULE_2__.join(dir, 'ci-relay.md');
-        await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.writeFile(file, this.redactor.redact(markdown), 'utf8');
+        await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.writeFile(file, markdown, 'utf8');
         this.tl.uploadSummary(file);
     }
     async finish(outcome) {
         const { TaskResult } = this.tl;
-        const line = (s) => neutralize(this.redactor.redact(s).replace(/\s*[\r\n]+\s*/g, ' '));
+        const line = (s) => this.plain(s.replace(/\s*[\r\n\u0085\u2028\u2029]+\s*/g, ' '));
         const failed = (message) => {
             // setResult logs the message as an error issue too: once is enough.
             if (this.issued.has(message))
@@ -408,11 +401,11 @@ class AzureHost extends _base_js__WEBPACK_IMPORTED_MODULE_6__/* .BaseHost */ .o 
         return (0,_core_host_js__WEBPACK_IMPORTED_MODULE_5__/* .exitCode */ .I)(outcome);
     }
     /** `##vso[task.logissue type=error;sourcepath=…;linenumber=…]`: an issue on the build's summary. */
-    annotate(a) {
-        const text = neutralize(this.redactor.redact((0,_core_host_js__WEBPACK_IMPORTED_MODULE_5__/* .annotationText */ .x)({ ...a, file: undefined })));
+    writeAnnotation(a) {
+        const text = (0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_6__/* .neutralizeCommands */ .Kw)((0,_core_host_js__WEBPACK_IMPORTED_MODULE_5__/* .annotationText */ .x)({ ...a, file: undefined }));
         const props = { type: a.kind };
         if (a.file)
-            props.sourcepath = neutralize(this.redactor.redact(a.file));
+            props.sourcepath = a.file;
         if (a.file && a.line)
             props.linenumber = String(a.line);
         if (a.kind === 'error')
@@ -449,16 +442,24 @@ const TASK_LIB = 'azure-pipelines-task-lib/task';
 /* harmony export */   o: () => (/* binding */ BaseHost)
 /* harmony export */ });
 /* harmony import */ var _logs_redact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2802);
-/* harmony import */ var _logs_neutralise_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(641);
-/* harmony import */ var _core_host_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8717);
+/* harmony import */ var _logs_neutralise_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(641);
+/* harmony import */ var _core_host_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8717);
 
 
 
-/** What every host shares: redaction of everything written, and the message of an outcome. */
+/**
+ * What every host shares: every string bound for the host passes here, redacted and then
+ * neutralised (src/logs/neutralise.ts), before an adapter's own write path sees it. The adapters
+ * implement only the `write*` methods, which take text already made plain.
+ */
 class BaseHost {
     redactor = new _logs_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .Redactor */ .p();
     get isPost() {
         return false;
+    }
+    /** Any text for the host: no secret, and nothing a runner would obey. */
+    plain(text) {
+        return (0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_1__/* .neutralizeCommands */ .Kw)(this.redactor.redact(text));
     }
     secret(value) {
         this.redactor.add(value);
@@ -467,29 +468,44 @@ class BaseHost {
         return this.redactor.values;
     }
     info(message) {
-        this.write('info', this.redactor.redact(message));
+        this.write('info', this.plain(message));
     }
     warning(message) {
-        this.write('warning', this.redactor.redact(message));
+        this.write('warning', this.plain(message));
     }
     error(message) {
-        this.write('error', this.redactor.redact(message));
+        this.write('error', this.plain(message));
     }
     debug(message) {
-        this.write('debug', this.redactor.redact(message));
+        this.write('debug', this.plain(message));
+    }
+    /** A group's title on one line. */
+    startGroup(title) {
+        this.writeGroup(this.plain(title.replace(/\s*[\r\n\u0085\u2028\u2029]+\s*/g, ' ')));
     }
     remoteLines(lines) {
         // Redacted again once tidied: a secret split by a control sequence the tidying drops is whole again.
         if (lines.length)
-            this.writeRemote(lines.map((l) => this.redactor.redact((0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_2__/* .tidyRemoteLine */ .t8)(this.redactor.redact(l)))));
+            this.writeRemote(lines.map((l) => this.plain((0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_1__/* .tidyRemoteLine */ .t8)(this.redactor.redact(l)))));
     }
-    async summary(_markdown) { }
-    annotate(annotation) {
-        const text = (0,_core_host_js__WEBPACK_IMPORTED_MODULE_1__/* .annotationText */ .x)(annotation);
-        if (annotation.kind === 'error')
-            this.error(text);
-        else
-            this.warning(text);
+    setOutput(name, value) {
+        this.writeOutput(name, this.plain(value));
+    }
+    async summary(markdown) {
+        await this.writeSummary(this.plain(markdown));
+    }
+    async writeSummary(_markdown) { }
+    annotate(a) {
+        this.writeAnnotation({
+            ...a,
+            title: this.plain(a.title),
+            message: this.plain(a.message),
+            file: a.file === undefined ? undefined : this.plain(a.file)
+        });
+    }
+    /** An annotation whose text is plain already; hosts without annotations log it as one line. */
+    writeAnnotation(a) {
+        this.write(a.kind, (0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_1__/* .neutralizeCommands */ .Kw)((0,_core_host_js__WEBPACK_IMPORTED_MODULE_2__/* .annotationText */ .x)(a)));
     }
     publishTestResults(_files) { }
     saveState(_name, _value) { }
@@ -508,7 +524,7 @@ class BaseHost {
 /* harmony export */   Kw: () => (/* binding */ neutralizeCommands),
 /* harmony export */   t8: () => (/* binding */ tidyRemoteLine)
 /* harmony export */ });
-/* unused harmony export MAX_SHOWN_LINE */
+/* unused harmony exports MAX_SHOWN_LINE, DOTNET_WHITESPACE, COLLATION_IGNORABLE */
 /**
  * Remote text made safe to show in any host: the one place that decides what of a remote string
  * a runner could take for a command, and makes it plain text.
@@ -534,12 +550,41 @@ function tidyRemoteLine(line) {
     return out;
 }
 /**
- * Text that no runner takes for a command: GitHub obeys `::name::` at a line's start (after
- * spaces) and `##[name]` anywhere; Azure `##vso[…]` and `##[…]` anywhere. A zero-width space
- * inside each keeps the text as it reads.
+ * Text that no runner takes for a command. The one neutraliser between remote text and every
+ * host channel (log lines, group titles, messages, annotations, outputs, summary, state).
+ *
+ * - GitHub's runner reads a step's stdout with .NET's `StreamReader.ReadLine` (lines end at
+ *   `\r`, `\n` or `\r\n`: actions/runner src/Runner.Sdk/ProcessInvoker.cs `StartReadStream`) and
+ *   hands each line to `ActionCommandManager.TryProcessCommand`
+ *   (src/Runner.Worker/ActionCommandManager.cs), which tries `ActionCommand.TryParseV2` then
+ *   `ActionCommand.TryParse` (src/Runner.Common/ActionCommand.cs). TryParseV2 does
+ *   `message.TrimStart()` (.NET `char.IsWhiteSpace`, below: U+0085 and the Unicode spaces are
+ *   trimmed, U+FEFF and U+200B are not) and then `StartsWith("::")`; TryParse finds the
+ *   prefix `##[` anywhere in the line.
+ * - Azure's agent (microsoft/azure-pipelines-agent src/Microsoft.VisualStudio.Services.Agent/
+ *   Command.cs `Command.TryParse`) finds `##vso[` anywhere in a line (`message.IndexOf`), and its
+ *   log view formats `##[group]`, `##[error]`, … at a line's start.
+ *
+ * A zero-width space (U+200B) between the two `:` or after the `##` keeps the text as it reads.
+ * Both parsers compare with .NET's culture-sensitive `StartsWith`/`IndexOf`, which under ICU may
+ * skip U+200B as ignorable; they then cut the command's name at a fixed offset from where the
+ * prefix began (`prefixIndex + Prefix.Length`, `cmdIndex = 2`), which lands on the `[` or the
+ * second `:`, so the name never reads as a registered command either way.
  */
+/**
+ * .NET's `char.IsWhiteSpace` (dotnet/runtime src/libraries/System.Private.CoreLib/src/System/
+ * Char.cs `IsWhiteSpace`: Latin-1 U+0009–U+000D, U+0020, U+0085, U+00A0; beyond it the
+ * categories Zs, Zl, Zp): what `TrimStart()` removes before the runner looks for `::`.
+ */
+const DOTNET_WHITESPACE = '\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000';
+/** Format characters ICU's collation ignores: a culture-sensitive `StartsWith` looks past them. */
+const COLLATION_IGNORABLE = '\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff';
+/** Where a line may start: `ReadLine` breaks at `\r` and `\n`; the Unicode breaks are kept for safety. */
+const LINE_START = `(^|[\\r\\n\\u0085\\u2028\\u2029])([${DOTNET_WHITESPACE}${COLLATION_IGNORABLE}]*):(?=:)`;
+const GITHUB_COMMAND = new RegExp(LINE_START, 'g');
+const HASH_COMMAND = /##(?=(?:vso)?\[)/gi;
 function neutralizeCommands(text) {
-    return text.replace(/^(\s*):(?=:)/gm, '$1:\u200b').replace(/##(?=(?:vso)?\[)/gi, '##\u200b');
+    return text.replace(GITHUB_COMMAND, '$1$2:\u200b').replace(HASH_COMMAND, '##\u200b');
 }
 
 
