@@ -658,7 +658,7 @@ async function start(args) {
 async function main(host) {
     if (host.isPost)
         return post(host);
-    const { readSettings, relay, setOutputs, summaryMarkdown, hostInputs, Reporting } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(901), __nccwpck_require__.e(220)]).then(__nccwpck_require__.bind(__nccwpck_require__, 220));
+    const { readSettings, relay, setOutputs, summaryMarkdown, hostInputs, Reporting } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(901), __nccwpck_require__.e(828)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6828));
     host.saveState('isPost', 'true');
     const abort = new AbortController();
     const onSignal = (signal) => {
@@ -704,7 +704,7 @@ async function main(host) {
  * runner kills it), cancel the remote run once. Does nothing when the main step finished.
  */
 async function post(host) {
-    const { readSettings, connect, SYSTEM_NAMES, graceWindow, CANCEL_GRACE_MS } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(901), __nccwpck_require__.e(220)]).then(__nccwpck_require__.bind(__nccwpck_require__, 220));
+    const { readSettings, connect, SYSTEM_NAMES, graceWindow, CANCEL_GRACE_MS } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(901), __nccwpck_require__.e(828)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6828));
     const saved = host.getState('run');
     if (!saved || host.getState('finished'))
         return 0;
