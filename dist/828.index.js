@@ -2532,38 +2532,65 @@ const ICONS = {
     error: '💥',
     running: '🔄'
 };
-/** The Markdown report for GitHub's job summary and Azure's build summary. */
+/**
+ * The Markdown report for GitHub's job summary and Azure's build summary. Every remote string
+ * (run id, status, message, job and stage names, test names and messages) is text: escaped for
+ * Markdown and HTML (`text`), one line, `|` escaped in tables; the only links are http(s) URLs
+ * (`link`), anything else is shown as text.
+ */
 function summaryMarkdown(result) {
-    const run = result.runUrl ? `[${result.runId}](${result.runUrl})` : result.runId;
-    const out = [`### ci-relay: ${result.system} run ${run}`, ''];
+    const out = [`### ci-relay: ${result.system} run ${summary_link(result.runId, result.runUrl)}`, ''];
     if (!result.waited) {
         out.push('Triggered without waiting (`wait: false`).');
         return out.join('\n') + '\n';
     }
-    out.push(`**${ICONS[result.conclusion] ?? ''} ${result.conclusion}**` +
-        (result.status && result.status !== result.conclusion ? ` (${cell(result.status)})` : '') +
+    out.push(`**${ICONS[result.conclusion] ?? ''} ${summary_text(result.conclusion)}**` +
+        (result.status && result.status !== result.conclusion ? ` (${summary_text(result.status)})` : '') +
         ` in ${result.duration}s` +
-        (result.message ? ` — ${cell(result.message)}` : ''), '');
+        (result.message ? ` — ${summary_text(result.message)}` : ''), '');
     if (result.jobs.length) {
         out.push('| Job | Stage | Conclusion | Duration | Link |', '|---|---|---|---|---|');
         for (const j of result.jobs) {
-            out.push(`| ${cell(j.name)} | ${cell(j.stage ?? '')} | ${ICONS[j.conclusion] ?? ''} ${j.conclusion} | ${j.duration !== undefined ? `${Math.round(j.duration)}s` : ''} | ${j.url ? `[open](${j.url})` : ''} |`);
+            out.push(`| ${summary_text(j.name)} | ${summary_text(j.stage ?? '')} | ${ICONS[j.conclusion] ?? ''} ${summary_text(j.conclusion)} | ${j.duration !== undefined ? `${Math.round(j.duration)}s` : ''} | ${j.url ? summary_link('open', j.url) : ''} |`);
         }
     }
     if (result.tests)
         out.push('', ...testsMarkdown(result.tests));
     return out.join('\n') + '\n';
 }
-function cell(s) {
-    return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-/** Text from a report in a table cell: no HTML or Markdown of its own, one line. */
-function textCell(s) {
-    return cell(s
+/**
+ * Remote text as Markdown that renders as exactly that text, on one line: HTML's `& < >` as
+ * entities (no tag, comment or autolink can open); backslash-escaped, what makes inline Markdown
+ * (code spans, emphasis, strikethrough, link and image brackets, table pipes) and what a
+ * linkifier takes for a mail, `ftp:` or scheme-relative link (`@`, `:/`, `//`; bare http(s) and
+ * www links may stay). Remote text is only ever placed mid-line, so block markers (`#`, `>`,
+ * `-`, `1.`) cannot start anything.
+ */
+function summary_text(s) {
+    return s
+        .replace(/[\r\n\u0085\u2028\u2029]+/g, ' ')
+        .replace(/[\\`*_[\]|~@]|[:/](?=\/)/g, '\\$&')
         .replace(/&/g, '&amp;')
         .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/([`*_[\]])/g, '\\$1'));
+        .replace(/>/g, '&gt;');
+}
+/** A link when `url` is an http(s) URL; otherwise the label, and the URL as text beside it. */
+function summary_link(label, url) {
+    if (!url)
+        return summary_text(label);
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+        return `${summary_text(label)} (${summary_text(url)})`;
+    }
+    // href percent-encodes spaces, quotes and angle brackets; these would end the destination or a cell.
+    const href = parsed.href.replace(/[()|\\<> ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    return `[${summary_text(label)}](${href})`;
 }
 /** Totals, then a table of the failed tests, capped with a count of the rest. */
 function testsMarkdown(t) {
@@ -2585,9 +2612,9 @@ function testsMarkdown(t) {
             .split(/\r?\n/)
             .filter((l) => l.trim())
             .slice(0, SUMMARY_MESSAGE_LINES)
-            .map((l) => textCell(l.trim().slice(0, 300)))
+            .map((l) => summary_text(l.trim().slice(0, 300)))
             .join('<br>');
-        out.push(`| ${textCell(f.suite)} | ${f.status === 'error' ? '💥' : '❌'} ${textCell(f.name)} | ${textCell(where)} | ${message} |`);
+        out.push(`| ${summary_text(f.suite)} | ${f.status === 'error' ? '💥' : '❌'} ${summary_text(f.name)} | ${summary_text(where)} | ${message} |`);
     }
     const rest = failed - shown.length;
     if (rest > 0)
