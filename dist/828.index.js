@@ -3169,6 +3169,54 @@ function findReports(jobDirs, globs) {
     return out;
 }
 /**
+ * Where a report's copy goes: `<out>/<job>/<path>`, with every `,` of the name made `_`, since
+ * Azure's `##vso[results.publish resultFiles=…]` splits its list at commas
+ * (microsoft/azure-pipelines-agent src/Agent.Worker/TestResults/ResultsCommandExtension.cs:
+ * `resultFilesInput.Split(',')`), so a name with one would publish something else. A name that
+ * two reports would then share gets `-2`, `-3`, … before its extension.
+ */
+function publishedName(outDir, name, taken) {
+    const parts = name.split('/').map((p) => p.replace(/,/g, '_'));
+    const base = external_node_path_.join(outDir, ...parts);
+    if (!taken.includes(base))
+        return base;
+    const ext = external_node_path_.extname(base);
+    for (let n = 2;; n++) {
+        const next = `${base.slice(0, base.length - ext.length)}-${n}${ext}`;
+        if (!taken.includes(next))
+            return next;
+    }
+}
+/**
+ * The copies a host may publish: each one regular file (not a link) inside `downloadDir`, its
+ * path free of commas (a `download-dir` with one cannot be published to Azure); the others are
+ * named in a warning and left out.
+ */
+function publishable(files, downloadDir, warn) {
+    const root = external_node_path_.resolve(downloadDir);
+    return files.filter((f) => {
+        const abs = external_node_path_.resolve(f);
+        const rel = external_node_path_.relative(root, abs);
+        let why;
+        if (!rel || rel.startsWith('..') || external_node_path_.isAbsolute(rel))
+            why = 'it is not inside the download folder';
+        else if (abs.includes(','))
+            why = "its path has a comma, which Azure's resultFiles list splits at";
+        else {
+            try {
+                if (!external_node_fs_.lstatSync(abs).isFile())
+                    why = 'it is not a regular file';
+            }
+            catch {
+                why = 'it is gone';
+            }
+        }
+        if (why)
+            warn(`Test results: '${f}' is not published to the host's test view: ${why}.`);
+        return !why;
+    });
+}
+/**
  * Every test result of a run, counted once. The JUnit files among the artifacts come first:
  * when one of them is read, they are the results, since a remote's own report (GitLab's test
  * report) is built from the same JUnit files its jobs upload and adding it would count every
@@ -3192,7 +3240,7 @@ async function readTestResults(opts) {
             opts.warn(`Test results: '${report.name}' is not a readable JUnit report (${why}); it was skipped.`);
             continue;
         }
-        const target = external_node_path_.join(outDir, ...report.name.split('/'));
+        const target = publishedName(outDir, report.name, files);
         external_node_fs_.mkdirSync(external_node_path_.dirname(target), { recursive: true });
         external_node_fs_.copyFileSync(report.path, target);
         files.push(target);
@@ -3295,8 +3343,9 @@ class Reporting {
         if (result.tests)
             this.annotateTests(result.tests);
         this.annotateJobs(result);
-        if (this.files.length)
-            this.host.publishTestResults(this.files);
+        const files = publishable(this.files, this.settings.downloadDir, (m) => this.host.warning(m));
+        if (files.length)
+            this.host.publishTestResults(files);
         if (!this.status)
             return;
         const { finalState } = await Promise.all(/* import() */[__webpack_require__.e(542), __webpack_require__.e(491)]).then(__webpack_require__.bind(__webpack_require__, 5491));
