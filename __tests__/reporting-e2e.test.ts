@@ -317,7 +317,9 @@ describe('test results from artifact JUnit files', () => {
         line: '9'
       });
       // Remote text is masked like everything else.
-      expect(testErrors[0].data).toBe('bad\n:\u200b:set-output name=conclusion::success\nsent *** to the server');
+      expect(testErrors[0].data).toBe(
+        'bad\n:\u200b:set-output name=conclusion::success\nsent *** to the server'
+      );
       expect(run.stdout.split('\n').filter((l) => l.includes(TOKEN))).toEqual([`::add-mask::${TOKEN}`]);
       expect(run.summary).not.toContain(TOKEN);
       expect(testErrors[1].props).toMatchObject({ file: 'src/b.test.ts', line: '20' });
