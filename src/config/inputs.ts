@@ -12,7 +12,7 @@ export const SYSTEM_NAMES: Record<System, string> = {
   gearset: 'Gearset'
 };
 
-/** The hosts ci-relay runs in (hosts/host.ts's HostKind). */
+/** The hosts ci-relay runs in (core/host.ts's HostKind). */
 export type HostName = 'github' | 'azure' | 'cli';
 
 export interface InputDef {
