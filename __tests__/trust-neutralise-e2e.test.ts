@@ -2,9 +2,12 @@
  * Issue 20, finding 2, end to end: GitLab jobs NAMED as commands behind .NET whitespace (U+0085,
  * U+00A0, U+2003, …), and a log that holds the same, run through dist/index.js as a GitHub step,
  * an Azure task and a CLI. Each host's stdout (and the CLI's stderr) is read with the models of
- * helpers/runners.ts, in ordinal and ICU matching: nothing the remote wrote is obeyed.
+ * helpers/runners.ts, in ordinal and ICU matching: nothing the remote wrote is obeyed. And a GoCD
+ * schedule message of the same kind, through GitHub and the CLI.
  */
 import { startGitLabSim, type GitLabSim } from '../sim/gitlab.js';
+import { startGoCDSim } from '../sim/gocd.js';
+import { mutateJson } from '../sim/server.js';
 import { runCli, runGitHub, tempDir } from './helpers/run.js';
 import * as fs from 'node:fs';
 import { azureOutputs, runAzure } from './helpers/trust.js';
@@ -137,4 +140,42 @@ test('CLI: nothing on stderr or stdout is a command for a runner that reads it',
   const result = JSON.parse(run.stdout) as { jobs: { name: string; log: string }[] };
   expect(result.jobs.map((j) => j.name).sort()).toEqual([...NAMES].sort());
   for (const j of result.jobs) expect(fs.existsSync(j.log)).toBe(true);
+});
+
+test('GitHub and CLI, GoCD: a schedule message that starts with U+0085 before ::add-mask:: is shown, never obeyed', async () => {
+  const gocd = await startGoCDSim({ token: TOKEN, scheduleDelayMs: 300, stageDelayMs: 100 });
+  gocd.faults.push((req) =>
+    req.method === 'POST' && req.path.endsWith('/schedule')
+      ? {
+          kind: 'mutate',
+          mutate: mutateJson(() => ({ message: '\u0085::add-mask::x\n\u2003::stop-commands::pwned' }))
+        }
+      : undefined
+  );
+  try {
+    const github = await runGitHub({
+      system: 'gocd',
+      url: gocd.url,
+      token: TOKEN,
+      pipeline: 'demo',
+      'poll-interval': '1s'
+    });
+    expect(github.code).toBe(0);
+    for (const mode of MODES) {
+      const commands = githubCommands(github.stdout, mode);
+      expect(commands.filter((c) => c.name === 'add-mask').map((c) => c.data)).toEqual([TOKEN]);
+      for (const c of commands.filter((c) => c.name === 'stop-commands'))
+        expect(c.data).toMatch(/^[0-9a-f]{32}$/);
+    }
+    expect(github.stdout.replace(/\u200b/g, '')).toContain('::add-mask::x');
+    const cli = await runCli(['gocd', '--url', gocd.url, '--pipeline', 'demo', '--poll-interval', '1s'], {
+      cwd: tempDir(),
+      env: { CI_RELAY_TOKEN: TOKEN }
+    });
+    expect(cli.code).toBe(0);
+    for (const mode of MODES) expect(githubCommands(cli.stderr, mode, false)).toEqual([]);
+    expect(cli.stderr.replace(/\u200b/g, '')).toContain('::add-mask::x');
+  } finally {
+    await gocd.close();
+  }
 });
