@@ -3,10 +3,11 @@
  * U+00A0, U+2003, …), and a log that holds the same, run through dist/index.js as a GitHub step,
  * an Azure task and a CLI. Each host's stdout (and the CLI's stderr) is read with the models of
  * helpers/runners.ts, in ordinal and ICU matching: nothing the remote wrote is obeyed. And a GoCD
- * schedule message of the same kind, through GitHub and the CLI.
+ * schedule message and an unknown Gearset state of the same kind.
  */
 import { startGitLabSim, type GitLabSim } from '../sim/gitlab.js';
 import { startGoCDSim } from '../sim/gocd.js';
+import { startGearsetSim } from '../sim/gearset.js';
 import { mutateJson } from '../sim/server.js';
 import { runCli, runGitHub, tempDir } from './helpers/run.js';
 import * as fs from 'node:fs';
@@ -177,5 +178,51 @@ test('GitHub and CLI, GoCD: a schedule message that starts with U+0085 before ::
     expect(cli.stderr.replace(/\u200b/g, '')).toContain('::add-mask::x');
   } finally {
     await gocd.close();
+  }
+});
+
+test('GitHub, Gearset: an unknown State "\\u0085::add-mask::x" ends the run as text: status output, messages, no mask', async () => {
+  const gearset = await startGearsetSim({
+    token: TOKEN,
+    jobs: {
+      'ci-job': {
+        states: [
+          { state: 'Pending', ms: 200 },
+          { state: 'Succeeded', ms: 0 }
+        ]
+      }
+    }
+  });
+  const STATE = '\u0085::add-mask::x';
+  gearset.faults.push((req) =>
+    req.method === 'GET' && /\/run-requests\/[^/]+$/.test(req.path)
+      ? {
+          kind: 'mutate',
+          mutate: mutateJson((d) => {
+            const o = d as Record<string, unknown>;
+            return o && o.State === 'Succeeded' ? { ...o, State: STATE } : d;
+          })
+        }
+      : undefined
+  );
+  try {
+    const run = await runGitHub({
+      system: 'gearset',
+      url: gearset.url,
+      token: TOKEN,
+      job: 'ci-job',
+      'poll-interval': '1s'
+    });
+    expect(run.code).not.toBe(0);
+    for (const mode of MODES) {
+      const commands = githubCommands(run.stdout, mode);
+      expect(commands.filter((c) => c.name === 'add-mask').map((c) => c.data)).toEqual([TOKEN]);
+      for (const c of commands) expect(c.line.startsWith('::') || /^[0-9a-f]{32}$/.test(c.name)).toBe(true);
+    }
+    // The status output holds the state as it reads, and echoed by a later step obeys nothing.
+    expect(run.outputs.status.replace(/\u200b/g, '')).toBe(STATE);
+    expect(githubCommands(run.outputs.status, 'ordinal', false)).toEqual([]);
+  } finally {
+    await gearset.close();
   }
 });
