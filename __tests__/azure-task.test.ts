@@ -11,7 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import * as yauzl from 'yauzl';
 import Ajv from 'ajv-draft-04';
 import { INPUTS, OUTPUTS, SYSTEMS, camelCase, inputsFor } from '../src/config/inputs.js';
-import { neutralize } from '../src/hosts/azure.js';
+import { neutralizeCommands as neutralize } from '../src/logs/neutralise.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const readJson = (p: string): Record<string, unknown> =>

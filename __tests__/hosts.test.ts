@@ -367,10 +367,11 @@ describe('CliHost', () => {
     });
     expect(commandLines(stderr.text())).toEqual([]);
     expect(commandLines(stdout.text())).toEqual([]);
-    // The JSON still says what was written.
+    // The JSON still says what was written, neutralised (a step that echoes a value obeys nothing).
     const object = JSON.parse(stdout.text());
-    expect(object.status).toBe('##vso[task.complete result=Succeeded;]');
-    expect(object.error).toContain('##vso[task.setvariable variable=x]y');
+    expect(object.status).toBe('##\u200bvso[task.complete result=Succeeded;]');
+    expect(object.error.replace(/\u200b/g, '')).toContain('##vso[task.setvariable variable=x]y');
+    expect(commandLines(`${object.status}\n${object.error}`)).toEqual([]);
     expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual(object);
     // The remote lines are all there, as text.
     for (const line of HOSTILE) expect(stderr.text().replace(/\u200b/g, '')).toContain(line);
@@ -429,7 +430,9 @@ describe('GitHubHost', () => {
     const [first, second] = blocks;
     expect(first[1]).toMatch(/^[0-9a-f]{32}$/);
     expect(first[1]).not.toBe(second[1]);
-    expect(first[2].split('\n')).toEqual(HOSTILE);
+    // Neutralised inside the block too: the block is a second wall, not the only one.
+    expect(first[2].split('\n')).toEqual(HOSTILE.map(neutralizeCommands));
+    expect(commandLines(first[2])).toEqual([]);
     expect(second[2]).toBe('second batch');
     // Nothing outside the blocks.
     expect(text.replace(/^::stop-commands::([0-9a-f]+)\n[\s\S]*?\n::\1::\n/gm, '')).toBe('');

@@ -354,12 +354,15 @@ describe('test results from artifact JUnit files', () => {
       const testErrors = commands.filter((c) => c.name === 'error' && c.props.title?.startsWith('Test '));
       expect(testErrors).toHaveLength(10);
       expect(testErrors[0].props).toEqual({
-        title: 'Test failed: unit › ::add-mask::passes ##vso[task.complete result=Failed]',
+        // Neutralised (src/logs/neutralise.ts): a zero-width space after the `##`.
+        title: 'Test failed: unit › ::add-mask::passes ##\u200bvso[task.complete result=Failed]',
         file: 'src/a.test.ts',
         line: '9'
       });
       // Remote text is masked like everything else.
-      expect(testErrors[0].data).toBe('bad\n::set-output name=conclusion::success\nsent *** to the server');
+      expect(testErrors[0].data).toBe(
+        'bad\n:\u200b:set-output name=conclusion::success\nsent *** to the server'
+      );
       expect(run.stdout.split('\n').filter((l) => l.includes(TOKEN))).toEqual([`::add-mask::${TOKEN}`]);
       expect(run.summary).not.toContain(TOKEN);
       expect(testErrors[1].props).toMatchObject({ file: 'src/b.test.ts', line: '20' });

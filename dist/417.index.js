@@ -424,16 +424,24 @@ function exitCode(outcome) {
 /* harmony export */   o: () => (/* binding */ BaseHost)
 /* harmony export */ });
 /* harmony import */ var _logs_redact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2802);
-/* harmony import */ var _logs_neutralise_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(641);
-/* harmony import */ var _core_host_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8717);
+/* harmony import */ var _logs_neutralise_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(641);
+/* harmony import */ var _core_host_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8717);
 
 
 
-/** What every host shares: redaction of everything written, and the message of an outcome. */
+/**
+ * What every host shares: every string bound for the host passes here, redacted and then
+ * neutralised (src/logs/neutralise.ts), before an adapter's own write path sees it. The adapters
+ * implement only the `write*` methods, which take text already made plain.
+ */
 class BaseHost {
     redactor = new _logs_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .Redactor */ .pO();
     get isPost() {
         return false;
+    }
+    /** Any text for the host: no secret, and nothing a runner would obey. */
+    plain(text) {
+        return (0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_1__/* .neutralizeCommands */ .Kw)(this.redactor.redact(text));
     }
     secret(value) {
         this.redactor.add(value);
@@ -442,29 +450,44 @@ class BaseHost {
         return this.redactor.values;
     }
     info(message) {
-        this.write('info', this.redactor.redact(message));
+        this.write('info', this.plain(message));
     }
     warning(message) {
-        this.write('warning', this.redactor.redact(message));
+        this.write('warning', this.plain(message));
     }
     error(message) {
-        this.write('error', this.redactor.redact(message));
+        this.write('error', this.plain(message));
     }
     debug(message) {
-        this.write('debug', this.redactor.redact(message));
+        this.write('debug', this.plain(message));
+    }
+    /** A group's title on one line. */
+    startGroup(title) {
+        this.writeGroup(this.plain(title.replace(/\s*[\r\n\u0085\u2028\u2029]+\s*/g, ' ')));
     }
     remoteLines(lines) {
         // Redacted again once tidied: a secret split by a control sequence the tidying drops is whole again.
         if (lines.length)
-            this.writeRemote(lines.map((l) => this.redactor.redact((0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_2__/* .tidyRemoteLine */ .t8)(this.redactor.redact(l)))));
+            this.writeRemote(lines.map((l) => this.plain((0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_1__/* .tidyRemoteLine */ .t8)(this.redactor.redact(l)))));
     }
-    async summary(_markdown) { }
-    annotate(annotation) {
-        const text = (0,_core_host_js__WEBPACK_IMPORTED_MODULE_1__/* .annotationText */ .x)(annotation);
-        if (annotation.kind === 'error')
-            this.error(text);
-        else
-            this.warning(text);
+    setOutput(name, value) {
+        this.writeOutput(name, this.plain(value));
+    }
+    async summary(markdown) {
+        await this.writeSummary(this.plain(markdown));
+    }
+    async writeSummary(_markdown) { }
+    annotate(a) {
+        this.writeAnnotation({
+            ...a,
+            title: this.plain(a.title),
+            message: this.plain(a.message),
+            file: a.file === undefined ? undefined : this.plain(a.file)
+        });
+    }
+    /** An annotation whose text is plain already; hosts without annotations log it as one line. */
+    writeAnnotation(a) {
+        this.write(a.kind, (0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_1__/* .neutralizeCommands */ .Kw)((0,_core_host_js__WEBPACK_IMPORTED_MODULE_2__/* .annotationText */ .x)(a)));
     }
     publishTestResults(_files) { }
     saveState(_name, _value) { }
@@ -491,10 +514,10 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3828);
 /* harmony import */ var _core_files_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2164);
 /* harmony import */ var _config_inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6097);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(3411);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(3411);
 /* harmony import */ var _core_host_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8717);
-/* harmony import */ var _logs_neutralise_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(641);
-/* harmony import */ var _base_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(7378);
+/* harmony import */ var _logs_neutralise_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(641);
+/* harmony import */ var _base_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(7378);
 
 
 
@@ -527,12 +550,12 @@ function usage() {
         return `  ${flag.padEnd(30)} ${i.description}${extra ? ` (${extra})` : ''}`;
     });
     return [
-        `ci-relay ${_version_js__WEBPACK_IMPORTED_MODULE_8__/* .VERSION */ .x}: trigger a GitLab, GoCD or Gearset run, follow it with a live log, and bring back its result.`,
+        `ci-relay ${_version_js__WEBPACK_IMPORTED_MODULE_9__/* .VERSION */ .x}: trigger a GitLab, GoCD or Gearset run, follow it with a live log, and bring back its result.`,
         '',
         `Usage: ci-relay <${_config_inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .SYSTEMS */ .LB.join('|')}> [--flag value …]`,
         '',
         `Install from the tarball attached to each release (never the npm name 'ci-relay', which is not ours):`,
-        `  npm install -g --prefix <folder> ./ci-relay-${_version_js__WEBPACK_IMPORTED_MODULE_8__/* .VERSION */ .x}.tgz    or    npx --yes ./ci-relay-${_version_js__WEBPACK_IMPORTED_MODULE_8__/* .VERSION */ .x}.tgz <system> …`,
+        `  npm install -g --prefix <folder> ./ci-relay-${_version_js__WEBPACK_IMPORTED_MODULE_9__/* .VERSION */ .x}.tgz    or    npx --yes ./ci-relay-${_version_js__WEBPACK_IMPORTED_MODULE_9__/* .VERSION */ .x}.tgz <system> …`,
         '',
         'Inputs (each also read from the environment as CI_RELAY_<NAME>, e.g. CI_RELAY_TOKEN; flags win):',
         ...rows,
@@ -577,7 +600,7 @@ function lenientOwnFlags(argv) {
     return out;
 }
 /** Jenkins or any shell: flags and CI_RELAY_* variables in, a human log on stderr, JSON out, exit codes. */
-class CliHost extends _base_js__WEBPACK_IMPORTED_MODULE_7__/* .BaseHost */ .o {
+class CliHost extends _base_js__WEBPACK_IMPORTED_MODULE_8__/* .BaseHost */ .o {
     env;
     stderr;
     stdout;
@@ -635,18 +658,19 @@ class CliHost extends _base_js__WEBPACK_IMPORTED_MODULE_7__/* .BaseHost */ .o {
         if (kind === 'debug' && !this.debugOn)
             return;
         const prefix = kind === 'info' ? '' : `${kind}: `;
-        // A CI runner may read this log too (Jenkins on a GitHub or Azure agent, --host cli): no commands.
-        this.stderr.write(`${(0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_9__/* .neutralizeCommands */ .Kw)(`${prefix}${message}`)}\n`);
+        // A CI runner may read this log too (Jenkins on a GitHub or Azure agent, --host cli): the
+        // message is plain already (BaseHost), and stays so behind its prefix.
+        this.stderr.write(`${(0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_7__/* .neutralizeCommands */ .Kw)(`${prefix}${message}`)}\n`);
     }
-    startGroup(title) {
-        this.stderr.write(`\n▶ ${(0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_9__/* .neutralizeCommands */ .Kw)(this.redactor.redact(title))}\n`);
+    writeGroup(title) {
+        this.stderr.write(`\n▶ ${title}\n`);
     }
     endGroup() { }
     writeRemote(lines) {
-        this.stderr.write(lines.map((l) => `  ${(0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_9__/* .neutralizeCommands */ .Kw)(l)}\n`).join(''));
+        this.stderr.write(lines.map((l) => `  ${l}\n`).join(''));
     }
-    setOutput(name, value) {
-        this.outputs[name] = this.redactor.redact(value);
+    writeOutput(name, value) {
+        this.outputs[name] = value;
     }
     async finish(outcome) {
         const code = (0,_core_host_js__WEBPACK_IMPORTED_MODULE_6__/* .exitCode */ .I)(outcome);
@@ -681,63 +705,19 @@ class CliHost extends _base_js__WEBPACK_IMPORTED_MODULE_7__/* .BaseHost */ .o {
             o.duration = Number(o.duration);
         o['exit-code'] = code;
         if (outcome.error) {
-            o.error = this.redactor.redact(outcome.error.message);
+            o.error = this.plain(outcome.error.message);
             // The server answered and refused (a bad ref, a YAML error, variables not allowed): its HTTP
             // status tells that apart from a server that could not be reached, which has none.
             if (outcome.error instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .RemoteError */ .Hi && outcome.error.status)
                 o['http-status'] = outcome.error.status;
         }
         else if (outcome.result?.message)
-            o.message = this.redactor.redact(outcome.result.message);
+            o.message = this.plain(outcome.result.message);
         return o;
     }
 }
 function createCliHost(argv) {
     return new CliHost(argv);
-}
-
-
-/***/ }),
-
-/***/ 641:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Kw: () => (/* binding */ neutralizeCommands),
-/* harmony export */   t8: () => (/* binding */ tidyRemoteLine)
-/* harmony export */ });
-/* unused harmony export MAX_SHOWN_LINE */
-/**
- * Remote text made safe to show in any host: the one place that decides what of a remote string
- * a runner could take for a command, and makes it plain text.
- */
-/**
- * Escape sequences other than colours (SGR, `ESC[…m`): cursor moves, screen clears, scroll,
- * titles and hyperlinks (OSC), device strings (DCS, APC, PM, SOS), lone ESCs; C0 and C1 controls
- * but tab.
- */
-const ESCAPES = 
-// eslint-disable-next-line no-control-regex
-/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[PX^_][^\x1b]*(?:\x1b\\)?|\x1b[ -/]*[0-~]?|[\x00-\x08\x0a-\x1a\x1c-\x1f\x7f-\x9f]/g;
-// eslint-disable-next-line no-control-regex
-const SGR = /^\x1b\[[0-9;:]*m$/;
-/** Longest line shown; the saved log keeps every byte. */
-const MAX_SHOWN_LINE = 16 * 1024;
-/** A remote line made safe to show in any host: no control sequences but colours, not too long. */
-function tidyRemoteLine(line) {
-    let out = line.replace(ESCAPES, (m) => (SGR.test(m) ? m : ''));
-    if (out.length > MAX_SHOWN_LINE) {
-        out = `${out.slice(0, MAX_SHOWN_LINE)} … (${out.length - MAX_SHOWN_LINE} more characters in the saved log)`;
-    }
-    return out;
-}
-/**
- * Text that no runner takes for a command: GitHub obeys `::name::` at a line's start (after
- * spaces) and `##[name]` anywhere; Azure `##vso[…]` and `##[…]` anywhere. A zero-width space
- * inside each keeps the text as it reads.
- */
-function neutralizeCommands(text) {
-    return text.replace(/^(\s*):(?=:)/gm, '$1:\u200b').replace(/##(?=(?:vso)?\[)/gi, '##\u200b');
 }
 
 

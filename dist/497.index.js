@@ -127,6 +127,8 @@ const Bridge = Job.extend({
     })
         .nullish()
 });
+/** The project's path, for a run-url when the pipeline has no web_url and `project` is an id. */
+const ProjectIdentity = shape.z.object({ path_with_namespace: shape.z.string().nullish() });
 const Variables = shape.z.array(shape.z.object({ key: shape.z.string() }));
 const Version = shape.z.object({ version: shape.z.string() });
 const count = shape.z.number().nullish();
@@ -157,7 +159,13 @@ const TestReport = shape.z.object({
             classname: shape.z.string().nullish(),
             file: shape.z.string().nullish(),
             execution_time: shape.z.number().nullish(),
-            system_output: shape.z.string().nullish(),
+            /**
+             * A string, an object or a list: GitLab's JUnit parser (gitlabhq
+             * lib/gitlab/ci/parsers/test/junit.rb) keeps the `<failure>`/`<error>` element as
+             * Hash.from_xml made it — its text, `{message, type, __content__}` when it has
+             * attributes, a list when there are several. Read by test-report.ts `outputText`.
+             */
+            system_output: shape.z.unknown(),
             stack_trace: shape.z.string().nullish()
         }))
             .nullish()
@@ -341,18 +349,16 @@ class PipelineTree {
         this.route = 'none';
         return [];
     }
-    /** project_id arrived around 14.0; before, the child's web_url names its project. */
+    /**
+     * The project a downstream pipeline lives in: its `project_id` (around 14.0), else the project
+     * its own web_url names (a cross-project trigger lives in another project), never the parent's
+     * when the pipeline says otherwise.
+     */
     projectOf(ds, parent) {
         if (ds.project_id !== undefined && ds.project_id !== null)
             return `projects/${ds.project_id}`;
-        if (ds.web_url) {
-            const base = this.host.baseUrl.replace(/\/+$/, '');
-            const at = ds.web_url.indexOf('/-/pipelines/');
-            if (ds.web_url.startsWith(`${base}/`) && at > base.length) {
-                return `projects/${encodeURIComponent(ds.web_url.slice(base.length + 1, at))}`;
-            }
-        }
-        return parent;
+        const path = ds.web_url ? projectOfUrl(ds.web_url, this.host.baseUrl) : undefined;
+        return path ? `projects/${encodeURIComponent(path)}` : parent;
     }
     flatten(node) {
         const out = [...node.jobs];
@@ -372,6 +378,35 @@ class PipelineTree {
     /** Every child pipeline found, with its project, for cancel and for logs. */
     projects() {
         return [...this.children.values()].map((c) => ({ id: c.id, project: c.project }));
+    }
+}
+/**
+ * The project path a pipeline's web_url names: `<root>/<group>/<project>/-/pipelines/<id>`, or
+ * before GitLab moved its routes under `/-/` (pre-14 bridges, narkoz/gitlab's recorded
+ * pipeline_bridges.json) `<root>/<group>/<project>/pipelines/<id>`. The URL's host may be the
+ * server's external_url rather than the one ci-relay calls: only the path after the relative URL
+ * root of `baseUrl` counts.
+ */
+function projectOfUrl(webUrl, baseUrl) {
+    let path;
+    let root;
+    try {
+        path = new URL(webUrl).pathname;
+        root = new URL(baseUrl).pathname.replace(/\/+$/, '');
+    }
+    catch {
+        return undefined;
+    }
+    if (root && path.startsWith(`${root}/`))
+        path = path.slice(root.length);
+    const m = /^\/(.+?)(?:\/-)?\/pipelines\/\d+\/?$/.exec(path);
+    if (!m)
+        return undefined;
+    try {
+        return decodeURIComponent(m[1]);
+    }
+    catch {
+        return undefined;
     }
 }
 
@@ -417,7 +452,7 @@ function failures(report) {
                 continue;
             if (out.length >= MAX_FAILURES)
                 return out;
-            const message = [c.system_output, c.stack_trace].filter((t) => !!t).join('\n');
+            const message = [outputText(c.system_output), c.stack_trace].filter((t) => !!t).join('\n');
             out.push({
                 suite: suite.name ?? c.classname ?? '',
                 name: c.name ?? '',
@@ -429,6 +464,32 @@ function failures(report) {
         }
     }
     return out;
+}
+/**
+ * A case's `system_output` as text, whatever form the server gave it: a string; an element with
+ * attributes (`{message, type, __content__}`: "type: message", then its text); a list of either.
+ */
+function outputText(v, depth = 0) {
+    if (v === null || v === undefined || depth > 8)
+        return undefined;
+    if (typeof v === 'string')
+        return v || undefined;
+    if (typeof v === 'number' || typeof v === 'boolean')
+        return String(v);
+    if (Array.isArray(v))
+        return (v
+            .map((x) => outputText(x, depth + 1))
+            .filter(Boolean)
+            .join('\n') || undefined);
+    if (typeof v === 'object') {
+        const o = v;
+        const message = outputText(o.message, depth + 1);
+        const type = outputText(o.type, depth + 1);
+        const head = type && message ? `${type}: ${message}` : (message ?? type);
+        const text = outputText(o.__content__ ?? o['#text'], depth + 1);
+        return [head, text].filter(Boolean).join('\n') || undefined;
+    }
+    return undefined;
 }
 
 // EXTERNAL MODULE: ./lib/core/deadline.js
@@ -676,7 +737,7 @@ class GitLab {
         const pipeline = await this.getPipeline(pipelineId);
         return {
             id: String(pipeline.id),
-            url: this.urlOf(pipeline),
+            url: await this.urlOf(pipeline),
             data: { pipelineId, jobId: job.id, played: true }
         };
     }
@@ -710,15 +771,37 @@ class GitLab {
     getPipeline(id) {
         return this.api.json(Pipeline, 'GET', `${this.project}/pipelines/${encodeURIComponent(String(id))}`, `GET pipeline ${id}`);
     }
-    /** GitLab 9.x pipelines have no web_url: build it from the project path. */
-    urlOf(pipeline) {
-        return pipeline.web_url ?? `${this.ctx.settings.url}/${this.gl.project}/-/pipelines/${pipeline.id}`;
+    /**
+     * GitLab 9.x pipelines have no web_url: build it from the project's own path, never from a
+     * numeric id (`<url>/1/-/pipelines/61` is no page); left empty when the project cannot be read.
+     */
+    async urlOf(pipeline) {
+        if (pipeline.web_url)
+            return pipeline.web_url;
+        const path = await this.projectPath();
+        return path
+            ? `${this.ctx.settings.url.replace(/\/+$/, '')}/${path}/-/pipelines/${pipeline.id}`
+            : undefined;
     }
-    pipelineRun(pipeline) {
+    projectPathOnce;
+    /**
+     * The project's path as given, or, for a numeric id, as the project API names it
+     * (`path_with_namespace`: gitlabhq lib/api/entities/project_identity.rb, GET /projects/:id).
+     */
+    projectPath() {
+        if (!/^\d+$/.test(this.gl.project))
+            return Promise.resolve(this.gl.project);
+        this.projectPathOnce ??= this.api
+            .optional(ProjectIdentity, this.project, `GET project ${this.gl.project}`, [401, 403, 404])
+            .then((r) => r.value?.path_with_namespace ?? undefined)
+            .catch(() => undefined);
+        return this.projectPathOnce;
+    }
+    async pipelineRun(pipeline) {
         const data = { pipelineId: pipeline.id };
         if (this.gl.job && this.jobById === undefined)
             data.jobName = this.gl.job;
-        return { id: String(pipeline.id), url: this.urlOf(pipeline), data };
+        return { id: String(pipeline.id), url: await this.urlOf(pipeline), data };
     }
     /** After a lost answer to the create request: the newest pipeline on our ref created since we started. */
     async findTriggered() {

@@ -22,6 +22,8 @@ var deadline = __webpack_require__(1923);
 var errors = __webpack_require__(3828);
 // EXTERNAL MODULE: ./lib/transport/shape.js
 var shape = __webpack_require__(8368);
+// EXTERNAL MODULE: ./lib/transport/json.js
+var json = __webpack_require__(6791);
 ;// CONCATENATED MODULE: ./lib/remotes/gocd/shapes.js
 /**
  * The GoCD answers ci-relay relies on, as zod schemas of the fields it reads (extra fields are
@@ -92,6 +94,7 @@ const artifactListSchema = shape.z.preprocess((v) => (Array.isArray(v) ? v : [v]
 
 
 
+
 const accept = (v) => `application/vnd.go.cd.v${v}+json`;
 const seg = (s) => encodeURIComponent(String(s));
 /** GoCD's word for a route or Accept version it does not have. */
@@ -157,14 +160,38 @@ class GoCDApi {
         // Both 404: the one that is not GoCD's "wrong url" says the run is not there.
         throw refusals.find((e) => !WRONG_URL.test(e.message)) ?? refusals[0];
     }
-    /** Schedules the pipeline (Accept v1 on every version: api-pipeline-operations-v1, 19.8+). */
+    /**
+     * Schedules the pipeline (Accept v1 on every version: api-pipeline-operations-v1, 19.8+) and
+     * returns GoCD's message. A 202 means scheduled, whatever its body: GoCD before the v1 API
+     * answers `202 text/html` "Request to schedule pipeline … accepted" (recorded in gaqzi/py-gocd
+     * tests/fixtures/cassettes/api/pipeline/schedule-successful-and-return-new-instance.yml; the old
+     * Pipeline API of gocd/docs.go.cd user/api/Pipeline_API.md), which the transport's JSON reader
+     * would take for a proxy's page. The POST is sent once (`idempotent: false`) and its body read
+     * here, never asked for again. Any other 2xx must be the API's JSON.
+     */
     async schedule(body) {
-        const { body: answer } = await this.call(messageSchema, 'POST', `pipelines/${seg(this.pipeline)}/schedule`, {
+        const path = `pipelines/${seg(this.pipeline)}/schedule`;
+        const call = `POST /go/api/${path}`;
+        const res = await this.http.request('POST', `api/${path}`, {
             json: body,
-            headers: { 'x-gocd-confirm': 'true' },
+            headers: { accept: accept(1), 'x-gocd-confirm': 'true' },
             idempotent: false
         });
-        return answer?.message;
+        const text = res.body.toString('utf8');
+        let parsed;
+        try {
+            parsed = text.trim() ? JSON.parse(text) : null;
+        }
+        catch {
+            if (res.status === 202)
+                return plainMessage(text);
+            throw new errors/* RemoteError */.Hi(`GoCD answered ${call} with ${(0,json/* notTheApi */.XK)(res.headers, res.body) ?? 'something that is not JSON'}, not JSON: is a login or proxy page in front of the API?`, res.status);
+        }
+        if (res.status === 202) {
+            const message = messageSchema.safeParse(parsed);
+            return message.success ? message.data?.message : plainMessage(text);
+        }
+        return (0,shape/* expectShape */.h)(messageSchema, parsed, { system: 'GoCD', call })?.message;
     }
     /** Cancels one stage run through the newest route this server has; returns GoCD's message. */
     async cancelStage(ref) {
@@ -232,6 +259,14 @@ class GoCDApi {
         }
         return this.approvals;
     }
+}
+/** A text or HTML answer as one short line of its words. */
+function plainMessage(text) {
+    const words = text
+        .replace(/<[^>]*>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+    return words ? words.slice(0, 300) : undefined;
 }
 
 ;// CONCATENATED MODULE: ./lib/remotes/gocd/stages.js

@@ -422,8 +422,7 @@ function exitCode(outcome) {
 
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   createAzureHost: () => (/* binding */ createAzureHost),
-/* harmony export */   neutralize: () => (/* binding */ neutralize)
+/* harmony export */   createAzureHost: () => (/* binding */ createAzureHost)
 /* harmony export */ });
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
 /* harmony import */ var node_module__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8995);
@@ -432,7 +431,8 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _config_inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6097);
 /* harmony import */ var _core_host_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8717);
 /* harmony import */ var _core_files_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(2164);
-/* harmony import */ var _base_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(7378);
+/* harmony import */ var _logs_neutralise_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(641);
+/* harmony import */ var _base_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(7378);
 /**
  * The Azure Pipelines host: the task CiRelay@1 (azure/CiRelayV1/task.json), run by the agent's
  * Node24 or Node20_1 handler on the same bundle as every other host.
@@ -454,21 +454,14 @@ __webpack_require__.r(__webpack_exports__);
 
 
 
-/**
- * The agent obeys `##vso[` anywhere in a line and `##[` formatting commands: a zero-width space
- * after the `##` keeps the text as it reads and makes it no command at all.
- */
-const COMMAND_START = /##(?=(?:vso)?\[)/gi;
-function neutralize(line) {
-    return line.replace(COMMAND_START, '##\u200b');
-}
+
 /** Swallows what the task lib writes while it reads an input (it echoes values as debug lines). */
 const SINK = new node_stream__WEBPACK_IMPORTED_MODULE_3__.Writable({
     write(_chunk, _encoding, callback) {
         callback();
     }
 });
-class AzureHost extends _base_js__WEBPACK_IMPORTED_MODULE_7__/* .BaseHost */ .o {
+class AzureHost extends _base_js__WEBPACK_IMPORTED_MODULE_8__/* .BaseHost */ .o {
     tl;
     kind = 'azure';
     masked = new Set();
@@ -500,8 +493,8 @@ class AzureHost extends _base_js__WEBPACK_IMPORTED_MODULE_7__/* .BaseHost */ .o 
             this.tl.setSecret(v);
         }
     }
-    write(kind, message) {
-        const text = neutralize(message);
+    /** Text here is plain already (BaseHost): no `##vso[` or `##[` the agent would obey. */
+    write(kind, text) {
         switch (kind) {
             case 'info':
                 this.lines(text.split(/\r?\n/));
@@ -519,38 +512,38 @@ class AzureHost extends _base_js__WEBPACK_IMPORTED_MODULE_7__/* .BaseHost */ .o 
                 this.tl.error(text);
         }
     }
-    startGroup(title) {
-        this.lines([`##[group]${neutralize(this.redactor.redact(title).replace(/[\r\n]+/g, ' '))}`]);
+    writeGroup(title) {
+        this.lines([`##[group]${title}`]);
     }
     endGroup() {
         this.lines(['##[endgroup]']);
     }
     writeRemote(lines) {
-        this.lines(lines.map(neutralize));
+        this.lines(lines);
     }
-    setOutput(name, value) {
+    writeOutput(name, value) {
         if (!_config_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .OUTPUTS */ .py.some((o) => o.name === name)) {
             // A value the remote handed back (outputs-file), under its own name: the command alone, so
             // that no name from the remote reaches this process's environment (setVariable sets it there).
-            this.tl.command('task.setvariable', { variable: name, isOutput: 'true', issecret: 'false' }, this.redactor.redact(value));
+            this.tl.command('task.setvariable', { variable: name, isOutput: 'true', issecret: 'false' }, value);
             return;
         }
         // → ##vso[task.setvariable variable=runId;isOutput=true;issecret=false;]…
-        this.tl.setVariable((0,_config_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .camelCase */ .xQ)(name), this.redactor.redact(value), false, true);
+        this.tl.setVariable((0,_config_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .camelCase */ .xQ)(name), value, false, true);
     }
-    async summary(markdown) {
+    async writeSummary(markdown) {
         const base = this.tl.getVariable('Agent.TempDirectory') || node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(this.input('download-dir') || 'ci-relay');
         // A folder of its own, so two ci-relay steps in one job never share a file, while the
         // name the agent shows as the section title stays `ci-relay`.
         const dir = node_path__WEBPACK_IMPORTED_MODULE_2__.join(base, `ci-relay-summary-${process.pid}-${++this.summaries}`);
         await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.mkdir(dir, { recursive: true });
         const file = node_path__WEBPACK_IMPORTED_MODULE_2__.join(dir, 'ci-relay.md');
-        (0,_core_files_js__WEBPACK_IMPORTED_MODULE_6__/* .writeFileNoFollow */ .qI)(file, this.redactor.redact(markdown));
+        (0,_core_files_js__WEBPACK_IMPORTED_MODULE_6__/* .writeFileNoFollow */ .qI)(file, markdown);
         this.tl.uploadSummary(file);
     }
     async finish(outcome) {
         const { TaskResult } = this.tl;
-        const line = (s) => neutralize(this.redactor.redact(s).replace(/\s*[\r\n]+\s*/g, ' '));
+        const line = (s) => this.plain(s.replace(/\s*[\r\n\u0085\u2028\u2029]+\s*/g, ' '));
         const failed = (message) => {
             // setResult logs the message as an error issue too: once is enough.
             if (this.issued.has(message))
@@ -581,11 +574,11 @@ class AzureHost extends _base_js__WEBPACK_IMPORTED_MODULE_7__/* .BaseHost */ .o 
         return (0,_core_host_js__WEBPACK_IMPORTED_MODULE_5__/* .exitCode */ .I)(outcome);
     }
     /** `##vso[task.logissue type=error;sourcepath=…;linenumber=…]`: an issue on the build's summary. */
-    annotate(a) {
-        const text = neutralize(this.redactor.redact((0,_core_host_js__WEBPACK_IMPORTED_MODULE_5__/* .annotationText */ .x)({ ...a, file: undefined })));
+    writeAnnotation(a) {
+        const text = (0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_7__/* .neutralizeCommands */ .Kw)((0,_core_host_js__WEBPACK_IMPORTED_MODULE_5__/* .annotationText */ .x)({ ...a, file: undefined }));
         const props = { type: a.kind };
         if (a.file)
-            props.sourcepath = neutralize(this.redactor.redact(a.file));
+            props.sourcepath = a.file;
         if (a.file && a.line)
             props.linenumber = String(a.line);
         if (a.kind === 'error')
@@ -622,16 +615,24 @@ const TASK_LIB = 'azure-pipelines-task-lib/task';
 /* harmony export */   o: () => (/* binding */ BaseHost)
 /* harmony export */ });
 /* harmony import */ var _logs_redact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2802);
-/* harmony import */ var _logs_neutralise_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(641);
-/* harmony import */ var _core_host_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8717);
+/* harmony import */ var _logs_neutralise_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(641);
+/* harmony import */ var _core_host_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8717);
 
 
 
-/** What every host shares: redaction of everything written, and the message of an outcome. */
+/**
+ * What every host shares: every string bound for the host passes here, redacted and then
+ * neutralised (src/logs/neutralise.ts), before an adapter's own write path sees it. The adapters
+ * implement only the `write*` methods, which take text already made plain.
+ */
 class BaseHost {
     redactor = new _logs_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .Redactor */ .pO();
     get isPost() {
         return false;
+    }
+    /** Any text for the host: no secret, and nothing a runner would obey. */
+    plain(text) {
+        return (0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_1__/* .neutralizeCommands */ .Kw)(this.redactor.redact(text));
     }
     secret(value) {
         this.redactor.add(value);
@@ -640,79 +641,50 @@ class BaseHost {
         return this.redactor.values;
     }
     info(message) {
-        this.write('info', this.redactor.redact(message));
+        this.write('info', this.plain(message));
     }
     warning(message) {
-        this.write('warning', this.redactor.redact(message));
+        this.write('warning', this.plain(message));
     }
     error(message) {
-        this.write('error', this.redactor.redact(message));
+        this.write('error', this.plain(message));
     }
     debug(message) {
-        this.write('debug', this.redactor.redact(message));
+        this.write('debug', this.plain(message));
+    }
+    /** A group's title on one line. */
+    startGroup(title) {
+        this.writeGroup(this.plain(title.replace(/\s*[\r\n\u0085\u2028\u2029]+\s*/g, ' ')));
     }
     remoteLines(lines) {
         // Redacted again once tidied: a secret split by a control sequence the tidying drops is whole again.
         if (lines.length)
-            this.writeRemote(lines.map((l) => this.redactor.redact((0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_2__/* .tidyRemoteLine */ .t8)(this.redactor.redact(l)))));
+            this.writeRemote(lines.map((l) => this.plain((0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_1__/* .tidyRemoteLine */ .t8)(this.redactor.redact(l)))));
     }
-    async summary(_markdown) { }
-    annotate(annotation) {
-        const text = (0,_core_host_js__WEBPACK_IMPORTED_MODULE_1__/* .annotationText */ .x)(annotation);
-        if (annotation.kind === 'error')
-            this.error(text);
-        else
-            this.warning(text);
+    setOutput(name, value) {
+        this.writeOutput(name, this.plain(value));
+    }
+    async summary(markdown) {
+        await this.writeSummary(this.plain(markdown));
+    }
+    async writeSummary(_markdown) { }
+    annotate(a) {
+        this.writeAnnotation({
+            ...a,
+            title: this.plain(a.title),
+            message: this.plain(a.message),
+            file: a.file === undefined ? undefined : this.plain(a.file)
+        });
+    }
+    /** An annotation whose text is plain already; hosts without annotations log it as one line. */
+    writeAnnotation(a) {
+        this.write(a.kind, (0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_1__/* .neutralizeCommands */ .Kw)((0,_core_host_js__WEBPACK_IMPORTED_MODULE_2__/* .annotationText */ .x)(a)));
     }
     publishTestResults(_files) { }
     saveState(_name, _value) { }
     getState(_name) {
         return '';
     }
-}
-
-
-/***/ }),
-
-/***/ 641:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Kw: () => (/* binding */ neutralizeCommands),
-/* harmony export */   t8: () => (/* binding */ tidyRemoteLine)
-/* harmony export */ });
-/* unused harmony export MAX_SHOWN_LINE */
-/**
- * Remote text made safe to show in any host: the one place that decides what of a remote string
- * a runner could take for a command, and makes it plain text.
- */
-/**
- * Escape sequences other than colours (SGR, `ESC[…m`): cursor moves, screen clears, scroll,
- * titles and hyperlinks (OSC), device strings (DCS, APC, PM, SOS), lone ESCs; C0 and C1 controls
- * but tab.
- */
-const ESCAPES = 
-// eslint-disable-next-line no-control-regex
-/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[PX^_][^\x1b]*(?:\x1b\\)?|\x1b[ -/]*[0-~]?|[\x00-\x08\x0a-\x1a\x1c-\x1f\x7f-\x9f]/g;
-// eslint-disable-next-line no-control-regex
-const SGR = /^\x1b\[[0-9;:]*m$/;
-/** Longest line shown; the saved log keeps every byte. */
-const MAX_SHOWN_LINE = 16 * 1024;
-/** A remote line made safe to show in any host: no control sequences but colours, not too long. */
-function tidyRemoteLine(line) {
-    let out = line.replace(ESCAPES, (m) => (SGR.test(m) ? m : ''));
-    if (out.length > MAX_SHOWN_LINE) {
-        out = `${out.slice(0, MAX_SHOWN_LINE)} … (${out.length - MAX_SHOWN_LINE} more characters in the saved log)`;
-    }
-    return out;
-}
-/**
- * Text that no runner takes for a command: GitHub obeys `::name::` at a line's start (after
- * spaces) and `##[name]` anywhere; Azure `##vso[…]` and `##[…]` anywhere. A zero-width space
- * inside each keeps the text as it reads.
- */
-function neutralizeCommands(text) {
-    return text.replace(/^(\s*):(?=:)/gm, '$1:\u200b').replace(/##(?=(?:vso)?\[)/gi, '##\u200b');
 }
 
 

@@ -47,16 +47,24 @@ function exitCode(outcome) {
 /* harmony export */   o: () => (/* binding */ BaseHost)
 /* harmony export */ });
 /* harmony import */ var _logs_redact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2802);
-/* harmony import */ var _logs_neutralise_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(641);
-/* harmony import */ var _core_host_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8717);
+/* harmony import */ var _logs_neutralise_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(641);
+/* harmony import */ var _core_host_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8717);
 
 
 
-/** What every host shares: redaction of everything written, and the message of an outcome. */
+/**
+ * What every host shares: every string bound for the host passes here, redacted and then
+ * neutralised (src/logs/neutralise.ts), before an adapter's own write path sees it. The adapters
+ * implement only the `write*` methods, which take text already made plain.
+ */
 class BaseHost {
     redactor = new _logs_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .Redactor */ .pO();
     get isPost() {
         return false;
+    }
+    /** Any text for the host: no secret, and nothing a runner would obey. */
+    plain(text) {
+        return (0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_1__/* .neutralizeCommands */ .Kw)(this.redactor.redact(text));
     }
     secret(value) {
         this.redactor.add(value);
@@ -65,29 +73,44 @@ class BaseHost {
         return this.redactor.values;
     }
     info(message) {
-        this.write('info', this.redactor.redact(message));
+        this.write('info', this.plain(message));
     }
     warning(message) {
-        this.write('warning', this.redactor.redact(message));
+        this.write('warning', this.plain(message));
     }
     error(message) {
-        this.write('error', this.redactor.redact(message));
+        this.write('error', this.plain(message));
     }
     debug(message) {
-        this.write('debug', this.redactor.redact(message));
+        this.write('debug', this.plain(message));
+    }
+    /** A group's title on one line. */
+    startGroup(title) {
+        this.writeGroup(this.plain(title.replace(/\s*[\r\n\u0085\u2028\u2029]+\s*/g, ' ')));
     }
     remoteLines(lines) {
         // Redacted again once tidied: a secret split by a control sequence the tidying drops is whole again.
         if (lines.length)
-            this.writeRemote(lines.map((l) => this.redactor.redact((0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_2__/* .tidyRemoteLine */ .t8)(this.redactor.redact(l)))));
+            this.writeRemote(lines.map((l) => this.plain((0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_1__/* .tidyRemoteLine */ .t8)(this.redactor.redact(l)))));
     }
-    async summary(_markdown) { }
-    annotate(annotation) {
-        const text = (0,_core_host_js__WEBPACK_IMPORTED_MODULE_1__/* .annotationText */ .x)(annotation);
-        if (annotation.kind === 'error')
-            this.error(text);
-        else
-            this.warning(text);
+    setOutput(name, value) {
+        this.writeOutput(name, this.plain(value));
+    }
+    async summary(markdown) {
+        await this.writeSummary(this.plain(markdown));
+    }
+    async writeSummary(_markdown) { }
+    annotate(a) {
+        this.writeAnnotation({
+            ...a,
+            title: this.plain(a.title),
+            message: this.plain(a.message),
+            file: a.file === undefined ? undefined : this.plain(a.file)
+        });
+    }
+    /** An annotation whose text is plain already; hosts without annotations log it as one line. */
+    writeAnnotation(a) {
+        this.write(a.kind, (0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_1__/* .neutralizeCommands */ .Kw)((0,_core_host_js__WEBPACK_IMPORTED_MODULE_2__/* .annotationText */ .x)(a)));
     }
     publishTestResults(_files) { }
     saveState(_name, _value) { }
@@ -110,9 +133,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(143);
 /* harmony import */ var _core_host_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8717);
-/* harmony import */ var _logs_neutralise_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(641);
 /* harmony import */ var _base_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7378);
-
 
 
 
@@ -133,10 +154,10 @@ class GitHubHost extends _base_js__WEBPACK_IMPORTED_MODULE_3__/* .BaseHost */ .o
             _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setSecret */ .Pq(v);
         }
     }
+    /** Text here is plain already (BaseHost): core.info writes it as it is, the others escape it onto one line. */
     write(kind, message) {
-        // core.info writes the text as it is: a line of it must not read as a command.
         if (kind === 'info')
-            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq((0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_4__/* .neutralizeCommands */ .Kw)(message));
+            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq(message);
         else if (kind === 'warning')
             _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .warning */ .$e(message);
         else if (kind === 'error')
@@ -144,55 +165,53 @@ class GitHubHost extends _base_js__WEBPACK_IMPORTED_MODULE_3__/* .BaseHost */ .o
         else
             _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(message);
     }
-    startGroup(title) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .startGroup */ .Oh(this.redactor.redact(title).replace(/[\r\n]/g, ' '));
+    writeGroup(title) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .startGroup */ .Oh(title);
     }
     endGroup() {
         _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .endGroup */ .N4();
     }
-    /** Remote text between `::stop-commands::` and its unguessable end token: shown, never obeyed. */
+    /**
+     * Remote text, neutralised (BaseHost), and also between `::stop-commands::` and its
+     * unguessable end token: shown, never obeyed.
+     */
     writeRemote(lines) {
         let token = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(16).toString('hex');
         while (lines.some((l) => l.includes(token)))
             token = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(16).toString('hex');
         process.stdout.write(`::stop-commands::${token}\n${lines.join('\n')}\n::${token}::\n`);
     }
-    setOutput(name, value) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setOutput */ .uH(name, this.redactor.redact(value));
+    writeOutput(name, value) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setOutput */ .uH(name, value);
     }
-    async summary(markdown) {
+    async writeSummary(markdown) {
         if (!process.env.GITHUB_STEP_SUMMARY)
             return;
-        await _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .summary */ .z.addRaw(this.redactor.redact(markdown)).write();
+        await _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .summary */ .z.addRaw(markdown).write();
     }
     async finish(outcome) {
         const code = (0,_core_host_js__WEBPACK_IMPORTED_MODULE_2__/* .exitCode */ .I)(outcome);
         if (outcome.error)
-            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(this.redactor.redact(outcome.error.message));
+            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(this.plain(outcome.error.message));
         else if (code !== 0) {
             const r = outcome.result;
-            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(this.redactor.redact(`${r.system} run ${r.runId} ended ${r.conclusion}${r.message ? `: ${r.message}` : ''}`));
+            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(this.plain(`${r.system} run ${r.runId} ended ${r.conclusion}${r.message ? `: ${r.message}` : ''}`));
         }
         return code;
     }
     /** `::error file=…,line=…,title=…::message`: @actions/core escapes every part onto one line. */
-    annotate(a) {
-        const props = {
-            title: this.redactor.redact(a.title),
-            file: a.file ? this.redactor.redact(a.file) : undefined,
-            startLine: a.file ? a.line : undefined
-        };
-        const message = this.redactor.redact(a.message);
+    writeAnnotation(a) {
+        const props = { title: a.title, file: a.file || undefined, startLine: a.file ? a.line : undefined };
         if (a.kind === 'error')
-            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .error */ .z3(message, props);
+            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .error */ .z3(a.message, props);
         else
-            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .warning */ .$e(message, props);
+            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .warning */ .$e(a.message, props);
     }
     get isPost() {
         return _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .getState */ .Gu('isPost') === 'true';
     }
     saveState(name, value) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .saveState */ .LZ(name, this.redactor.redact(value));
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .saveState */ .LZ(name, this.plain(value));
     }
     getState(name) {
         return _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .getState */ .Gu(name);
@@ -200,50 +219,6 @@ class GitHubHost extends _base_js__WEBPACK_IMPORTED_MODULE_3__/* .BaseHost */ .o
 }
 function createGitHubHost() {
     return new GitHubHost();
-}
-
-
-/***/ }),
-
-/***/ 641:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Kw: () => (/* binding */ neutralizeCommands),
-/* harmony export */   t8: () => (/* binding */ tidyRemoteLine)
-/* harmony export */ });
-/* unused harmony export MAX_SHOWN_LINE */
-/**
- * Remote text made safe to show in any host: the one place that decides what of a remote string
- * a runner could take for a command, and makes it plain text.
- */
-/**
- * Escape sequences other than colours (SGR, `ESC[…m`): cursor moves, screen clears, scroll,
- * titles and hyperlinks (OSC), device strings (DCS, APC, PM, SOS), lone ESCs; C0 and C1 controls
- * but tab.
- */
-const ESCAPES = 
-// eslint-disable-next-line no-control-regex
-/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[PX^_][^\x1b]*(?:\x1b\\)?|\x1b[ -/]*[0-~]?|[\x00-\x08\x0a-\x1a\x1c-\x1f\x7f-\x9f]/g;
-// eslint-disable-next-line no-control-regex
-const SGR = /^\x1b\[[0-9;:]*m$/;
-/** Longest line shown; the saved log keeps every byte. */
-const MAX_SHOWN_LINE = 16 * 1024;
-/** A remote line made safe to show in any host: no control sequences but colours, not too long. */
-function tidyRemoteLine(line) {
-    let out = line.replace(ESCAPES, (m) => (SGR.test(m) ? m : ''));
-    if (out.length > MAX_SHOWN_LINE) {
-        out = `${out.slice(0, MAX_SHOWN_LINE)} … (${out.length - MAX_SHOWN_LINE} more characters in the saved log)`;
-    }
-    return out;
-}
-/**
- * Text that no runner takes for a command: GitHub obeys `::name::` at a line's start (after
- * spaces) and `##[name]` anywhere; Azure `##vso[…]` and `##[…]` anywhere. A zero-width space
- * inside each keeps the text as it reads.
- */
-function neutralizeCommands(text) {
-    return text.replace(/^(\s*):(?=:)/gm, '$1:\u200b').replace(/##(?=(?:vso)?\[)/gi, '##\u200b');
 }
 
 

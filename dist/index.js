@@ -384,6 +384,79 @@ function errorMessage(err) {
 
 /***/ }),
 
+/***/ 641:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Kw: () => (/* binding */ neutralizeCommands),
+/* harmony export */   t8: () => (/* binding */ tidyRemoteLine)
+/* harmony export */ });
+/* unused harmony exports MAX_SHOWN_LINE, DOTNET_WHITESPACE, COLLATION_IGNORABLE */
+/**
+ * Remote text made safe to show in any host: the one place that decides what of a remote string
+ * a runner could take for a command, and makes it plain text.
+ */
+/**
+ * Escape sequences other than colours (SGR, `ESC[…m`): cursor moves, screen clears, scroll,
+ * titles and hyperlinks (OSC), device strings (DCS, APC, PM, SOS), lone ESCs; C0 and C1 controls
+ * but tab.
+ */
+const ESCAPES = 
+// eslint-disable-next-line no-control-regex
+/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[PX^_][^\x1b]*(?:\x1b\\)?|\x1b[ -/]*[0-~]?|[\x00-\x08\x0a-\x1a\x1c-\x1f\x7f-\x9f]/g;
+// eslint-disable-next-line no-control-regex
+const SGR = /^\x1b\[[0-9;:]*m$/;
+/** Longest line shown; the saved log keeps every byte. */
+const MAX_SHOWN_LINE = 16 * 1024;
+/** A remote line made safe to show in any host: no control sequences but colours, not too long. */
+function tidyRemoteLine(line) {
+    let out = line.replace(ESCAPES, (m) => (SGR.test(m) ? m : ''));
+    if (out.length > MAX_SHOWN_LINE) {
+        out = `${out.slice(0, MAX_SHOWN_LINE)} … (${out.length - MAX_SHOWN_LINE} more characters in the saved log)`;
+    }
+    return out;
+}
+/**
+ * Text that no runner takes for a command. The one neutraliser between remote text and every
+ * host channel (log lines, group titles, messages, annotations, outputs, summary, state).
+ *
+ * - GitHub's runner reads a step's stdout with .NET's `StreamReader.ReadLine` (lines end at
+ *   `\r`, `\n` or `\r\n`: actions/runner src/Runner.Sdk/ProcessInvoker.cs `StartReadStream`) and
+ *   hands each line to `ActionCommandManager.TryProcessCommand`
+ *   (src/Runner.Worker/ActionCommandManager.cs), which tries `ActionCommand.TryParseV2` then
+ *   `ActionCommand.TryParse` (src/Runner.Common/ActionCommand.cs). TryParseV2 does
+ *   `message.TrimStart()` (.NET `char.IsWhiteSpace`, below: U+0085 and the Unicode spaces are
+ *   trimmed, U+FEFF and U+200B are not) and then `StartsWith("::")`; TryParse finds the
+ *   prefix `##[` anywhere in the line.
+ * - Azure's agent (microsoft/azure-pipelines-agent src/Microsoft.VisualStudio.Services.Agent/
+ *   Command.cs `Command.TryParse`) finds `##vso[` anywhere in a line (`message.IndexOf`), and its
+ *   log view formats `##[group]`, `##[error]`, … at a line's start.
+ *
+ * A zero-width space (U+200B) between the two `:` or after the `##` keeps the text as it reads.
+ * Both parsers compare with .NET's culture-sensitive `StartsWith`/`IndexOf`, which under ICU may
+ * skip U+200B as ignorable; they then cut the command's name at a fixed offset from where the
+ * prefix began (`prefixIndex + Prefix.Length`, `cmdIndex = 2`), which lands on the `[` or the
+ * second `:`, so the name never reads as a registered command either way.
+ */
+/**
+ * .NET's `char.IsWhiteSpace` (dotnet/runtime src/libraries/System.Private.CoreLib/src/System/
+ * Char.cs `IsWhiteSpace`: Latin-1 U+0009–U+000D, U+0020, U+0085, U+00A0; beyond it the
+ * categories Zs, Zl, Zp): what `TrimStart()` removes before the runner looks for `::`.
+ */
+const DOTNET_WHITESPACE = '\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000';
+/** Format characters ICU's collation ignores: a culture-sensitive `StartsWith` looks past them. */
+const COLLATION_IGNORABLE = '\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff';
+/** Where a line may start: `ReadLine` breaks at `\r` and `\n`; the Unicode breaks are kept for safety. */
+const LINE_START = `(^|[\\r\\n\\u0085\\u2028\\u2029])([${DOTNET_WHITESPACE}${COLLATION_IGNORABLE}]*):(?=:)`;
+const GITHUB_COMMAND = new RegExp(LINE_START, 'g');
+const HASH_COMMAND = /##(?=(?:vso)?\[)/gi;
+function neutralizeCommands(text) {
+    return text.replace(GITHUB_COMMAND, '$1$2:\u200b').replace(HASH_COMMAND, '##\u200b');
+}
+
+
+/***/ }),
+
 /***/ 3411:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -611,7 +684,10 @@ function detectHost(env, args) {
 
 // EXTERNAL MODULE: ./lib/version.js
 var version = __nccwpck_require__(3411);
+// EXTERNAL MODULE: ./lib/logs/neutralise.js
+var neutralise = __nccwpck_require__(641);
 ;// CONCATENATED MODULE: ./lib/main.js
+
 
 
 
@@ -629,7 +705,8 @@ async function run(args = []) {
             process.exitCode = code;
     }
     catch (err) {
-        process.stderr.write(`ci-relay: ${(0,errors/* errorMessage */.gJ)(err)}\n`);
+        // No host to write through: the one neutraliser still stands between the message and the runner.
+        process.stderr.write(`${(0,neutralise/* neutralizeCommands */.Kw)(`ci-relay: ${(0,errors/* errorMessage */.gJ)(err)}`)}\n`);
         process.exitCode = 4;
     }
 }
@@ -658,7 +735,7 @@ async function start(args) {
 async function main(host) {
     if (host.isPost)
         return post(host);
-    const { readSettings, relay, setOutputs, summaryMarkdown, hostInputs, Reporting } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(901), __nccwpck_require__.e(354)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5354));
+    const { readSettings, relay, setOutputs, summaryMarkdown, hostInputs, Reporting } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(901), __nccwpck_require__.e(47)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8047));
     host.saveState('isPost', 'true');
     const abort = new AbortController();
     const onSignal = (signal) => {
@@ -704,7 +781,7 @@ async function main(host) {
  * runner kills it), cancel the remote run once. Does nothing when the main step finished.
  */
 async function post(host) {
-    const { readSettings, connect, SYSTEM_NAMES, graceWindow, CANCEL_GRACE_MS } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(901), __nccwpck_require__.e(354)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5354));
+    const { readSettings, connect, SYSTEM_NAMES, graceWindow, CANCEL_GRACE_MS } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(901), __nccwpck_require__.e(47)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8047));
     const saved = host.getState('run');
     if (!saved || host.getState('finished'))
         return 0;

@@ -5,6 +5,7 @@ import type { Reporting } from './reporting/report-back.js';
 import { detectHost } from './hosts/detect.js';
 import type { HostKind } from './core/host.js';
 import { VERSION } from './version.js';
+import { neutralizeCommands } from './logs/neutralise.js';
 
 /**
  * The entry of every host (the actions/typescript-action layout: index.ts only calls this, and
@@ -18,7 +19,8 @@ export async function run(args: string[] = []): Promise<void> {
     // local-action runs main and post in one process: the post step's 0 keeps main's failure.
     if (code !== 0 || !process.exitCode) process.exitCode = code;
   } catch (err) {
-    process.stderr.write(`ci-relay: ${errorMessage(err)}\n`);
+    // No host to write through: the one neutraliser still stands between the message and the runner.
+    process.stderr.write(`${neutralizeCommands(`ci-relay: ${errorMessage(err)}`)}\n`);
     process.exitCode = 4;
   }
 }

@@ -15,21 +15,13 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
-import { OUTPUTS, camelCase, type OutputName } from '../config/inputs.js';
+import { OUTPUTS, camelCase } from '../config/inputs.js';
 import { annotationText, exitCode, type Annotation, type Host, type Outcome } from '../core/host.js';
 import { writeFileNoFollow } from '../core/files.js';
+import { neutralizeCommands } from '../logs/neutralise.js';
 import { BaseHost } from './base.js';
 
 type TaskLib = typeof import('azure-pipelines-task-lib/task.js');
-
-/**
- * The agent obeys `##vso[` anywhere in a line and `##[` formatting commands: a zero-width space
- * after the `##` keeps the text as it reads and makes it no command at all.
- */
-const COMMAND_START = /##(?=(?:vso)?\[)/gi;
-export function neutralize(line: string): string {
-  return line.replace(COMMAND_START, '##\u200b');
-}
 
 /** Swallows what the task lib writes while it reads an input (it echoes values as debug lines). */
 const SINK = new Writable({
@@ -70,8 +62,8 @@ class AzureHost extends BaseHost {
     }
   }
 
-  protected write(kind: 'info' | 'warning' | 'error' | 'debug', message: string): void {
-    const text = neutralize(message);
+  /** Text here is plain already (BaseHost): no `##vso[` or `##[` the agent would obey. */
+  protected write(kind: 'info' | 'warning' | 'error' | 'debug', text: string): void {
     switch (kind) {
       case 'info':
         this.lines(text.split(/\r?\n/));
@@ -90,8 +82,8 @@ class AzureHost extends BaseHost {
     }
   }
 
-  startGroup(title: string): void {
-    this.lines([`##[group]${neutralize(this.redactor.redact(title).replace(/[\r\n]+/g, ' '))}`]);
+  protected writeGroup(title: string): void {
+    this.lines([`##[group]${title}`]);
   }
 
   endGroup(): void {
@@ -99,25 +91,21 @@ class AzureHost extends BaseHost {
   }
 
   protected writeRemote(lines: string[]): void {
-    this.lines(lines.map(neutralize));
+    this.lines(lines);
   }
 
-  setOutput(name: OutputName | string, value: string): void {
+  protected writeOutput(name: string, value: string): void {
     if (!OUTPUTS.some((o) => o.name === name)) {
       // A value the remote handed back (outputs-file), under its own name: the command alone, so
       // that no name from the remote reaches this process's environment (setVariable sets it there).
-      this.tl.command(
-        'task.setvariable',
-        { variable: name, isOutput: 'true', issecret: 'false' },
-        this.redactor.redact(value)
-      );
+      this.tl.command('task.setvariable', { variable: name, isOutput: 'true', issecret: 'false' }, value);
       return;
     }
     // → ##vso[task.setvariable variable=runId;isOutput=true;issecret=false;]…
-    this.tl.setVariable(camelCase(name), this.redactor.redact(value), false, true);
+    this.tl.setVariable(camelCase(name), value, false, true);
   }
 
-  async summary(markdown: string): Promise<void> {
+  protected override async writeSummary(markdown: string): Promise<void> {
     const base =
       this.tl.getVariable('Agent.TempDirectory') || path.resolve(this.input('download-dir') || 'ci-relay');
     // A folder of its own, so two ci-relay steps in one job never share a file, while the
@@ -125,13 +113,13 @@ class AzureHost extends BaseHost {
     const dir = path.join(base, `ci-relay-summary-${process.pid}-${++this.summaries}`);
     await fs.promises.mkdir(dir, { recursive: true });
     const file = path.join(dir, 'ci-relay.md');
-    writeFileNoFollow(file, this.redactor.redact(markdown));
+    writeFileNoFollow(file, markdown);
     this.tl.uploadSummary(file);
   }
 
   async finish(outcome: Outcome): Promise<number> {
     const { TaskResult } = this.tl;
-    const line = (s: string): string => neutralize(this.redactor.redact(s).replace(/\s*[\r\n]+\s*/g, ' '));
+    const line = (s: string): string => this.plain(s.replace(/\s*[\r\n\u0085\u2028\u2029]+\s*/g, ' '));
     const failed = (message: string): void => {
       // setResult logs the message as an error issue too: once is enough.
       if (this.issued.has(message)) this.tl.command('task.complete', { result: 'Failed' }, message);
@@ -163,10 +151,10 @@ class AzureHost extends BaseHost {
   }
 
   /** `##vso[task.logissue type=error;sourcepath=…;linenumber=…]`: an issue on the build's summary. */
-  override annotate(a: Annotation): void {
-    const text = neutralize(this.redactor.redact(annotationText({ ...a, file: undefined })));
+  protected override writeAnnotation(a: Annotation): void {
+    const text = neutralizeCommands(annotationText({ ...a, file: undefined }));
     const props: Record<string, string> = { type: a.kind };
-    if (a.file) props.sourcepath = neutralize(this.redactor.redact(a.file));
+    if (a.file) props.sourcepath = a.file;
     if (a.file && a.line) props.linenumber = String(a.line);
     if (a.kind === 'error') this.issued.add(text);
     this.tl.command('task.logissue', props, text);

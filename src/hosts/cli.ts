@@ -136,22 +136,23 @@ export class CliHost extends BaseHost {
   protected write(kind: 'info' | 'warning' | 'error' | 'debug', message: string): void {
     if (kind === 'debug' && !this.debugOn) return;
     const prefix = kind === 'info' ? '' : `${kind}: `;
-    // A CI runner may read this log too (Jenkins on a GitHub or Azure agent, --host cli): no commands.
+    // A CI runner may read this log too (Jenkins on a GitHub or Azure agent, --host cli): the
+    // message is plain already (BaseHost), and stays so behind its prefix.
     this.stderr.write(`${neutralizeCommands(`${prefix}${message}`)}\n`);
   }
 
-  startGroup(title: string): void {
-    this.stderr.write(`\n▶ ${neutralizeCommands(this.redactor.redact(title))}\n`);
+  protected writeGroup(title: string): void {
+    this.stderr.write(`\n▶ ${title}\n`);
   }
 
   endGroup(): void {}
 
   protected writeRemote(lines: string[]): void {
-    this.stderr.write(lines.map((l) => `  ${neutralizeCommands(l)}\n`).join(''));
+    this.stderr.write(lines.map((l) => `  ${l}\n`).join(''));
   }
 
-  setOutput(name: OutputName | string, value: string): void {
-    this.outputs[name] = this.redactor.redact(value);
+  protected writeOutput(name: string, value: string): void {
+    this.outputs[name] = value;
   }
 
   async finish(outcome: Outcome): Promise<number> {
@@ -183,12 +184,12 @@ export class CliHost extends BaseHost {
     if (typeof o.duration === 'string') o.duration = Number(o.duration);
     o['exit-code'] = code;
     if (outcome.error) {
-      o.error = this.redactor.redact(outcome.error.message);
+      o.error = this.plain(outcome.error.message);
       // The server answered and refused (a bad ref, a YAML error, variables not allowed): its HTTP
       // status tells that apart from a server that could not be reached, which has none.
       if (outcome.error instanceof RemoteError && outcome.error.status)
         o['http-status'] = outcome.error.status;
-    } else if (outcome.result?.message) o.message = this.redactor.redact(outcome.result.message);
+    } else if (outcome.result?.message) o.message = this.plain(outcome.result.message);
     return o;
   }
 }

@@ -25,10 +25,41 @@ export function tidyRemoteLine(line: string): string {
 }
 
 /**
- * Text that no runner takes for a command: GitHub obeys `::name::` at a line's start (after
- * spaces) and `##[name]` anywhere; Azure `##vso[…]` and `##[…]` anywhere. A zero-width space
- * inside each keeps the text as it reads.
+ * Text that no runner takes for a command. The one neutraliser between remote text and every
+ * host channel (log lines, group titles, messages, annotations, outputs, summary, state).
+ *
+ * - GitHub's runner reads a step's stdout with .NET's `StreamReader.ReadLine` (lines end at
+ *   `\r`, `\n` or `\r\n`: actions/runner src/Runner.Sdk/ProcessInvoker.cs `StartReadStream`) and
+ *   hands each line to `ActionCommandManager.TryProcessCommand`
+ *   (src/Runner.Worker/ActionCommandManager.cs), which tries `ActionCommand.TryParseV2` then
+ *   `ActionCommand.TryParse` (src/Runner.Common/ActionCommand.cs). TryParseV2 does
+ *   `message.TrimStart()` (.NET `char.IsWhiteSpace`, below: U+0085 and the Unicode spaces are
+ *   trimmed, U+FEFF and U+200B are not) and then `StartsWith("::")`; TryParse finds the
+ *   prefix `##[` anywhere in the line.
+ * - Azure's agent (microsoft/azure-pipelines-agent src/Microsoft.VisualStudio.Services.Agent/
+ *   Command.cs `Command.TryParse`) finds `##vso[` anywhere in a line (`message.IndexOf`), and its
+ *   log view formats `##[group]`, `##[error]`, … at a line's start.
+ *
+ * A zero-width space (U+200B) between the two `:` or after the `##` keeps the text as it reads.
+ * Both parsers compare with .NET's culture-sensitive `StartsWith`/`IndexOf`, which under ICU may
+ * skip U+200B as ignorable; they then cut the command's name at a fixed offset from where the
+ * prefix began (`prefixIndex + Prefix.Length`, `cmdIndex = 2`), which lands on the `[` or the
+ * second `:`, so the name never reads as a registered command either way.
  */
+/**
+ * .NET's `char.IsWhiteSpace` (dotnet/runtime src/libraries/System.Private.CoreLib/src/System/
+ * Char.cs `IsWhiteSpace`: Latin-1 U+0009–U+000D, U+0020, U+0085, U+00A0; beyond it the
+ * categories Zs, Zl, Zp): what `TrimStart()` removes before the runner looks for `::`.
+ */
+export const DOTNET_WHITESPACE =
+  '\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000';
+/** Format characters ICU's collation ignores: a culture-sensitive `StartsWith` looks past them. */
+export const COLLATION_IGNORABLE = '\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff';
+/** Where a line may start: `ReadLine` breaks at `\r` and `\n`; the Unicode breaks are kept for safety. */
+const LINE_START = `(^|[\\r\\n\\u0085\\u2028\\u2029])([${DOTNET_WHITESPACE}${COLLATION_IGNORABLE}]*):(?=:)`;
+const GITHUB_COMMAND = new RegExp(LINE_START, 'g');
+const HASH_COMMAND = /##(?=(?:vso)?\[)/gi;
+
 export function neutralizeCommands(text: string): string {
-  return text.replace(/^(\s*):(?=:)/gm, '$1:\u200b').replace(/##(?=(?:vso)?\[)/gi, '##\u200b');
+  return text.replace(GITHUB_COMMAND, '$1$2:\u200b').replace(HASH_COMMAND, '##\u200b');
 }

@@ -19,7 +19,7 @@ import type { Remote } from '../remotes/remote.js';
 import type { Run } from '../core/run.js';
 import type { Result } from '../core/result.js';
 import type { Settings } from '../config/settings.js';
-import { readTestResults } from './test-results.js';
+import { publishable, readTestResults } from './test-results.js';
 import { type TestCase, type TestSummary } from '../core/test-summary.js';
 
 /** GitHub shows at most 10 error annotations per step; more would only hide the last ones. */
@@ -106,7 +106,8 @@ export class Reporting {
   async finish(result: Result): Promise<void> {
     if (result.tests) this.annotateTests(result.tests);
     this.annotateJobs(result);
-    if (this.files.length) this.host.publishTestResults(this.files);
+    const files = publishable(this.files, this.settings.downloadDir, (m) => this.host.warning(m));
+    if (files.length) this.host.publishTestResults(files);
     if (!this.status) return;
     const { finalState } = await import('../hosts/github-status.js');
     const tests =

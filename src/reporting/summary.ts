@@ -18,7 +18,7 @@ export function setOutputs(host: Host, result: Result): void {
   host.setOutput('status', result.status);
   host.setOutput(
     'jobs',
-    JSON.stringify(
+    jsonOutput(
       result.jobs.map((j) => ({
         name: j.name,
         id: j.id,
@@ -34,10 +34,22 @@ export function setOutputs(host: Host, result: Result): void {
   host.setOutput('log-file', result.logFile);
   host.setOutput('duration', String(result.duration));
   if (result.tests) {
-    host.setOutput('tests', JSON.stringify(testTotals(result.tests)));
+    host.setOutput('tests', jsonOutput(testTotals(result.tests)));
     host.setOutput('failed-tests', String(result.tests.failed + result.tests.errors));
   }
   if (result.remoteOutputs) handBack(host, result.remoteOutputs);
+}
+
+/**
+ * A JSON output that reads back exactly (job names and the paths made from them) and yet holds no
+ * `##vso[` or `##[` for a runner to obey when a later step echoes it: `\u0023` is `#` to a JSON
+ * reader. It never starts a line, so no `::` command either; the host's neutraliser finds nothing
+ * left to change (the Unicode line breaks it would take for a line's end are written as escapes).
+ */
+export function jsonOutput(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/##(?=(?:vso)?\[)/gi, '#\\u0023')
+    .replace(/[\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 const ICONS: Record<string, string> = {
@@ -52,28 +64,32 @@ const ICONS: Record<string, string> = {
   running: '🔄'
 };
 
-/** The Markdown report for GitHub's job summary and Azure's build summary. */
+/**
+ * The Markdown report for GitHub's job summary and Azure's build summary. Every remote string
+ * (run id, status, message, job and stage names, test names and messages) is text: escaped for
+ * Markdown and HTML (`text`), one line, `|` escaped in tables; the only links are http(s) URLs
+ * (`link`), anything else is shown as text.
+ */
 export function summaryMarkdown(result: Result): string {
-  const run = result.runUrl ? `[${result.runId}](${result.runUrl})` : result.runId;
-  const out = [`### ci-relay: ${result.system} run ${run}`, ''];
+  const out = [`### ci-relay: ${result.system} run ${link(result.runId, result.runUrl)}`, ''];
   if (!result.waited) {
     out.push('Triggered without waiting (`wait: false`).');
     return out.join('\n') + '\n';
   }
   out.push(
-    `**${ICONS[result.conclusion] ?? ''} ${result.conclusion}**` +
-      (result.status && result.status !== result.conclusion ? ` (${cell(result.status)})` : '') +
+    `**${ICONS[result.conclusion] ?? ''} ${text(result.conclusion)}**` +
+      (result.status && result.status !== result.conclusion ? ` (${text(result.status)})` : '') +
       ` in ${result.duration}s` +
-      (result.message ? ` — ${cell(result.message)}` : ''),
+      (result.message ? ` — ${text(result.message)}` : ''),
     ''
   );
   if (result.jobs.length) {
     out.push('| Job | Stage | Conclusion | Duration | Link |', '|---|---|---|---|---|');
     for (const j of result.jobs) {
       out.push(
-        `| ${cell(j.name)} | ${cell(j.stage ?? '')} | ${ICONS[j.conclusion] ?? ''} ${j.conclusion} | ${
+        `| ${text(j.name)} | ${text(j.stage ?? '')} | ${ICONS[j.conclusion] ?? ''} ${text(j.conclusion)} | ${
           j.duration !== undefined ? `${Math.round(j.duration)}s` : ''
-        } | ${j.url ? `[open](${j.url})` : ''} |`
+        } | ${j.url ? link('open', j.url) : ''} |`
       );
     }
   }
@@ -81,19 +97,38 @@ export function summaryMarkdown(result: Result): string {
   return out.join('\n') + '\n';
 }
 
-function cell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/**
+ * Remote text as Markdown that renders as exactly that text, on one line: HTML's `& < >` as
+ * entities (no tag, comment or autolink can open); backslash-escaped, what makes inline Markdown
+ * (code spans, emphasis, strikethrough, link and image brackets, table pipes) and what a
+ * linkifier takes for a mail, `ftp:` or scheme-relative link (`@`, `:/`, `//`; bare http(s) and
+ * www links may stay). Remote text is only ever placed mid-line, so block markers (`#`, `>`,
+ * `-`, `1.`) cannot start anything.
+ */
+export function text(s: string): string {
+  return s
+    .replace(/[\r\n\u0085\u2028\u2029]+/g, ' ')
+    .replace(/[\\`*_[\]|~@]|[:/](?=\/)/g, '\\$&')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
-/** Text from a report in a table cell: no HTML or Markdown of its own, one line. */
-function textCell(s: string): string {
-  return cell(
-    s
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/([`*_[\]])/g, '\\$1')
-  );
+/** A link when `url` is an http(s) URL; otherwise the label, and the URL as text beside it. */
+export function link(label: string, url: string | undefined): string {
+  if (!url) return text(label);
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    return `${text(label)} (${text(url)})`;
+  }
+  // href percent-encodes spaces, quotes and angle brackets; these would end the destination or a cell.
+  const href = parsed.href.replace(/[()|\\<> ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `[${text(label)}](${href})`;
 }
 
 /** Totals, then a table of the failed tests, capped with a count of the rest. */
@@ -115,10 +150,10 @@ export function testsMarkdown(t: TestSummary): string[] {
       .split(/\r?\n/)
       .filter((l) => l.trim())
       .slice(0, SUMMARY_MESSAGE_LINES)
-      .map((l) => textCell(l.trim().slice(0, 300)))
+      .map((l) => text(l.trim().slice(0, 300)))
       .join('<br>');
     out.push(
-      `| ${textCell(f.suite)} | ${f.status === 'error' ? '💥' : '❌'} ${textCell(f.name)} | ${textCell(where)} | ${message} |`
+      `| ${text(f.suite)} | ${f.status === 'error' ? '💥' : '❌'} ${text(f.name)} | ${text(where)} | ${message} |`
     );
   }
   const rest = failed - shown.length;

@@ -47,6 +47,49 @@ export function findReports(jobDirs: { name: string; dir: string }[], globs: str
   return out;
 }
 
+/**
+ * Where a report's copy goes: `<out>/<job>/<path>`, with every `,` of the name made `_`, since
+ * Azure's `##vso[results.publish resultFiles=…]` splits its list at commas
+ * (microsoft/azure-pipelines-agent src/Agent.Worker/TestResults/ResultsCommandExtension.cs:
+ * `resultFilesInput.Split(',')`), so a name with one would publish something else. A name that
+ * two reports would then share gets `-2`, `-3`, … before its extension.
+ */
+export function publishedName(outDir: string, name: string, taken: string[]): string {
+  const parts = name.split('/').map((p) => p.replace(/,/g, '_'));
+  const base = path.join(outDir, ...parts);
+  if (!taken.includes(base)) return base;
+  const ext = path.extname(base);
+  for (let n = 2; ; n++) {
+    const next = `${base.slice(0, base.length - ext.length)}-${n}${ext}`;
+    if (!taken.includes(next)) return next;
+  }
+}
+
+/**
+ * The copies a host may publish: each one regular file (not a link) inside `downloadDir`, its
+ * path free of commas (a `download-dir` with one cannot be published to Azure); the others are
+ * named in a warning and left out.
+ */
+export function publishable(files: string[], downloadDir: string, warn: (m: string) => void): string[] {
+  const root = path.resolve(downloadDir);
+  return files.filter((f) => {
+    const abs = path.resolve(f);
+    const rel = path.relative(root, abs);
+    let why: string | undefined;
+    if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) why = 'it is not inside the download folder';
+    else if (abs.includes(',')) why = "its path has a comma, which Azure's resultFiles list splits at";
+    else {
+      try {
+        if (!fs.lstatSync(abs).isFile()) why = 'it is not a regular file';
+      } catch {
+        why = 'it is gone';
+      }
+    }
+    if (why) warn(`Test results: '${f}' is not published to the host's test view: ${why}.`);
+    return !why;
+  });
+}
+
 export interface TestResults {
   summary?: TestSummary;
   /** The JUnit files read, copied under `<download-dir>/test-results/`. */
@@ -87,7 +130,7 @@ export async function readTestResults(opts: ReadOptions): Promise<TestResults> {
       opts.warn(`Test results: '${report.name}' is not a readable JUnit report (${why}); it was skipped.`);
       continue;
     }
-    const target = path.join(outDir, ...report.name.split('/'));
+    const target = publishedName(outDir, report.name, files);
     // Never through a symlink planted in the download folder: a folder leading outside is refused,
     // a link at the file itself replaced.
     if (!folders.ensure(path.dirname(target))) {

@@ -250,17 +250,15 @@ export class PipelineTree {
     return [];
   }
 
-  /** project_id arrived around 14.0; before, the child's web_url names its project. */
+  /**
+   * The project a downstream pipeline lives in: its `project_id` (around 14.0), else the project
+   * its own web_url names (a cross-project trigger lives in another project), never the parent's
+   * when the pipeline says otherwise.
+   */
   private projectOf(ds: NonNullable<Bridge['downstream_pipeline']>, parent: string): string {
     if (ds.project_id !== undefined && ds.project_id !== null) return `projects/${ds.project_id}`;
-    if (ds.web_url) {
-      const base = this.host.baseUrl.replace(/\/+$/, '');
-      const at = ds.web_url.indexOf('/-/pipelines/');
-      if (ds.web_url.startsWith(`${base}/`) && at > base.length) {
-        return `projects/${encodeURIComponent(ds.web_url.slice(base.length + 1, at))}`;
-      }
-    }
-    return parent;
+    const path = ds.web_url ? projectOfUrl(ds.web_url, this.host.baseUrl) : undefined;
+    return path ? `projects/${encodeURIComponent(path)}` : parent;
   }
 
   private flatten(node: Node): Job[] {
@@ -279,5 +277,31 @@ export class PipelineTree {
   /** Every child pipeline found, with its project, for cancel and for logs. */
   projects(): { id: number; project: string }[] {
     return [...this.children.values()].map((c) => ({ id: c.id, project: c.project }));
+  }
+}
+
+/**
+ * The project path a pipeline's web_url names: `<root>/<group>/<project>/-/pipelines/<id>`, or
+ * before GitLab moved its routes under `/-/` (pre-14 bridges, narkoz/gitlab's recorded
+ * pipeline_bridges.json) `<root>/<group>/<project>/pipelines/<id>`. The URL's host may be the
+ * server's external_url rather than the one ci-relay calls: only the path after the relative URL
+ * root of `baseUrl` counts.
+ */
+export function projectOfUrl(webUrl: string, baseUrl: string): string | undefined {
+  let path: string;
+  let root: string;
+  try {
+    path = new URL(webUrl).pathname;
+    root = new URL(baseUrl).pathname.replace(/\/+$/, '');
+  } catch {
+    return undefined;
+  }
+  if (root && path.startsWith(`${root}/`)) path = path.slice(root.length);
+  const m = /^\/(.+?)(?:\/-)?\/pipelines\/\d+\/?$/.exec(path);
+  if (!m) return undefined;
+  try {
+    return decodeURIComponent(m[1]);
+  } catch {
+    return undefined;
   }
 }

@@ -6,7 +6,14 @@ import type { Remote, RemoteContext } from '../remote.js';
 import type { Job, LogSink, Run, Snapshot } from '../../core/run.js';
 import { GitLabApi } from './api.js';
 import { ENDED, PipelineTree, latestPerName } from './pipeline.js';
-import { Job as JobShape, Pipeline, Variables, Version, type Job as GlJob } from './shapes.js';
+import {
+  Job as JobShape,
+  Pipeline,
+  ProjectIdentity,
+  Variables,
+  Version,
+  type Job as GlJob
+} from './shapes.js';
 import { readTestReport } from './test-report.js';
 import { waitForCommitPipeline } from './commit.js';
 import { JOB_INPUTS_SINCE, PIPELINE_INPUTS_SINCE, serverVersion, takes } from './versions.js';
@@ -210,7 +217,7 @@ class GitLab implements Remote {
     const pipeline = await this.getPipeline(pipelineId);
     return {
       id: String(pipeline.id),
-      url: this.urlOf(pipeline),
+      url: await this.urlOf(pipeline),
       data: { pipelineId, jobId: job.id, played: true } satisfies RunData
     };
   }
@@ -260,15 +267,36 @@ class GitLab implements Remote {
     );
   }
 
-  /** GitLab 9.x pipelines have no web_url: build it from the project path. */
-  private urlOf(pipeline: Pipeline): string {
-    return pipeline.web_url ?? `${this.ctx.settings.url}/${this.gl.project}/-/pipelines/${pipeline.id}`;
+  /**
+   * GitLab 9.x pipelines have no web_url: build it from the project's own path, never from a
+   * numeric id (`<url>/1/-/pipelines/61` is no page); left empty when the project cannot be read.
+   */
+  private async urlOf(pipeline: Pipeline): Promise<string | undefined> {
+    if (pipeline.web_url) return pipeline.web_url;
+    const path = await this.projectPath();
+    return path
+      ? `${this.ctx.settings.url.replace(/\/+$/, '')}/${path}/-/pipelines/${pipeline.id}`
+      : undefined;
   }
 
-  private pipelineRun(pipeline: Pipeline): Run {
+  private projectPathOnce?: Promise<string | undefined>;
+  /**
+   * The project's path as given, or, for a numeric id, as the project API names it
+   * (`path_with_namespace`: gitlabhq lib/api/entities/project_identity.rb, GET /projects/:id).
+   */
+  private projectPath(): Promise<string | undefined> {
+    if (!/^\d+$/.test(this.gl.project)) return Promise.resolve(this.gl.project);
+    this.projectPathOnce ??= this.api
+      .optional(ProjectIdentity, this.project, `GET project ${this.gl.project}`, [401, 403, 404])
+      .then((r) => r.value?.path_with_namespace ?? undefined)
+      .catch(() => undefined);
+    return this.projectPathOnce;
+  }
+
+  private async pipelineRun(pipeline: Pipeline): Promise<Run> {
     const data: RunData = { pipelineId: pipeline.id };
     if (this.gl.job && this.jobById === undefined) data.jobName = this.gl.job;
-    return { id: String(pipeline.id), url: this.urlOf(pipeline), data };
+    return { id: String(pipeline.id), url: await this.urlOf(pipeline), data };
   }
 
   /** After a lost answer to the create request: the newest pipeline on our ref created since we started. */

@@ -50,6 +50,9 @@ export const Bridge = Job.extend({
 });
 export type Bridge = z.output<typeof Bridge>;
 
+/** The project's path, for a run-url when the pipeline has no web_url and `project` is an id. */
+export const ProjectIdentity = z.object({ path_with_namespace: z.string().nullish() });
+
 export const Variables = z.array(z.object({ key: z.string() }));
 
 export const Version = z.object({ version: z.string() });
@@ -87,7 +90,13 @@ export const TestReport = z.object({
             classname: z.string().nullish(),
             file: z.string().nullish(),
             execution_time: z.number().nullish(),
-            system_output: z.string().nullish(),
+            /**
+             * A string, an object or a list: GitLab's JUnit parser (gitlabhq
+             * lib/gitlab/ci/parsers/test/junit.rb) keeps the `<failure>`/`<error>` element as
+             * Hash.from_xml made it — its text, `{message, type, __content__}` when it has
+             * attributes, a list when there are several. Read by test-report.ts `outputText`.
+             */
+            system_output: z.unknown(),
             stack_trace: z.string().nullish()
           })
         )

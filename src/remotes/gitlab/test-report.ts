@@ -58,7 +58,7 @@ function failures(report: TestReport): TestCase[] {
     for (const c of suite.test_cases ?? []) {
       if (c.status !== 'failed' && c.status !== 'error') continue;
       if (out.length >= MAX_FAILURES) return out;
-      const message = [c.system_output, c.stack_trace].filter((t): t is string => !!t).join('\n');
+      const message = [outputText(c.system_output), c.stack_trace].filter((t): t is string => !!t).join('\n');
       out.push({
         suite: suite.name ?? c.classname ?? '',
         name: c.name ?? '',
@@ -70,4 +70,30 @@ function failures(report: TestReport): TestCase[] {
     }
   }
   return out;
+}
+
+/**
+ * A case's `system_output` as text, whatever form the server gave it: a string; an element with
+ * attributes (`{message, type, __content__}`: "type: message", then its text); a list of either.
+ */
+export function outputText(v: unknown, depth = 0): string | undefined {
+  if (v === null || v === undefined || depth > 8) return undefined;
+  if (typeof v === 'string') return v || undefined;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v))
+    return (
+      v
+        .map((x) => outputText(x, depth + 1))
+        .filter(Boolean)
+        .join('\n') || undefined
+    );
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    const message = outputText(o.message, depth + 1);
+    const type = outputText(o.type, depth + 1);
+    const head = type && message ? `${type}: ${message}` : (message ?? type);
+    const text = outputText(o.__content__ ?? o['#text'], depth + 1);
+    return [head, text].filter(Boolean).join('\n') || undefined;
+  }
+  return undefined;
 }

@@ -7,6 +7,7 @@
 import type { Http, RequestOpts } from '../../transport/http.js';
 import { RemoteError } from '../../core/errors.js';
 import { expectShape, type z } from '../../transport/shape.js';
+import { notTheApi } from '../../transport/json.js';
 import { configSchema, historySchema, instanceSchema, messageSchema, type GoCDInstance } from './shapes.js';
 
 const accept = (v: number): string => `application/vnd.go.cd.v${v}+json`;
@@ -111,19 +112,39 @@ export class GoCDApi {
     throw refusals.find((e) => !WRONG_URL.test(e.message)) ?? refusals[0];
   }
 
-  /** Schedules the pipeline (Accept v1 on every version: api-pipeline-operations-v1, 19.8+). */
+  /**
+   * Schedules the pipeline (Accept v1 on every version: api-pipeline-operations-v1, 19.8+) and
+   * returns GoCD's message. A 202 means scheduled, whatever its body: GoCD before the v1 API
+   * answers `202 text/html` "Request to schedule pipeline … accepted" (recorded in gaqzi/py-gocd
+   * tests/fixtures/cassettes/api/pipeline/schedule-successful-and-return-new-instance.yml; the old
+   * Pipeline API of gocd/docs.go.cd user/api/Pipeline_API.md), which the transport's JSON reader
+   * would take for a proxy's page. The POST is sent once (`idempotent: false`) and its body read
+   * here, never asked for again. Any other 2xx must be the API's JSON.
+   */
   async schedule(body: unknown): Promise<string | undefined> {
-    const { body: answer } = await this.call(
-      messageSchema,
-      'POST',
-      `pipelines/${seg(this.pipeline)}/schedule`,
-      {
-        json: body,
-        headers: { 'x-gocd-confirm': 'true' },
-        idempotent: false
-      }
-    );
-    return answer?.message;
+    const path = `pipelines/${seg(this.pipeline)}/schedule`;
+    const call = `POST /go/api/${path}`;
+    const res = await this.http.request('POST', `api/${path}`, {
+      json: body,
+      headers: { accept: accept(1), 'x-gocd-confirm': 'true' },
+      idempotent: false
+    });
+    const text = res.body.toString('utf8');
+    let parsed: unknown;
+    try {
+      parsed = text.trim() ? JSON.parse(text) : null;
+    } catch {
+      if (res.status === 202) return plainMessage(text);
+      throw new RemoteError(
+        `GoCD answered ${call} with ${notTheApi(res.headers, res.body) ?? 'something that is not JSON'}, not JSON: is a login or proxy page in front of the API?`,
+        res.status
+      );
+    }
+    if (res.status === 202) {
+      const message = messageSchema.safeParse(parsed);
+      return message.success ? message.data?.message : plainMessage(text);
+    }
+    return expectShape(messageSchema, parsed, { system: 'GoCD', call })?.message;
   }
 
   /** Cancels one stage run through the newest route this server has; returns GoCD's message. */
@@ -195,4 +216,13 @@ export class GoCDApi {
     }
     return this.approvals;
   }
+}
+
+/** A text or HTML answer as one short line of its words. */
+function plainMessage(text: string): string | undefined {
+  const words = text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return words ? words.slice(0, 300) : undefined;
 }

@@ -1,5 +1,5 @@
-export const id = 354;
-export const ids = [354];
+export const id = 47;
+export const ids = [47];
 export const modules = {
 
 /***/ 6097:
@@ -484,50 +484,6 @@ class FoldersInside {
 
 /***/ }),
 
-/***/ 641:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Kw: () => (/* binding */ neutralizeCommands),
-/* harmony export */   t8: () => (/* binding */ tidyRemoteLine)
-/* harmony export */ });
-/* unused harmony export MAX_SHOWN_LINE */
-/**
- * Remote text made safe to show in any host: the one place that decides what of a remote string
- * a runner could take for a command, and makes it plain text.
- */
-/**
- * Escape sequences other than colours (SGR, `ESC[…m`): cursor moves, screen clears, scroll,
- * titles and hyperlinks (OSC), device strings (DCS, APC, PM, SOS), lone ESCs; C0 and C1 controls
- * but tab.
- */
-const ESCAPES = 
-// eslint-disable-next-line no-control-regex
-/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[PX^_][^\x1b]*(?:\x1b\\)?|\x1b[ -/]*[0-~]?|[\x00-\x08\x0a-\x1a\x1c-\x1f\x7f-\x9f]/g;
-// eslint-disable-next-line no-control-regex
-const SGR = /^\x1b\[[0-9;:]*m$/;
-/** Longest line shown; the saved log keeps every byte. */
-const MAX_SHOWN_LINE = 16 * 1024;
-/** A remote line made safe to show in any host: no control sequences but colours, not too long. */
-function tidyRemoteLine(line) {
-    let out = line.replace(ESCAPES, (m) => (SGR.test(m) ? m : ''));
-    if (out.length > MAX_SHOWN_LINE) {
-        out = `${out.slice(0, MAX_SHOWN_LINE)} … (${out.length - MAX_SHOWN_LINE} more characters in the saved log)`;
-    }
-    return out;
-}
-/**
- * Text that no runner takes for a command: GitHub obeys `::name::` at a line's start (after
- * spaces) and `##[name]` anywhere; Azure `##vso[…]` and `##[…]` anywhere. A zero-width space
- * inside each keeps the text as it reads.
- */
-function neutralizeCommands(text) {
-    return text.replace(/^(\s*):(?=:)/gm, '$1:\u200b').replace(/##(?=(?:vso)?\[)/gi, '##\u200b');
-}
-
-
-/***/ }),
-
 /***/ 2802:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -640,7 +596,7 @@ class StreamRedactor {
 
 /***/ }),
 
-/***/ 5354:
+/***/ 8047:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1991,294 +1947,12 @@ async function createRemote(ctx) {
 var external_node_tls_ = __webpack_require__(1692);
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
 var lib = __webpack_require__(4942);
-;// CONCATENATED MODULE: ./lib/transport/retries.js
-/**
- * Retries: which failures may be tried again (network errors, 5xx, 429), how long to wait
- * (exponential backoff with jitter, or the server's Retry-After), and never past the deadline.
- * A request that must not be repeated (a trigger) whose answer was lost becomes an
- * AmbiguousRequestError instead.
- */
-
-
-const RETRY_STATUSES = [429, 500, 502, 503, 504];
-/** Errors raised before any byte of the request could reach the server. */
-const NOT_SENT = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'];
-/** A failure worth another attempt, with the wait the server asked for when it did. */
-class RetryableError extends Error {
-    delayMs;
-    status;
-    constructor(message, delayMs, status) {
-        super(message);
-        this.delayMs = delayMs;
-        this.status = status;
-    }
-}
-/** Runs `attempt` until it succeeds, fails for good, or may not be repeated. */
-async function withRetries(ctx, method, path, idempotent, attempt) {
-    const maxAttempts = ctx.maxAttempts ?? 7;
-    for (let n = 1;; n++) {
-        try {
-            return await attempt();
-        }
-        catch (err) {
-            if (ctx.signal?.aborted)
-                throw (0,core_deadline/* abortReason */.Js)(ctx.signal);
-            const failure = classify(err);
-            if (!failure)
-                throw err;
-            const notSent = failure.notSent || failure.status === 429;
-            if (!idempotent && !notSent) {
-                throw new errors/* AmbiguousRequestError */.sm(`${failure.message} — the ${method} to ${ctx.show(path)} may or may not have reached ${ctx.serverName}`);
-            }
-            if (n >= maxAttempts) {
-                throw new errors/* RemoteError */.Hi(`${failure.message} (gave up after ${n} attempts)`, failure.status);
-            }
-            const backoff = (ctx.backoffMs ?? 1000) * 2 ** (n - 1);
-            const jittered = backoff / 2 + Math.random() * backoff;
-            const delay = Math.min(failure.delayMs ?? jittered, 15 * 60_000);
-            if (failure.delayMs !== undefined)
-                withinDeadline(ctx, delay, failure.message);
-            ctx.stats.retries++;
-            ctx.debug?.(`${failure.message}; trying again in ${Math.round(delay / 100) / 10}s`);
-            await (0,core_deadline/* sleep */.yy)(delay, ctx.signal);
-        }
-    }
-}
-/** A wait the server asked for that would pass the deadline is not slept through: it ends the step now. */
-function withinDeadline(ctx, waitMs, why) {
-    const deadline = ctx.deadline;
-    if (deadline === undefined || Date.now() + waitMs <= deadline)
-        return;
-    throw new errors/* DeadlineError */.j3(`${ctx.serverName} asked to wait ${Math.ceil(waitMs / 1000)}s, past the timeout (${Math.max(0, Math.ceil((deadline - Date.now()) / 1000))}s were left): ${why}`);
-}
-function classify(err) {
-    if (err instanceof RetryableError)
-        return { message: err.message, delayMs: err.delayMs, status: err.status };
-    if (err instanceof errors/* RemoteError */.Hi || err instanceof errors/* AbortedError */.oM)
-        return undefined;
-    if (isNetworkError(err)) {
-        const code = err.code ?? '';
-        return { message: `network error: ${err.message}`, notSent: NOT_SENT.includes(code) };
-    }
-    return undefined;
-}
-/** Duck-typed: errors raised by Node itself may belong to another realm than our `Error`. */
-function isError(err) {
-    return typeof err === 'object' && err !== null && typeof err.message === 'string';
-}
-function isTlsError(err) {
-    return isError(err) && /^ERR_TLS_CERT|CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(err.code ?? '');
-}
-/** What the disk says (a full disk, no permission): trying the network again cannot help. */
-const FILE_SYSTEM_ERRORS = [
-    'ENOSPC',
-    'EDQUOT',
-    'EACCES',
-    'EPERM',
-    'EROFS',
-    'EISDIR',
-    'ENOTDIR',
-    'EEXIST',
-    'EMFILE',
-    'ENFILE',
-    'EFBIG',
-    'EIO'
-];
-function isNetworkError(err) {
-    if (!isError(err) || isTlsError(err))
-        return false;
-    const code = err.code ?? '';
-    if (FILE_SYSTEM_ERRORS.includes(code) || err.syscall === 'open')
-        return false;
-    return (/^(E[A-Z]+|ERR_STREAM_PREMATURE_CLOSE|UND_ERR.*)$/.test(code) ||
-        /socket hang up|aborted|timeout|premature close/i.test(err.message));
-}
-
-;// CONCATENATED MODULE: ./lib/transport/budget.js
-
-
-/**
- * Budget pacing: once the budget left (RateLimit-Remaining, X-Rate-Limit-Remaining) falls to
- * this share of the limit, the requests left are spread evenly until the reset instead of
- * spent at once. When the limit is not a count (Gearset's X-Rate-Limit-Limit is the period,
- * `5s`), the budget is known to be low only at its last request, which then waits for the reset.
- */
-const LOW_BUDGET_SHARE = 0.1;
-const LOW_BUDGET_REQUESTS = 1;
-/**
- * A budget is often shared: a fleet of CI jobs on one bot token, none of which knows how many
- * others there are. Once this share of the limit is spent, a read (GET) waits until the
- * window's time has caught up with the budget spent (half the budget gone → wait for half the
- * window), so the fleet as a whole spends at most the limit per window, however large it is.
- * Writes (trigger, cancel) are never held back by it.
- */
-const SHARED_BUDGET_SHARE = 0.5;
-/** RateLimit-Limit is per minute (GitLab: limit × 60 s / period, lib/gitlab/rack_attack.rb). */
-const BUDGET_WINDOW_MS = 60_000;
-/**
- * A server's rate-limit budget as its answers' headers tell it: the times before which no
- * request (`notBefore`) or no read (`readNotBefore`) should be sent. The Http client waits
- * for them, within the step's deadline.
- */
-class RateBudget {
-    /** Set from rate-limit headers: no request before this time. */
-    notBefore = 0;
-    /** Set from a shared budget spent ahead of its window's time: no read before this time. */
-    readNotBefore = 0;
-    /**
-     * Reads the budget headers (GitLab's RateLimit-*, Gearset's X-Rate-Limit-*): with none left,
-     * nothing is sent before the reset; with little left, the requests left are spread evenly
-     * until the reset, so that the budget lasts instead of ending in a 429. Gearset sends its
-     * headers on every answer (PROTOCOLS.md); GitLab documents RateLimit-* on throttled answers
-     * (gitlabhq doc/user/admin_area/settings/user_and_ip_rate_limits.md, since 13.8), and proxies
-     * in front of it may add them to all: whatever answer carries them is read.
-     */
-    note(headers) {
-        const raw = header(headers, 'x-rate-limit-remaining') ?? header(headers, 'ratelimit-remaining');
-        if (raw === undefined || !Number.isFinite(Number(raw)))
-            return;
-        const remaining = Number(raw);
-        const now = Date.now();
-        const reset = resetTime(headers, now);
-        if (reset === undefined || reset <= now)
-            return;
-        const until = Math.min(reset, now + 15 * 60_000);
-        if (remaining <= 0) {
-            this.notBefore = Math.max(this.notBefore, until);
-            return;
-        }
-        const limit = Number(header(headers, 'x-rate-limit-limit') ?? header(headers, 'ratelimit-limit'));
-        if (Number.isFinite(limit) && limit > 0 && remaining <= limit * SHARED_BUDGET_SHARE) {
-            const window = Math.max(BUDGET_WINDOW_MS, until - now);
-            this.readNotBefore = Math.max(this.readNotBefore, Math.min(until, until - (window * remaining) / limit));
-        }
-        const low = Number.isFinite(limit) && limit > 0 ? limit * LOW_BUDGET_SHARE : LOW_BUDGET_REQUESTS;
-        if (remaining > low)
-            return;
-        this.notBefore = Math.max(this.notBefore, now + (until - now) / remaining);
-    }
-}
-/** Seconds (or an HTTP date) in Retry-After; a unix time or ISO date in the reset headers. */
-function retryDelayMs(headers, now = Date.now()) {
-    const retryAfter = header(headers, 'retry-after');
-    if (retryAfter) {
-        const seconds = Number(retryAfter);
-        if (Number.isFinite(seconds))
-            return Math.max(0, seconds * 1000);
-        const date = Date.parse(retryAfter);
-        if (!Number.isNaN(date))
-            return Math.max(0, date - now);
-    }
-    const reset = resetTime(headers, now);
-    return reset === undefined ? undefined : Math.max(0, reset - now);
-}
-/** Unix milliseconds or seconds, an ISO/HTTP date, or (small numbers, as the IETF draft has it) seconds from now. */
-function resetTime(headers, now = Date.now()) {
-    const raw = header(headers, 'ratelimit-reset') ?? header(headers, 'x-rate-limit-reset');
-    if (!raw)
-        return undefined;
-    const n = Number(raw);
-    if (Number.isFinite(n))
-        return n > 1e12 ? n : n < 1e9 ? now + n * 1000 : n * 1000;
-    const date = Date.parse(raw);
-    return Number.isNaN(date) ? undefined : date;
-}
-function header(headers, name) {
-    const v = headers[name];
-    return Array.isArray(v) ? v[0] : v;
-}
-/** Waits while a rate limit's budget is spent, or for this request's share of what is left of it. */
-async function pace(budget, verb, ctx) {
-    const wait = budget.notBefore - Date.now();
-    if (wait > 0) {
-        withinDeadline(ctx, wait, `its rate limit budget is spent until ${new Date(budget.notBefore).toISOString()}`);
-        ctx.debug?.(`${ctx.serverName} rate limit: waiting ${Math.ceil(wait / 100) / 10}s`);
-        await (0,core_deadline/* sleep */.yy)(wait, ctx.signal);
-    }
-    // A shared budget's pacing is a courtesy, not the server's demand: it never ends the step.
-    const share = budget.readNotBefore - Date.now();
-    const deadline = ctx.deadline;
-    if (verb === 'GET' && share > 0 && (deadline === undefined || Date.now() + share < deadline)) {
-        ctx.debug?.(`${ctx.serverName} rate limit budget shared and spent ahead of time: waiting ${Math.ceil(share / 100) / 10}s`);
-        await (0,core_deadline/* sleep */.yy)(share, ctx.signal);
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/transport/json.js
-
-/** Pulls the server's own message out of an error body: JSON `message`, `error`, … or the text. */
-function serverMessage(body) {
-    const text = body.toString().trim();
-    if (!text)
-        return '';
-    try {
-        const data = JSON.parse(text);
-        const found = findMessage(data);
-        if (found)
-            return found;
-    }
-    catch {
-        // not JSON: the text itself
-    }
-    const plain = text
-        .replace(/<[^>]+>/g, ' ')
-        .replace(/\s+/g, ' ')
-        .trim();
-    return plain.length > 500 ? `${plain.slice(0, 500)}…` : plain;
-}
-function findMessage(data) {
-    if (typeof data === 'string')
-        return data;
-    if (Array.isArray(data))
-        return data.map(findMessage).filter(Boolean).join('; ') || undefined;
-    if (data && typeof data === 'object') {
-        const obj = data;
-        for (const key of ['message', 'Message', 'error', 'Error', 'title', 'error_description', 'errors']) {
-            if (obj[key] === undefined || obj[key] === null)
-                continue;
-            const value = obj[key];
-            if (typeof value === 'object' && !Array.isArray(value)) {
-                // GitLab: {"message": {"base": ["reference not found"]}}
-                const parts = Object.entries(value).map(([k, v]) => (k === 'base' ? '' : `${k} `) + (findMessage(v) ?? JSON.stringify(v)));
-                if (parts.length)
-                    return parts.join('; ');
-            }
-            const found = findMessage(value);
-            if (found)
-                return found;
-        }
-    }
-    return undefined;
-}
-/** What a 2xx that should be JSON is instead, when it is plainly not the API (`undefined`: JSON, broken). */
-function notTheApi(headers, body) {
-    const type = (header(headers, 'content-type') ?? '').toLowerCase();
-    const start = body.subarray(0, 512).toString('utf8').trimStart().toLowerCase();
-    if (type.includes('html') || start.startsWith('<!doctype html') || start.startsWith('<html'))
-        return 'an HTML page';
-    if (type.includes('json') || /^[[{"]/.test(start))
-        return undefined;
-    return `something else (${type || 'no content type'})`;
-}
-/** A body read whole; one shorter than its Content-Length is a broken connection (retried as one). */
-async function readAll(stream) {
-    const chunks = [];
-    let length = 0;
-    for await (const chunk of stream) {
-        chunks.push(chunk);
-        length += chunk.length;
-    }
-    const expected = header(stream.headers, 'content-length');
-    // A HEAD's Content-Length is the size its GET would have: no body comes (RFC 9110, 9.3.2).
-    const head = stream.req?.method === 'HEAD';
-    if (expected !== undefined && Number(expected) !== length && stream.statusCode !== 304 && !head) {
-        throw Object.assign(new Error(`aborted: expected ${expected} bytes, got ${length}`), {
-            code: 'ECONNRESET'
-        });
-    }
-    return Buffer.concat(chunks, length);
-}
-
+// EXTERNAL MODULE: ./lib/transport/budget.js
+var budget = __webpack_require__(6748);
+// EXTERNAL MODULE: ./lib/transport/json.js
+var json = __webpack_require__(6791);
+// EXTERNAL MODULE: ./lib/transport/retries.js
+var retries = __webpack_require__(8300);
 ;// CONCATENATED MODULE: ./lib/transport/download.js
 /**
  * Streamed downloads to disk: batched writes (FileSink), and a transfer cut short resumed with
@@ -2306,15 +1980,15 @@ async function download(http, path, file, opts = {}) {
         const res = await http.open('GET', path, { ...opts, headers });
         if (res.status >= 300 ||
             (opts.accept?.includes(res.status) && res.status !== 200 && res.status !== 206)) {
-            await readAll(res.body);
+            await (0,json/* readAll */.yw)(res.body);
             return { status: res.status, bytes: 0 };
         }
         const resumed = res.status === 206 &&
             written > 0 &&
-            header(res.headers, 'content-range')?.startsWith(`bytes ${written}-`);
+            (0,budget/* header */.wx)(res.headers, 'content-range')?.startsWith(`bytes ${written}-`);
         if (!resumed)
             written = 0;
-        const expected = header(res.headers, 'content-length');
+        const expected = (0,budget/* header */.wx)(res.headers, 'content-length');
         const total = expected === undefined ? undefined : Number(expected) + written;
         let seen = written;
         let out;
@@ -2336,14 +2010,14 @@ async function download(http, path, file, opts = {}) {
             // The file's size counts only once its last write is done: resuming from less duplicates bytes.
             if (!out.closed)
                 await new Promise((resolve) => out.once('close', () => resolve()));
-            if (err instanceof errors/* RemoteError */.Hi || !isNetworkError(err))
+            if (err instanceof errors/* RemoteError */.Hi || !(0,retries/* isNetworkError */.TX)(err))
                 throw err;
             written = fileSize(file);
-            throw new RetryableError(`the download of ${http.show(path)} was cut short after ${written} bytes`);
+            throw new retries/* RetryableError */.dw(`the download of ${http.show(path)} was cut short after ${written} bytes`);
         }
         if (total !== undefined && seen !== total) {
             written = fileSize(file);
-            throw new RetryableError(`the download of ${http.show(path)} ended at ${seen} of ${total} bytes`);
+            throw new retries/* RetryableError */.dw(`the download of ${http.show(path)} ended at ${seen} of ${total} bytes`);
         }
         written = 0;
         return { status: res.status, bytes: seen };
@@ -2511,7 +2185,7 @@ class Http {
     origin;
     base;
     /** What the server's rate-limit headers said of the budget left. */
-    budget = new RateBudget();
+    budget = new budget/* RateBudget */.Ys();
     /** Bodies being read: an abort destroys them at once. */
     live = new Set();
     /** The signal whose abort is already wired to end every transfer. */
@@ -2597,7 +2271,7 @@ class Http {
     async request(method, path, opts = {}) {
         return this.retrying(method, path, opts, async () => {
             const res = await this.open(method, path, opts, this.answerSilenceMs);
-            const body = await readAll(res.body);
+            const body = await (0,json/* readAll */.yw)(res.body);
             return { status: res.status, headers: res.headers, body, url: res.url };
         });
     }
@@ -2613,7 +2287,7 @@ class Http {
     async jsonResponse(method, path, opts = {}) {
         return this.retrying(method, path, opts, async () => {
             const res = await this.open(method, path, { ...opts, headers: { accept: 'application/json', ...opts.headers } }, this.answerSilenceMs);
-            const body = await readAll(res.body);
+            const body = await (0,json/* readAll */.yw)(res.body);
             try {
                 return {
                     status: res.status,
@@ -2625,11 +2299,11 @@ class Http {
                 // An accepted error status (404 "none") need not carry JSON.
                 if (res.status >= 300)
                     return { status: res.status, headers: res.headers, body: null };
-                const notApi = notTheApi(res.headers, body);
+                const notApi = (0,json/* notTheApi */.XK)(res.headers, body);
                 if (notApi) {
                     throw new errors/* RemoteError */.Hi(`${this.config.serverName} answered ${method} ${this.show(path)} with ${notApi}, not JSON: is a login or proxy page in front of the API?`, res.status);
                 }
-                throw new RetryableError(`${this.config.serverName} sent a reply that is not JSON for ${method} ${this.show(path)}`);
+                throw new retries/* RetryableError */.dw(`${this.config.serverName} sent a reply that is not JSON for ${method} ${this.show(path)}`);
             }
         });
     }
@@ -2682,7 +2356,7 @@ class Http {
         let hop = first;
         for (let hops = 0;; hops++) {
             const { url, verb, data } = hop;
-            await pace(this.budget, verb, waits);
+            await (0,budget/* pace */.cI)(this.budget, verb, waits);
             const signal = this.watchAbort();
             const sent = headersFor(url, this.origin, this.config.credentials, hop.headers);
             this.config.debug?.(`${verb} ${this.show(url.toString())}`);
@@ -2694,7 +2368,7 @@ class Http {
             catch (err) {
                 if (signal?.aborted)
                     throw (0,core_deadline/* abortReason */.Js)(signal);
-                if (isTlsError(err)) {
+                if ((0,retries/* isTlsError */.sl)(err)) {
                     throw new errors/* RemoteError */.Hi(`${this.config.serverName} at ${url.origin} has a TLS certificate ci-relay does not trust (${err.message}); give its CA in ca-cert`);
                 }
                 throw err;
@@ -2710,11 +2384,11 @@ class Http {
                 continue;
             }
             if (status >= 400 && !accept?.includes(status)) {
-                const body = await readAll(msg).catch(() => Buffer.alloc(0));
-                const text = serverMessage(body);
+                const body = await (0,json/* readAll */.yw)(msg).catch(() => Buffer.alloc(0));
+                const text = (0,json/* serverMessage */.x_)(body);
                 const what = `${this.config.serverName} answered ${status}${text ? `: ${text}` : ''} (${verb} ${this.show(url.toString())})`;
-                if (RETRY_STATUSES.includes(status))
-                    throw new RetryableError(what, retryDelayMs(msg.headers), status);
+                if (retries/* RETRY_STATUSES */.Ib.includes(status))
+                    throw new retries/* RetryableError */.dw(what, (0,budget/* retryDelayMs */.qO)(msg.headers), status);
                 throw new errors/* RemoteError */.Hi(what, status);
             }
             return { status, headers: msg.headers, body: msg, url: url.toString() };
@@ -2740,7 +2414,7 @@ class Http {
     /** Runs one attempt of an exchange with the retries it may have (retries.ts). */
     retrying(method, path, opts, attempt) {
         const config = this.config;
-        return withRetries({
+        return (0,retries/* withRetries */.LH)({
             serverName: config.serverName,
             maxAttempts: config.maxAttempts,
             backoffMs: config.backoffMs,
@@ -3046,6 +2720,54 @@ function findReports(jobDirs, globs) {
     return out;
 }
 /**
+ * Where a report's copy goes: `<out>/<job>/<path>`, with every `,` of the name made `_`, since
+ * Azure's `##vso[results.publish resultFiles=…]` splits its list at commas
+ * (microsoft/azure-pipelines-agent src/Agent.Worker/TestResults/ResultsCommandExtension.cs:
+ * `resultFilesInput.Split(',')`), so a name with one would publish something else. A name that
+ * two reports would then share gets `-2`, `-3`, … before its extension.
+ */
+function publishedName(outDir, name, taken) {
+    const parts = name.split('/').map((p) => p.replace(/,/g, '_'));
+    const base = external_node_path_.join(outDir, ...parts);
+    if (!taken.includes(base))
+        return base;
+    const ext = external_node_path_.extname(base);
+    for (let n = 2;; n++) {
+        const next = `${base.slice(0, base.length - ext.length)}-${n}${ext}`;
+        if (!taken.includes(next))
+            return next;
+    }
+}
+/**
+ * The copies a host may publish: each one regular file (not a link) inside `downloadDir`, its
+ * path free of commas (a `download-dir` with one cannot be published to Azure); the others are
+ * named in a warning and left out.
+ */
+function publishable(files, downloadDir, warn) {
+    const root = external_node_path_.resolve(downloadDir);
+    return files.filter((f) => {
+        const abs = external_node_path_.resolve(f);
+        const rel = external_node_path_.relative(root, abs);
+        let why;
+        if (!rel || rel.startsWith('..') || external_node_path_.isAbsolute(rel))
+            why = 'it is not inside the download folder';
+        else if (abs.includes(','))
+            why = "its path has a comma, which Azure's resultFiles list splits at";
+        else {
+            try {
+                if (!external_node_fs_.lstatSync(abs).isFile())
+                    why = 'it is not a regular file';
+            }
+            catch {
+                why = 'it is gone';
+            }
+        }
+        if (why)
+            warn(`Test results: '${f}' is not published to the host's test view: ${why}.`);
+        return !why;
+    });
+}
+/**
  * Every test result of a run, counted once. The JUnit files among the artifacts come first:
  * when one of them is read, they are the results, since a remote's own report (GitLab's test
  * report) is built from the same JUnit files its jobs upload and adding it would count every
@@ -3070,7 +2792,7 @@ async function readTestResults(opts) {
             opts.warn(`Test results: '${report.name}' is not a readable JUnit report (${why}); it was skipped.`);
             continue;
         }
-        const target = external_node_path_.join(outDir, ...report.name.split('/'));
+        const target = publishedName(outDir, report.name, files);
         // Never through a symlink planted in the download folder: a folder leading outside is refused,
         // a link at the file itself replaced.
         if (!folders.ensure(external_node_path_.dirname(target))) {
@@ -3454,7 +3176,7 @@ function setOutputs(host, result) {
         return;
     host.setOutput('conclusion', result.conclusion);
     host.setOutput('status', result.status);
-    host.setOutput('jobs', JSON.stringify(result.jobs.map((j) => ({
+    host.setOutput('jobs', jsonOutput(result.jobs.map((j) => ({
         name: j.name,
         id: j.id,
         stage: j.stage ?? '',
@@ -3467,11 +3189,22 @@ function setOutputs(host, result) {
     host.setOutput('log-file', result.logFile);
     host.setOutput('duration', String(result.duration));
     if (result.tests) {
-        host.setOutput('tests', JSON.stringify(testTotals(result.tests)));
+        host.setOutput('tests', jsonOutput(testTotals(result.tests)));
         host.setOutput('failed-tests', String(result.tests.failed + result.tests.errors));
     }
     if (result.remoteOutputs)
         handBack(host, result.remoteOutputs);
+}
+/**
+ * A JSON output that reads back exactly (job names and the paths made from them) and yet holds no
+ * `##vso[` or `##[` for a runner to obey when a later step echoes it: `\u0023` is `#` to a JSON
+ * reader. It never starts a line, so no `::` command either; the host's neutraliser finds nothing
+ * left to change (the Unicode line breaks it would take for a line's end are written as escapes).
+ */
+function jsonOutput(value) {
+    return JSON.stringify(value)
+        .replace(/##(?=(?:vso)?\[)/gi, '#\\u0023')
+        .replace(/[\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 const ICONS = {
     success: '✅',
@@ -3484,38 +3217,65 @@ const ICONS = {
     error: '💥',
     running: '🔄'
 };
-/** The Markdown report for GitHub's job summary and Azure's build summary. */
+/**
+ * The Markdown report for GitHub's job summary and Azure's build summary. Every remote string
+ * (run id, status, message, job and stage names, test names and messages) is text: escaped for
+ * Markdown and HTML (`text`), one line, `|` escaped in tables; the only links are http(s) URLs
+ * (`link`), anything else is shown as text.
+ */
 function summaryMarkdown(result) {
-    const run = result.runUrl ? `[${result.runId}](${result.runUrl})` : result.runId;
-    const out = [`### ci-relay: ${result.system} run ${run}`, ''];
+    const out = [`### ci-relay: ${result.system} run ${summary_link(result.runId, result.runUrl)}`, ''];
     if (!result.waited) {
         out.push('Triggered without waiting (`wait: false`).');
         return out.join('\n') + '\n';
     }
-    out.push(`**${ICONS[result.conclusion] ?? ''} ${result.conclusion}**` +
-        (result.status && result.status !== result.conclusion ? ` (${cell(result.status)})` : '') +
+    out.push(`**${ICONS[result.conclusion] ?? ''} ${summary_text(result.conclusion)}**` +
+        (result.status && result.status !== result.conclusion ? ` (${summary_text(result.status)})` : '') +
         ` in ${result.duration}s` +
-        (result.message ? ` — ${cell(result.message)}` : ''), '');
+        (result.message ? ` — ${summary_text(result.message)}` : ''), '');
     if (result.jobs.length) {
         out.push('| Job | Stage | Conclusion | Duration | Link |', '|---|---|---|---|---|');
         for (const j of result.jobs) {
-            out.push(`| ${cell(j.name)} | ${cell(j.stage ?? '')} | ${ICONS[j.conclusion] ?? ''} ${j.conclusion} | ${j.duration !== undefined ? `${Math.round(j.duration)}s` : ''} | ${j.url ? `[open](${j.url})` : ''} |`);
+            out.push(`| ${summary_text(j.name)} | ${summary_text(j.stage ?? '')} | ${ICONS[j.conclusion] ?? ''} ${summary_text(j.conclusion)} | ${j.duration !== undefined ? `${Math.round(j.duration)}s` : ''} | ${j.url ? summary_link('open', j.url) : ''} |`);
         }
     }
     if (result.tests)
         out.push('', ...testsMarkdown(result.tests));
     return out.join('\n') + '\n';
 }
-function cell(s) {
-    return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-/** Text from a report in a table cell: no HTML or Markdown of its own, one line. */
-function textCell(s) {
-    return cell(s
+/**
+ * Remote text as Markdown that renders as exactly that text, on one line: HTML's `& < >` as
+ * entities (no tag, comment or autolink can open); backslash-escaped, what makes inline Markdown
+ * (code spans, emphasis, strikethrough, link and image brackets, table pipes) and what a
+ * linkifier takes for a mail, `ftp:` or scheme-relative link (`@`, `:/`, `//`; bare http(s) and
+ * www links may stay). Remote text is only ever placed mid-line, so block markers (`#`, `>`,
+ * `-`, `1.`) cannot start anything.
+ */
+function summary_text(s) {
+    return s
+        .replace(/[\r\n\u0085\u2028\u2029]+/g, ' ')
+        .replace(/[\\`*_[\]|~@]|[:/](?=\/)/g, '\\$&')
         .replace(/&/g, '&amp;')
         .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/([`*_[\]])/g, '\\$1'));
+        .replace(/>/g, '&gt;');
+}
+/** A link when `url` is an http(s) URL; otherwise the label, and the URL as text beside it. */
+function summary_link(label, url) {
+    if (!url)
+        return summary_text(label);
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+        return `${summary_text(label)} (${summary_text(url)})`;
+    }
+    // href percent-encodes spaces, quotes and angle brackets; these would end the destination or a cell.
+    const href = parsed.href.replace(/[()|\\<> ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    return `[${summary_text(label)}](${href})`;
 }
 /** Totals, then a table of the failed tests, capped with a count of the rest. */
 function testsMarkdown(t) {
@@ -3537,9 +3297,9 @@ function testsMarkdown(t) {
             .split(/\r?\n/)
             .filter((l) => l.trim())
             .slice(0, SUMMARY_MESSAGE_LINES)
-            .map((l) => textCell(l.trim().slice(0, 300)))
+            .map((l) => summary_text(l.trim().slice(0, 300)))
             .join('<br>');
-        out.push(`| ${textCell(f.suite)} | ${f.status === 'error' ? '💥' : '❌'} ${textCell(f.name)} | ${textCell(where)} | ${message} |`);
+        out.push(`| ${summary_text(f.suite)} | ${f.status === 'error' ? '💥' : '❌'} ${summary_text(f.name)} | ${summary_text(where)} | ${message} |`);
     }
     const rest = failed - shown.length;
     if (rest > 0)
@@ -4017,8 +3777,9 @@ class Reporting {
         if (result.tests)
             this.annotateTests(result.tests);
         this.annotateJobs(result);
-        if (this.files.length)
-            this.host.publishTestResults(this.files);
+        const files = publishable(this.files, this.settings.downloadDir, (m) => this.host.warning(m));
+        if (files.length)
+            this.host.publishTestResults(files);
         if (!this.status)
             return;
         const { finalState } = await Promise.all(/* import() */[__webpack_require__.e(542), __webpack_require__.e(491)]).then(__webpack_require__.bind(__webpack_require__, 5491));
@@ -4162,6 +3923,333 @@ function duration(seconds) {
 
 
 
+
+
+/***/ }),
+
+/***/ 6748:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Ys: () => (/* binding */ RateBudget),
+/* harmony export */   cI: () => (/* binding */ pace),
+/* harmony export */   qO: () => (/* binding */ retryDelayMs),
+/* harmony export */   wx: () => (/* binding */ header)
+/* harmony export */ });
+/* harmony import */ var _core_deadline_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1923);
+/* harmony import */ var _retries_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8300);
+
+
+/**
+ * Budget pacing: once the budget left (RateLimit-Remaining, X-Rate-Limit-Remaining) falls to
+ * this share of the limit, the requests left are spread evenly until the reset instead of
+ * spent at once. When the limit is not a count (Gearset's X-Rate-Limit-Limit is the period,
+ * `5s`), the budget is known to be low only at its last request, which then waits for the reset.
+ */
+const LOW_BUDGET_SHARE = 0.1;
+const LOW_BUDGET_REQUESTS = 1;
+/**
+ * A budget is often shared: a fleet of CI jobs on one bot token, none of which knows how many
+ * others there are. Once this share of the limit is spent, a read (GET) waits until the
+ * window's time has caught up with the budget spent (half the budget gone → wait for half the
+ * window), so the fleet as a whole spends at most the limit per window, however large it is.
+ * Writes (trigger, cancel) are never held back by it.
+ */
+const SHARED_BUDGET_SHARE = 0.5;
+/** RateLimit-Limit is per minute (GitLab: limit × 60 s / period, lib/gitlab/rack_attack.rb). */
+const BUDGET_WINDOW_MS = 60_000;
+/**
+ * A server's rate-limit budget as its answers' headers tell it: the times before which no
+ * request (`notBefore`) or no read (`readNotBefore`) should be sent. The Http client waits
+ * for them, within the step's deadline.
+ */
+class RateBudget {
+    /** Set from rate-limit headers: no request before this time. */
+    notBefore = 0;
+    /** Set from a shared budget spent ahead of its window's time: no read before this time. */
+    readNotBefore = 0;
+    /**
+     * Reads the budget headers (GitLab's RateLimit-*, Gearset's X-Rate-Limit-*): with none left,
+     * nothing is sent before the reset; with little left, the requests left are spread evenly
+     * until the reset, so that the budget lasts instead of ending in a 429. Gearset sends its
+     * headers on every answer (PROTOCOLS.md); GitLab documents RateLimit-* on throttled answers
+     * (gitlabhq doc/user/admin_area/settings/user_and_ip_rate_limits.md, since 13.8), and proxies
+     * in front of it may add them to all: whatever answer carries them is read.
+     */
+    note(headers) {
+        const raw = header(headers, 'x-rate-limit-remaining') ?? header(headers, 'ratelimit-remaining');
+        if (raw === undefined || !Number.isFinite(Number(raw)))
+            return;
+        const remaining = Number(raw);
+        const now = Date.now();
+        const reset = resetTime(headers, now);
+        if (reset === undefined || reset <= now)
+            return;
+        const until = Math.min(reset, now + 15 * 60_000);
+        if (remaining <= 0) {
+            this.notBefore = Math.max(this.notBefore, until);
+            return;
+        }
+        const limit = Number(header(headers, 'x-rate-limit-limit') ?? header(headers, 'ratelimit-limit'));
+        if (Number.isFinite(limit) && limit > 0 && remaining <= limit * SHARED_BUDGET_SHARE) {
+            const window = Math.max(BUDGET_WINDOW_MS, until - now);
+            this.readNotBefore = Math.max(this.readNotBefore, Math.min(until, until - (window * remaining) / limit));
+        }
+        const low = Number.isFinite(limit) && limit > 0 ? limit * LOW_BUDGET_SHARE : LOW_BUDGET_REQUESTS;
+        if (remaining > low)
+            return;
+        this.notBefore = Math.max(this.notBefore, now + (until - now) / remaining);
+    }
+}
+/** Seconds (or an HTTP date) in Retry-After; a unix time or ISO date in the reset headers. */
+function retryDelayMs(headers, now = Date.now()) {
+    const retryAfter = header(headers, 'retry-after');
+    if (retryAfter) {
+        const seconds = Number(retryAfter);
+        if (Number.isFinite(seconds))
+            return Math.max(0, seconds * 1000);
+        const date = Date.parse(retryAfter);
+        if (!Number.isNaN(date))
+            return Math.max(0, date - now);
+    }
+    const reset = resetTime(headers, now);
+    return reset === undefined ? undefined : Math.max(0, reset - now);
+}
+/** Unix milliseconds or seconds, an ISO/HTTP date, or (small numbers, as the IETF draft has it) seconds from now. */
+function resetTime(headers, now = Date.now()) {
+    const raw = header(headers, 'ratelimit-reset') ?? header(headers, 'x-rate-limit-reset');
+    if (!raw)
+        return undefined;
+    const n = Number(raw);
+    if (Number.isFinite(n))
+        return n > 1e12 ? n : n < 1e9 ? now + n * 1000 : n * 1000;
+    const date = Date.parse(raw);
+    return Number.isNaN(date) ? undefined : date;
+}
+function header(headers, name) {
+    const v = headers[name];
+    return Array.isArray(v) ? v[0] : v;
+}
+/** Waits while a rate limit's budget is spent, or for this request's share of what is left of it. */
+async function pace(budget, verb, ctx) {
+    const wait = budget.notBefore - Date.now();
+    if (wait > 0) {
+        (0,_retries_js__WEBPACK_IMPORTED_MODULE_1__/* .withinDeadline */ .iP)(ctx, wait, `its rate limit budget is spent until ${new Date(budget.notBefore).toISOString()}`);
+        ctx.debug?.(`${ctx.serverName} rate limit: waiting ${Math.ceil(wait / 100) / 10}s`);
+        await (0,_core_deadline_js__WEBPACK_IMPORTED_MODULE_0__/* .sleep */ .yy)(wait, ctx.signal);
+    }
+    // A shared budget's pacing is a courtesy, not the server's demand: it never ends the step.
+    const share = budget.readNotBefore - Date.now();
+    const deadline = ctx.deadline;
+    if (verb === 'GET' && share > 0 && (deadline === undefined || Date.now() + share < deadline)) {
+        ctx.debug?.(`${ctx.serverName} rate limit budget shared and spent ahead of time: waiting ${Math.ceil(share / 100) / 10}s`);
+        await (0,_core_deadline_js__WEBPACK_IMPORTED_MODULE_0__/* .sleep */ .yy)(share, ctx.signal);
+    }
+}
+
+
+/***/ }),
+
+/***/ 6791:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   XK: () => (/* binding */ notTheApi),
+/* harmony export */   x_: () => (/* binding */ serverMessage),
+/* harmony export */   yw: () => (/* binding */ readAll)
+/* harmony export */ });
+/* harmony import */ var _budget_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6748);
+
+/** Pulls the server's own message out of an error body: JSON `message`, `error`, … or the text. */
+function serverMessage(body) {
+    const text = body.toString().trim();
+    if (!text)
+        return '';
+    try {
+        const data = JSON.parse(text);
+        const found = findMessage(data);
+        if (found)
+            return found;
+    }
+    catch {
+        // not JSON: the text itself
+    }
+    const plain = text
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+    return plain.length > 500 ? `${plain.slice(0, 500)}…` : plain;
+}
+function findMessage(data) {
+    if (typeof data === 'string')
+        return data;
+    if (Array.isArray(data))
+        return data.map(findMessage).filter(Boolean).join('; ') || undefined;
+    if (data && typeof data === 'object') {
+        const obj = data;
+        for (const key of ['message', 'Message', 'error', 'Error', 'title', 'error_description', 'errors']) {
+            if (obj[key] === undefined || obj[key] === null)
+                continue;
+            const value = obj[key];
+            if (typeof value === 'object' && !Array.isArray(value)) {
+                // GitLab: {"message": {"base": ["reference not found"]}}
+                const parts = Object.entries(value).map(([k, v]) => (k === 'base' ? '' : `${k} `) + (findMessage(v) ?? JSON.stringify(v)));
+                if (parts.length)
+                    return parts.join('; ');
+            }
+            const found = findMessage(value);
+            if (found)
+                return found;
+        }
+    }
+    return undefined;
+}
+/** What a 2xx that should be JSON is instead, when it is plainly not the API (`undefined`: JSON, broken). */
+function notTheApi(headers, body) {
+    const type = ((0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .header */ .wx)(headers, 'content-type') ?? '').toLowerCase();
+    const start = body.subarray(0, 512).toString('utf8').trimStart().toLowerCase();
+    if (type.includes('html') || start.startsWith('<!doctype html') || start.startsWith('<html'))
+        return 'an HTML page';
+    if (type.includes('json') || /^[[{"]/.test(start))
+        return undefined;
+    return `something else (${type || 'no content type'})`;
+}
+/** A body read whole; one shorter than its Content-Length is a broken connection (retried as one). */
+async function readAll(stream) {
+    const chunks = [];
+    let length = 0;
+    for await (const chunk of stream) {
+        chunks.push(chunk);
+        length += chunk.length;
+    }
+    const expected = (0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .header */ .wx)(stream.headers, 'content-length');
+    // A HEAD's Content-Length is the size its GET would have: no body comes (RFC 9110, 9.3.2).
+    const head = stream.req?.method === 'HEAD';
+    if (expected !== undefined && Number(expected) !== length && stream.statusCode !== 304 && !head) {
+        throw Object.assign(new Error(`aborted: expected ${expected} bytes, got ${length}`), {
+            code: 'ECONNRESET'
+        });
+    }
+    return Buffer.concat(chunks, length);
+}
+
+
+/***/ }),
+
+/***/ 8300:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Ib: () => (/* binding */ RETRY_STATUSES),
+/* harmony export */   LH: () => (/* binding */ withRetries),
+/* harmony export */   TX: () => (/* binding */ isNetworkError),
+/* harmony export */   dw: () => (/* binding */ RetryableError),
+/* harmony export */   iP: () => (/* binding */ withinDeadline),
+/* harmony export */   sl: () => (/* binding */ isTlsError)
+/* harmony export */ });
+/* harmony import */ var _core_deadline_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1923);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3828);
+/**
+ * Retries: which failures may be tried again (network errors, 5xx, 429), how long to wait
+ * (exponential backoff with jitter, or the server's Retry-After), and never past the deadline.
+ * A request that must not be repeated (a trigger) whose answer was lost becomes an
+ * AmbiguousRequestError instead.
+ */
+
+
+const RETRY_STATUSES = [429, 500, 502, 503, 504];
+/** Errors raised before any byte of the request could reach the server. */
+const NOT_SENT = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'];
+/** A failure worth another attempt, with the wait the server asked for when it did. */
+class RetryableError extends Error {
+    delayMs;
+    status;
+    constructor(message, delayMs, status) {
+        super(message);
+        this.delayMs = delayMs;
+        this.status = status;
+    }
+}
+/** Runs `attempt` until it succeeds, fails for good, or may not be repeated. */
+async function withRetries(ctx, method, path, idempotent, attempt) {
+    const maxAttempts = ctx.maxAttempts ?? 7;
+    for (let n = 1;; n++) {
+        try {
+            return await attempt();
+        }
+        catch (err) {
+            if (ctx.signal?.aborted)
+                throw (0,_core_deadline_js__WEBPACK_IMPORTED_MODULE_0__/* .abortReason */ .Js)(ctx.signal);
+            const failure = classify(err);
+            if (!failure)
+                throw err;
+            const notSent = failure.notSent || failure.status === 429;
+            if (!idempotent && !notSent) {
+                throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .AmbiguousRequestError */ .sm(`${failure.message} — the ${method} to ${ctx.show(path)} may or may not have reached ${ctx.serverName}`);
+            }
+            if (n >= maxAttempts) {
+                throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RemoteError */ .Hi(`${failure.message} (gave up after ${n} attempts)`, failure.status);
+            }
+            const backoff = (ctx.backoffMs ?? 1000) * 2 ** (n - 1);
+            const jittered = backoff / 2 + Math.random() * backoff;
+            const delay = Math.min(failure.delayMs ?? jittered, 15 * 60_000);
+            if (failure.delayMs !== undefined)
+                withinDeadline(ctx, delay, failure.message);
+            ctx.stats.retries++;
+            ctx.debug?.(`${failure.message}; trying again in ${Math.round(delay / 100) / 10}s`);
+            await (0,_core_deadline_js__WEBPACK_IMPORTED_MODULE_0__/* .sleep */ .yy)(delay, ctx.signal);
+        }
+    }
+}
+/** A wait the server asked for that would pass the deadline is not slept through: it ends the step now. */
+function withinDeadline(ctx, waitMs, why) {
+    const deadline = ctx.deadline;
+    if (deadline === undefined || Date.now() + waitMs <= deadline)
+        return;
+    throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .DeadlineError */ .j3(`${ctx.serverName} asked to wait ${Math.ceil(waitMs / 1000)}s, past the timeout (${Math.max(0, Math.ceil((deadline - Date.now()) / 1000))}s were left): ${why}`);
+}
+function classify(err) {
+    if (err instanceof RetryableError)
+        return { message: err.message, delayMs: err.delayMs, status: err.status };
+    if (err instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RemoteError */ .Hi || err instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .AbortedError */ .oM)
+        return undefined;
+    if (isNetworkError(err)) {
+        const code = err.code ?? '';
+        return { message: `network error: ${err.message}`, notSent: NOT_SENT.includes(code) };
+    }
+    return undefined;
+}
+/** Duck-typed: errors raised by Node itself may belong to another realm than our `Error`. */
+function isError(err) {
+    return typeof err === 'object' && err !== null && typeof err.message === 'string';
+}
+function isTlsError(err) {
+    return isError(err) && /^ERR_TLS_CERT|CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(err.code ?? '');
+}
+/** What the disk says (a full disk, no permission): trying the network again cannot help. */
+const FILE_SYSTEM_ERRORS = [
+    'ENOSPC',
+    'EDQUOT',
+    'EACCES',
+    'EPERM',
+    'EROFS',
+    'EISDIR',
+    'ENOTDIR',
+    'EEXIST',
+    'EMFILE',
+    'ENFILE',
+    'EFBIG',
+    'EIO'
+];
+function isNetworkError(err) {
+    if (!isError(err) || isTlsError(err))
+        return false;
+    const code = err.code ?? '';
+    if (FILE_SYSTEM_ERRORS.includes(code) || err.syscall === 'open')
+        return false;
+    return (/^(E[A-Z]+|ERR_STREAM_PREMATURE_CLOSE|UND_ERR.*)$/.test(code) ||
+        /socket hang up|aborted|timeout|premature close/i.test(err.message));
+}
 
 
 /***/ })
