@@ -658,7 +658,7 @@ async function start(args) {
 async function main(host) {
     if (host.isPost)
         return post(host);
-    const { readSettings, relay, setOutputs, summaryMarkdown, hostInputs, Reporting } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(901), __nccwpck_require__.e(220)]).then(__nccwpck_require__.bind(__nccwpck_require__, 220));
+    const { readSettings, relay, setOutputs, summaryMarkdown, hostInputs, Reporting, ...several } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(901), __nccwpck_require__.e(925)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6925));
     host.saveState('isPost', 'true');
     const abort = new AbortController();
     const onSignal = (signal) => {
@@ -671,7 +671,15 @@ async function main(host) {
     process.on('SIGTERM', onSignal);
     let reporting;
     try {
-        const settings = readSettings(hostInputs(host.kind, (name) => host.input(name)), (value) => host.secret(value));
+        const read = hostInputs(host.kind, (name) => host.input(name));
+        if (read('runs')) {
+            // Several runs (relay/runs.ts): each goes through relay() on its own; this is the step's verdict.
+            const result = await several.relaySeveral({ host, read, signal: abort.signal });
+            several.setSeveralOutputs(host, result);
+            await host.summary(several.severalSummaryMarkdown(result));
+            return await host.finish({ result });
+        }
+        const settings = readSettings(read, (value) => host.secret(value));
         const report = (reporting = new Reporting(settings, host));
         const result = await relay({
             settings,
@@ -704,7 +712,9 @@ async function main(host) {
  * runner kills it), cancel the remote run once. Does nothing when the main step finished.
  */
 async function post(host) {
-    const { readSettings, connect, SYSTEM_NAMES, graceWindow, CANCEL_GRACE_MS } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(901), __nccwpck_require__.e(220)]).then(__nccwpck_require__.bind(__nccwpck_require__, 220));
+    const { readSettings, connect, SYSTEM_NAMES, graceWindow, CANCEL_GRACE_MS, cancelSeveral } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(901), __nccwpck_require__.e(925)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6925));
+    if (host.getState('runs'))
+        return host.getState('finished') ? 0 : cancelSeveral(host);
     const saved = host.getState('run');
     if (!saved || host.getState('finished'))
         return 0;

@@ -37,4 +37,12 @@ export interface Result {
   message?: string;
   /** The test results read (`test-results`), when any were. */
   tests?: TestSummary;
+  /** With `runs`: each run's own result, in the order listed; the fields above are then the step's verdict. */
+  runs?: NamedResult[];
+}
+
+/** One run of several: its result, its `name`, and every single-run output it set (`runs` output). */
+export interface NamedResult extends Result {
+  name: string;
+  outputs: Record<string, unknown>;
 }

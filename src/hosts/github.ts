@@ -63,7 +63,7 @@ export class GitHubHost extends BaseHost {
       const r = outcome.result;
       core.setFailed(
         this.redactor.redact(
-          `${r.system} run ${r.runId} ended ${r.conclusion}${r.message ? `: ${r.message}` : ''}`
+          `${r.runs ? `${r.runs.length} runs` : `${r.system} run ${r.runId}`} ended ${r.conclusion}${r.message ? `: ${r.message}` : ''}`
         )
       );
     }
