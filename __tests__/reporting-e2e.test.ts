@@ -138,6 +138,49 @@ describe('commit status on GitHub', () => {
     }
   );
 
+  test.concurrent(
+    'a job allowed to fail, in a pipeline that succeeded, is a warning in every host, never an error',
+    async () => {
+      const jobs: SimJob[] = [
+        { name: 'build', stage: 'build' },
+        { name: 'lint', stage: 'build', result: 'failed', allowFailure: true, log: ['1 error'] }
+      ];
+      const title = 'GitLab job lint failed (allowed to fail)';
+      const gh = await github();
+      const onGitHub = await runGitHub(githubInputs(await gitlab(jobs)), { env: githubEnv(gh) });
+      expect(onGitHub.code).toBe(0);
+      expect(onGitHub.outputs.conclusion).toBe('success');
+      const commands = githubCommands(onGitHub.stdout);
+      expect(commands.filter((c) => c.name === 'error')).toEqual([]);
+      expect(commands.find((c) => c.name === 'warning' && c.props.title === title)?.data).toContain(
+        '1 error'
+      );
+
+      const gl = await gitlab(jobs);
+      const onAzure = await runAzure({
+        system: 'gitlab',
+        url: gl.url,
+        token: TOKEN,
+        project: 'group/sub/app',
+        ref: 'main',
+        pollInterval: '1s'
+      });
+      expect(onAzure.code).toBe(0);
+      const issues = azureCommands(onAzure.stdout).filter((c) => c.name === 'task.logissue');
+      expect(issues.filter((c) => c.props.type === 'error')).toEqual([]);
+      expect(issues.some((c) => c.props.type === 'warning' && c.data.startsWith(title))).toBe(true);
+
+      const cli = await gitlab(jobs);
+      const onCli = await runCli(
+        ['gitlab', '--url', cli.url, '--project', 'group/sub/app', '--ref', 'main', '--poll-interval', '1s'],
+        { env: { CI_RELAY_TOKEN: TOKEN }, cwd: tempDir() }
+      );
+      expect(onCli.code).toBe(0);
+      expect(onCli.stderr).not.toMatch(/^error:/m);
+      expect(onCli.stderr).toMatch(new RegExp(`^warning: ${title.replace(/[()]/g, '\\$&')}`, 'm'));
+    }
+  );
+
   test.concurrent('a run that times out ends as error', async () => {
     const gl = await gitlab([{ name: 'slow', stage: 'build', runningMs: 60_000 }]);
     const gh = await github();

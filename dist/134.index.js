@@ -634,7 +634,8 @@ class GitLab {
             started: !!gl.started_at,
             startedAt: gl.started_at ?? undefined,
             finishedAt: gl.finished_at ?? undefined,
-            duration: gl.duration ?? undefined
+            duration: gl.duration ?? undefined,
+            allowedToFail: gl.allow_failure === true || undefined
         };
     }
     projectOf(jobKey) {

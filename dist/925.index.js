@@ -1766,7 +1766,8 @@ function finalResult({ settings, started, base }, logs, names, state) {
             url: job.url,
             log: log && external_node_fs_.existsSync(log) ? log : undefined,
             artifacts: state.artifactDirs?.has(dir) ? dir : undefined,
-            duration: job.duration
+            duration: job.duration,
+            allowedToFail: job.allowedToFail
         };
     });
     const final = state.conclusion ?? 'error';
@@ -3618,9 +3619,10 @@ class Reporting {
                 continue;
             // With log: none no remote text is shown, not even its last line.
             const reason = job.log && this.settings.log !== 'none' ? lastLogLine(job.log) : undefined;
+            // An allowed failure did not fail the step: a warning; an error is for what did.
             this.host.annotate({
-                kind: 'error',
-                title: clean(`${system} job ${job.name} failed`),
+                kind: job.allowedToFail ? 'warning' : 'error',
+                title: clean(`${system} job ${job.name} failed${job.allowedToFail ? ' (allowed to fail)' : ''}`),
                 message: clean([`${job.name}: ${job.status}${reason ? ` — ${reason}` : ''}`, job.url ? `${job.url}` : '']
                     .filter(Boolean)
                     .join('\n'))

@@ -15,6 +15,8 @@ export interface JobResult {
   artifacts?: string;
   /** Seconds, when known. */
   duration?: number;
+  /** Its failure does not fail the run (GitLab `allow_failure`): a warning, not an error. */
+  allowedToFail?: boolean;
 }
 
 /** What a relay ends with; the host turns it into outputs, a summary and an exit status. */

@@ -46,6 +46,8 @@ export interface Job {
   finishedAt?: string;
   /** Seconds, when the remote says. */
   duration?: number;
+  /** The remote lets it fail without failing the run (GitLab `allow_failure`). */
+  allowedToFail?: boolean;
 }
 
 /** What one poll saw. */

@@ -217,7 +217,8 @@ function finalResult(
       url: job.url,
       log: log && fs.existsSync(log) ? log : undefined,
       artifacts: state.artifactDirs?.has(dir) ? dir : undefined,
-      duration: job.duration
+      duration: job.duration,
+      allowedToFail: job.allowedToFail
     };
   });
   const final = state.conclusion ?? 'error';

@@ -171,9 +171,10 @@ export class Reporting {
       if (job.conclusion !== 'failed') continue;
       // With log: none no remote text is shown, not even its last line.
       const reason = job.log && this.settings.log !== 'none' ? lastLogLine(job.log) : undefined;
+      // An allowed failure did not fail the step: a warning; an error is for what did.
       this.host.annotate({
-        kind: 'error',
-        title: clean(`${system} job ${job.name} failed`),
+        kind: job.allowedToFail ? 'warning' : 'error',
+        title: clean(`${system} job ${job.name} failed${job.allowedToFail ? ' (allowed to fail)' : ''}`),
         message: clean(
           [`${job.name}: ${job.status}${reason ? ` — ${reason}` : ''}`, job.url ? `${job.url}` : '']
             .filter(Boolean)

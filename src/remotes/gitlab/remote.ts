@@ -297,7 +297,8 @@ class GitLab implements Remote {
       started: !!gl.started_at,
       startedAt: gl.started_at ?? undefined,
       finishedAt: gl.finished_at ?? undefined,
-      duration: gl.duration ?? undefined
+      duration: gl.duration ?? undefined,
+      allowedToFail: gl.allow_failure === true || undefined
     };
   }
 
