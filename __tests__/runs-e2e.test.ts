@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startGearsetSim, type GearsetSim } from '../sim/gearset.js';
-import { startGitHubSim, type GitHubSim } from '../sim/github.js';
+import { startGitHubSim } from '../sim/github.js';
 import { startGitLabSim, type GitLabSim, type SimJob } from '../sim/gitlab.js';
 import { startGoCDSim, type GoCDSim } from '../sim/gocd.js';
 import { listFiles, runCli, runGitHub, startDist, tempDir } from './helpers/run.js';
