@@ -3,7 +3,9 @@
  * success-on (fast-check), the run-scoped host's lines under any interleaving of runs, and how
  * items inherit the step's inputs (credentials only on the step's own server).
  */
+import * as fs from 'node:fs';
 import { Writable } from 'node:stream';
+import { parse as parseYaml } from 'yaml';
 import fc from 'fast-check';
 import { CONCLUSIONS, type Conclusion } from '../src/core/run.js';
 import type { NamedResult } from '../src/core/result.js';
@@ -204,5 +206,34 @@ describe('items of runs', () => {
     ]);
     expect(() => readRuns(reader({ runs }), (s) => secrets.push(s))).toThrow(InputError);
     expect(secrets).toContain('later-token-9');
+  });
+});
+
+describe('docs/several-runs.md', () => {
+  const doc = fs.readFileSync('docs/several-runs.md', 'utf8');
+  const blocks = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parseYaml(m[1]) as unknown[]);
+  const secretsFilled = (v: string): string =>
+    v.replace(/\$\{\{ secrets\.(\w+) \}\}|\$\((\w+)\)/g, 'secret-$1$2-value');
+
+  test('the GitHub and Azure release trains are read as three runs on three servers, fail-fast', () => {
+    const github = (blocks[0][0] as { with: Record<string, unknown> }).with;
+    const azure = (blocks[1][0] as { inputs: Record<string, unknown> }).inputs;
+    for (const [inputs, kebab] of [
+      [github, (n: string) => n],
+      [azure, (n: string) => n.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())]
+    ] as const) {
+      const read = (name: string): string => secretsFilled(String(inputs[kebab(name)] ?? ''));
+      const several = readRuns(read, () => {}, '/w');
+      expect(several.failFast).toBe(true);
+      expect(several.items.map((i) => [i.name, i.settings.system])).toEqual([
+        ['app', 'gitlab'],
+        ['database', 'gocd'],
+        ['salesforce', 'gearset']
+      ]);
+      expect(several.items.map((i) => i.settings.timeoutMs)).toEqual([2_700_000, 2_700_000, 2_700_000]);
+      expect(several.items[2].settings.successOn).toEqual(['success', 'partial']);
+      // The GitLab token stays with the GitLab run.
+      expect(several.items[1].settings.token).toBeUndefined();
+    }
   });
 });
