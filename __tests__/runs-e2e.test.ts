@@ -9,8 +9,8 @@ import { startGearsetSim, type GearsetSim } from '../sim/gearset.js';
 import { startGitHubSim } from '../sim/github.js';
 import { startGitLabSim, type GitLabSim, type SimJob } from '../sim/gitlab.js';
 import { startGoCDSim, type GoCDSim } from '../sim/gocd.js';
-import { listFiles, runCli, runGitHub, startDist, tempDir } from './helpers/run.js';
-import { azureCommands, azureOutputs, runAzure } from './helpers/trust.js';
+import { listFiles, runCli, runGitHub, startDist, startGitHub, tempDir } from './helpers/run.js';
+import { azureCommands, azureOutputs, runAzure, startAzure } from './helpers/trust.js';
 
 const A_TOKEN = 'glpat-alpha-9f2c41d7';
 const B_TOKEN = 'glpat-bravo-3e81aa02';
@@ -487,4 +487,97 @@ describe('a bad item fails the whole step before any request, naming the item an
     expect(run.stdout + run.stderr).not.toContain(A_TOKEN);
     expect(sim.requests).toHaveLength(0);
   });
+});
+
+/** The step in GitHub or Azure: started as the runner or the agent starts it, outputs read back as they read them. */
+function startHost(
+  kind: 'github' | 'azure',
+  inputs: Record<string, string>
+): {
+  waitFor: (p: RegExp) => Promise<void>;
+  kill: () => void;
+  done: Promise<{ code: number | null; outputs: Record<string, string>; text: string }>;
+} {
+  if (kind === 'github') {
+    const step = startGitHub(inputs);
+    return {
+      waitFor: (p) => step.started.waitFor(p),
+      kill: () => step.started.child.kill('SIGTERM'),
+      done: step.finished.then((r) => ({ code: r.code, outputs: r.outputs, text: r.stdout + r.stderr }))
+    };
+  }
+  const camel = Object.fromEntries(
+    Object.entries(inputs).map(([k, v]) => [k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()), v])
+  );
+  const step = startAzure(camel);
+  return {
+    waitFor: (p) => step.started.waitFor(p),
+    kill: () => step.started.child.kill('SIGTERM'),
+    done: step.started.done.then((r) => ({
+      code: r.code,
+      outputs: azureOutputs(r.stdout),
+      text: r.stdout + r.stderr
+    }))
+  };
+}
+
+describe.each(['github', 'azure'] as const)('%s', (kind) => {
+  test('fail-fast: the others are cancelled on their own servers; secrets apart', async () => {
+    const quick = await gitlab(A_TOKEN, [{ name: 'unit', stage: 'test', result: 'failed', runningMs: 300 }]);
+    const go = await gocd(60_000);
+    const gs = await gearset('Succeeded', 60_000);
+    const runs = [glItem('quick', quick, A_TOKEN), gocdItem(go), gearsetItem(gs)];
+    const step = startHost(kind, { runs: JSON.stringify(runs), 'poll-interval': '1s', 'fail-fast': 'true' });
+    const run = await step.done;
+    expect(run.code).toBe(1);
+    expect(run.outputs.conclusion).toBe('failed');
+    const entries = JSON.parse(run.outputs.runs) as { name: string; conclusion: string }[];
+    expect(entries.map((e) => [e.name, e.conclusion])).toEqual([
+      ['quick', 'failed'],
+      ['db', 'canceled'],
+      ['salesforce', 'canceled']
+    ]);
+    expect(quick.pipelines[0].canceled).toBe(false);
+    expect(go.canceled.length).toBeGreaterThan(0);
+    expect(gs.cancels).toBe(1);
+    expectSecretsApart([
+      [quick, A_TOKEN],
+      [go, GOCD_PASSWORD],
+      [gs, GEARSET_TOKEN]
+    ]);
+    for (const secret of ALL_SECRETS)
+      expect(
+        run.text.split('\n').filter((l) => l.includes(secret) && !/add-mask|setsecret/i.test(l))
+      ).toEqual([]);
+  }, 60_000);
+
+  test('SIGTERM (the job is cancelled): every run is cancelled on its own server', async () => {
+    const a = await gitlab(A_TOKEN, [{ name: 'deploy', stage: 'deploy', runningMs: 60_000 }]);
+    const b = await gitlab(B_TOKEN, [{ name: 'deploy', stage: 'deploy', runningMs: 60_000 }]);
+    const go = await gocd(60_000);
+    const runs = [glItem('a', a, A_TOKEN), glItem('b', b, B_TOKEN), gocdItem(go)];
+    const step = startHost(kind, { runs: JSON.stringify(runs), 'poll-interval': '1s' });
+    await step.waitFor(/\[a\] Triggered/);
+    await step.waitFor(/\[b\] Triggered/);
+    await step.waitFor(/\[db\] Triggered/);
+    step.kill();
+    const run = await step.done;
+    expect(run.code).toBe(1);
+    expect(run.outputs.conclusion).toBe('canceled');
+    expect(a.pipelines[0].canceled).toBe(true);
+    expect(b.pipelines[0].canceled).toBe(true);
+    expect(go.canceled.length).toBeGreaterThan(0);
+  }, 60_000);
+
+  test('a bad item: exit 2, one sentence naming it, no request', async () => {
+    const a = await gitlab(A_TOKEN, [{ name: 'build', stage: 'build' }]);
+    const runs = [glItem('a', a, A_TOKEN), { name: 'db', system: 'gocd', url: a.url }];
+    const run = await startHost(kind, { runs: JSON.stringify(runs) }).done;
+    expect(run.code).toBe(2);
+    expect(run.outputs.conclusion).toBe('error');
+    expect(run.text).toContain(
+      "Input 'runs' item 'db' (item 2): input 'pipeline' is required for gocd: the pipeline name."
+    );
+    expect(a.requests).toHaveLength(0);
+  }, 30_000);
 });

@@ -1644,6 +1644,8 @@ async function follow(opts) {
             await cancel(remote, run, host, 'timeout passed');
     }
     host.saveState('finished', 'true');
+    if (state.conclusion)
+        opts.onConcluded?.(state.conclusion);
     await collect(opts, logs, names, state);
     return finalResult(opts, logs, names, state);
 }
@@ -2643,7 +2645,7 @@ async function connect(settings, host, signal, deadline) {
 
 
 /** trigger (or attach) → follow, streaming logs → collect logs and artifacts → Result. */
-async function relay({ settings, host, signal, onStarted, onEnded }) {
+async function relay({ settings, host, signal, onStarted, onEnded, onConcluded }) {
     const system = inputs/* SYSTEM_NAMES */.Hu[settings.system];
     if (!settings.tlsVerify) {
         host.warning(`tls-verify is false: ${system}'s certificate is not checked, so anyone on the network path can read the token.`);
@@ -2684,7 +2686,7 @@ async function relay({ settings, host, signal, onStarted, onEnded }) {
                 waited: false
             };
         }
-        const result = await follow({ connection, run, settings, host, deadline, started, base });
+        const result = await follow({ connection, run, settings, host, deadline, started, base, onConcluded });
         await onEnded?.(result, remote, run);
         return result;
     }
@@ -4118,8 +4120,15 @@ async function relaySeveral({ host, read, signal }) {
     };
     try {
         const results = await Promise.all(several.items.map(async (item, i) => {
-            const result = await one(item, host, controllers[i].signal, saved[i], save);
-            if (result.conclusion === 'canceled' && failedFirst && !signal.aborted && failedFirst !== result)
+            const concluded = (c) => {
+                if (!item.settings.successOn.includes(c))
+                    failFast({ name: item.name, conclusion: c });
+            };
+            const result = await one(item, host, controllers[i].signal, saved[i], save, concluded);
+            if (result.conclusion === 'canceled' &&
+                failedFirst &&
+                !signal.aborted &&
+                failedFirst.name !== result.name)
                 result.message = `Cancelled by fail-fast: run '${failedFirst.name}' ended ${failedFirst.conclusion}.`;
             if (!result.accepted)
                 failFast(result);
@@ -4132,7 +4141,7 @@ async function relaySeveral({ host, read, signal }) {
     }
 }
 /** One run through the single-run relay; an error of its own is its conclusion, never the step's throw. */
-async function one(item, step, signal, saved, save) {
+async function one(item, step, signal, saved, save, onConcluded) {
     const host = new RunHost(step, item.folder, (name, value) => {
         if (name === 'run')
             saved.run = JSON.parse(value);
@@ -4150,7 +4159,8 @@ async function one(item, step, signal, saved, save) {
             host,
             signal,
             onStarted: (run) => report.started(run),
-            onEnded: (r, remote, run) => report.ended(r, remote, run)
+            onEnded: (r, remote, run) => report.ended(r, remote, run),
+            onConcluded
         });
         setOutputs(host, result);
         await report.finish(result);

@@ -27,6 +27,8 @@ export interface FollowOptions {
   deadline: Deadline;
   started: number;
   base: RunBase;
+  /** Told the conclusion as soon as the run ended, before its logs and artifacts are brought back. */
+  onConcluded?: (conclusion: Conclusion) => void;
 }
 
 /**
@@ -74,6 +76,7 @@ export async function follow(opts: FollowOptions): Promise<Result> {
     if (settings.cancelOnTimeout) await cancel(remote, run, host, 'timeout passed');
   }
   host.saveState('finished', 'true');
+  if (state.conclusion) opts.onConcluded?.(state.conclusion);
   await collect(opts, logs, names, state);
   return finalResult(opts, logs, names, state);
 }

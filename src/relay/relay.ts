@@ -5,7 +5,7 @@ import type { Host } from '../core/host.js';
 import type { Remote } from '../remotes/remote.js';
 import { SYSTEM_NAMES } from '../config/inputs.js';
 import { connect } from './connection.js';
-import type { Run } from '../core/run.js';
+import type { Conclusion, Run } from '../core/run.js';
 import type { Result } from '../core/result.js';
 import type { Settings } from '../config/settings.js';
 
@@ -20,10 +20,19 @@ export interface RelayOptions {
   onStarted?: (run: Run) => Promise<void>;
   /** Given the result while the remote is still connected (reporting.ts: its test report). */
   onEnded?: (result: Result, remote: Remote, run: Run) => Promise<void>;
+  /** Told the conclusion as soon as the run ended, before its files are brought back (relay/runs.ts: fail-fast). */
+  onConcluded?: (conclusion: Conclusion) => void;
 }
 
 /** trigger (or attach) → follow, streaming logs → collect logs and artifacts → Result. */
-export async function relay({ settings, host, signal, onStarted, onEnded }: RelayOptions): Promise<Result> {
+export async function relay({
+  settings,
+  host,
+  signal,
+  onStarted,
+  onEnded,
+  onConcluded
+}: RelayOptions): Promise<Result> {
   const system = SYSTEM_NAMES[settings.system];
   if (!settings.tlsVerify) {
     host.warning(
@@ -67,7 +76,7 @@ export async function relay({ settings, host, signal, onStarted, onEnded }: Rela
         waited: false
       };
     }
-    const result = await follow({ connection, run, settings, host, deadline, started, base });
+    const result = await follow({ connection, run, settings, host, deadline, started, base, onConcluded });
     await onEnded?.(result, remote, run);
     return result;
   } finally {

@@ -62,9 +62,9 @@ export async function relaySeveral({ host, read, signal }: SeveralOptions): Prom
   const onStep = (): void => controllers.forEach((c) => c.abort());
   if (signal.aborted) onStep();
   else signal.addEventListener('abort', onStep, { once: true });
-  let failedFirst: NamedResult | undefined;
+  let failedFirst: { name: string; conclusion: Conclusion } | undefined;
   /** fail-fast: every run still going is cancelled; one that ended (bringing back its files) is left be. */
-  const failFast = (by: NamedResult): void => {
+  const failFast = (by: { name: string; conclusion: Conclusion }): void => {
     if (!several.failFast || failedFirst || signal.aborted) return;
     failedFirst = by;
     host.warning(`Run '${by.name}' ended ${by.conclusion}: fail-fast cancels the runs still going.`);
@@ -78,8 +78,16 @@ export async function relaySeveral({ host, read, signal }: SeveralOptions): Prom
   try {
     const results = await Promise.all(
       several.items.map(async (item, i) => {
-        const result = await one(item, host, controllers[i].signal, saved[i], save);
-        if (result.conclusion === 'canceled' && failedFirst && !signal.aborted && failedFirst !== result)
+        const concluded = (c: Conclusion): void => {
+          if (!item.settings.successOn.includes(c)) failFast({ name: item.name, conclusion: c });
+        };
+        const result = await one(item, host, controllers[i].signal, saved[i], save, concluded);
+        if (
+          result.conclusion === 'canceled' &&
+          failedFirst &&
+          !signal.aborted &&
+          failedFirst.name !== result.name
+        )
           result.message = `Cancelled by fail-fast: run '${failedFirst.name}' ended ${failedFirst.conclusion}.`;
         if (!result.accepted) failFast(result);
         return result;
@@ -97,7 +105,8 @@ async function one(
   step: Host,
   signal: AbortSignal,
   saved: SavedRun,
-  save: () => void
+  save: () => void,
+  onConcluded: (conclusion: Conclusion) => void
 ): Promise<NamedResult> {
   const host = new RunHost(step, item.folder, (name, value) => {
     if (name === 'run') saved.run = JSON.parse(value) as Run;
@@ -113,7 +122,8 @@ async function one(
       host,
       signal,
       onStarted: (run) => report.started(run),
-      onEnded: (r, remote, run) => report.ended(r, remote, run)
+      onEnded: (r, remote, run) => report.ended(r, remote, run),
+      onConcluded
     });
     setOutputs(host, result);
     await report.finish(result);
