@@ -581,3 +581,43 @@ describe.each(['github', 'azure'] as const)('%s', (kind) => {
     expect(a.requests).toHaveLength(0);
   }, 30_000);
 });
+
+test('test results per run and summed for the step; annotations name the run', async () => {
+  const t = (name: string, status: 'success' | 'failed') => ({ suite: 'unit', name, status, time: 0.5 });
+  const alpha = await gitlab(A_TOKEN, [
+    {
+      name: 'test',
+      stage: 'test',
+      runningMs: 300,
+      result: 'failed',
+      tests: [t('adds', 'success'), t('subtracts', 'failed'), t('divides', 'success')]
+    }
+  ]);
+  const bravo = await gitlab(B_TOKEN, [
+    { name: 'test', stage: 'test', runningMs: 300, tests: [t('parses', 'success'), t('prints', 'success')] }
+  ]);
+  const runs = [glItem('app', alpha, A_TOKEN), glItem('lib', bravo, B_TOKEN)];
+  const run = await runCli([
+    '--runs',
+    JSON.stringify(runs),
+    '--poll-interval',
+    '1s',
+    '--test-results',
+    'reports/*.xml',
+    '--json'
+  ]);
+  const result = JSON.parse(run.stdout) as {
+    tests: { total: number; failed: number };
+    'failed-tests': string;
+    runs: { name: string; tests: { total: number; failed: number }; 'failed-tests': number }[];
+  };
+  expect(run.code).toBe(1);
+  expect(result.runs.map((r) => [r.name, r.tests.total, r.tests.failed, r['failed-tests']])).toEqual([
+    ['app', 3, 1, 1],
+    ['lib', 2, 0, 0]
+  ]);
+  // As for one run, the CLI's result object holds `tests` as the output's JSON text.
+  expect(JSON.parse(result.tests as unknown as string)).toMatchObject({ total: 5, failed: 1 });
+  expect(result['failed-tests']).toBe('1');
+  expect(run.stderr).toMatch(/error: \[app\] Test failed: unit › subtracts/);
+}, 60_000);
