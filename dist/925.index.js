@@ -4260,12 +4260,15 @@ async function cancelSeveral(host) {
         if (!item || !entry.run || entry.finished || !item.settings.cancelOnAbort)
             return;
         const what = `${inputs/* SYSTEM_NAMES */.Hu[item.settings.system]} run ${entry.run.id} of '${item.name}'`;
-        const { remote, clients } = await connect(item.settings, host, grace.signal, grace.at);
+        let clients = [];
         try {
-            await remote.cancel(entry.run);
+            const connection = await connect(item.settings, host, grace.signal, grace.at);
+            clients = connection.clients;
+            await connection.remote.cancel(entry.run);
             host.warning(`Cancelled ${what}: the job was cancelled before it ended.`);
         }
         catch (err) {
+            // One run that cannot be cancelled never keeps the others from being cancelled.
             host.warning(`Could not cancel ${what}: ${(0,errors/* errorMessage */.gJ)(err)}`);
         }
         finally {

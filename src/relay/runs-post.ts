@@ -31,11 +31,14 @@ export async function cancelSeveral(host: Host): Promise<number> {
       const item = items.find((i) => i.name === entry.name);
       if (!item || !entry.run || entry.finished || !item.settings.cancelOnAbort) return;
       const what = `${SYSTEM_NAMES[item.settings.system]} run ${entry.run.id} of '${item.name}'`;
-      const { remote, clients } = await connect(item.settings, host, grace.signal, grace.at);
+      let clients: { dispose(): void }[] = [];
       try {
-        await remote.cancel(entry.run);
+        const connection = await connect(item.settings, host, grace.signal, grace.at);
+        clients = connection.clients;
+        await connection.remote.cancel(entry.run);
         host.warning(`Cancelled ${what}: the job was cancelled before it ended.`);
       } catch (err) {
+        // One run that cannot be cancelled never keeps the others from being cancelled.
         host.warning(`Could not cancel ${what}: ${errorMessage(err)}`);
       } finally {
         clients.forEach((c) => c.dispose());
