@@ -337,6 +337,10 @@ test('fail-fast: one run fails, the others still going are cancelled on their ow
   // fail-fast cancels whatever cancel-on-abort says.
   expect(go.canceled.length).toBeGreaterThan(0);
   expect(run.stderr).toContain("Run 'quick' ended failed: fail-fast cancels the runs still going.");
+  expect(result.runs[1].message).toBe("Cancelled because of fail-fast: run 'quick' ended failed.");
+  expect(run.stderr).toMatch(
+    /^warning: \[slow\] Cancelled run \d+ because of fail-fast: run 'quick' ended failed\.$/m
+  );
   expect(run.stderr).toMatch(/^ {2}slow: GitLab run \d+: canceled/m);
 }, 60_000);
 

@@ -1618,10 +1618,11 @@ async function follow(opts) {
     catch (err) {
         if (err instanceof errors/* AbortedError */.oM || deadline.cancelled) {
             state.conclusion = 'canceled';
-            state.message = 'The calling job was cancelled.';
+            const why = opts.cancelledBecause?.();
+            state.message = why ? `Cancelled because ${why}.` : 'The calling job was cancelled.';
             if (settings.cancelOnAbort) {
                 connection.graceForCancel();
-                await cancel(remote, run, host, 'the calling job was cancelled');
+                await cancel(remote, run, host, why ?? 'the calling job was cancelled');
             }
             host.saveState('finished', 'true');
             return finalResult(opts, logs, names, state);
@@ -2645,7 +2646,7 @@ async function connect(settings, host, signal, deadline) {
 
 
 /** trigger (or attach) → follow, streaming logs → collect logs and artifacts → Result. */
-async function relay({ settings, host, signal, onStarted, onEnded, onConcluded }) {
+async function relay({ settings, host, signal, onStarted, onEnded, onConcluded, cancelledBecause }) {
     const system = inputs/* SYSTEM_NAMES */.Hu[settings.system];
     if (!settings.tlsVerify) {
         host.warning(`tls-verify is false: ${system}'s certificate is not checked, so anyone on the network path can read the token.`);
@@ -2686,7 +2687,17 @@ async function relay({ settings, host, signal, onStarted, onEnded, onConcluded }
                 waited: false
             };
         }
-        const result = await follow({ connection, run, settings, host, deadline, started, base, onConcluded });
+        const result = await follow({
+            connection,
+            run,
+            settings,
+            host,
+            deadline,
+            started,
+            base,
+            onConcluded,
+            cancelledBecause
+        });
         await onEnded?.(result, remote, run);
         return result;
     }
@@ -3877,7 +3888,7 @@ function origin(url, system) {
 
 /** Outputs whose text is JSON or a number: in `runs` they keep their type. */
 const TYPED = new Set(['jobs', 'tests', 'remote-outputs', 'duration', 'failed-tests']);
-/** The entry of one run in the `runs` output: its name and every output it set, typed. */
+/** The entry of one run in the `runs` output: its name, every output it set (typed), and its message. */
 function runEntry(run) {
     const entry = { name: run.name };
     for (const [name, value] of Object.entries(run.outputs)) {
@@ -3892,6 +3903,9 @@ function runEntry(run) {
         }
         entry[name] = value;
     }
+    // Why it ended as it did, as the CLI's result object says it for one run.
+    if (run.message)
+        entry.message = run.message;
     return entry;
 }
 /** The step's outputs: its verdict as a single run's outputs would be, plus `runs`. */
@@ -4124,12 +4138,13 @@ async function relaySeveral({ host, read, signal }) {
                 if (!item.settings.successOn.includes(c))
                     failFast({ name: item.name, conclusion: c });
             };
-            const result = await one(item, host, controllers[i].signal, saved[i], save, concluded);
-            if (result.conclusion === 'canceled' &&
-                failedFirst &&
-                !signal.aborted &&
-                failedFirst.name !== result.name)
-                result.message = `Cancelled by fail-fast: run '${failedFirst.name}' ended ${failedFirst.conclusion}.`;
+            const because = () => failedFirst && !signal.aborted && failedFirst.name !== item.name
+                ? `of fail-fast: run '${failedFirst.name}' ended ${failedFirst.conclusion}`
+                : undefined;
+            const result = await one(item, host, controllers[i].signal, saved[i], save, concluded, because);
+            // A run cancelled before it was known says so in relay's own words: fail-fast's are these.
+            if (result.conclusion === 'canceled' && because())
+                result.message = `Cancelled because ${because()}.`;
             if (!result.accepted)
                 failFast(result);
             return result;
@@ -4141,7 +4156,7 @@ async function relaySeveral({ host, read, signal }) {
     }
 }
 /** One run through the single-run relay; an error of its own is its conclusion, never the step's throw. */
-async function one(item, step, signal, saved, save, onConcluded) {
+async function one(item, step, signal, saved, save, onConcluded, cancelledBecause) {
     const host = new RunHost(step, item.folder, (name, value) => {
         if (name === 'run')
             saved.run = JSON.parse(value);
@@ -4160,7 +4175,8 @@ async function one(item, step, signal, saved, save, onConcluded) {
             signal,
             onStarted: (run) => report.started(run),
             onEnded: (r, remote, run) => report.ended(r, remote, run),
-            onConcluded
+            onConcluded,
+            cancelledBecause
         });
         setOutputs(host, result);
         await report.finish(result);

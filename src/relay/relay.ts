@@ -22,6 +22,8 @@ export interface RelayOptions {
   onEnded?: (result: Result, remote: Remote, run: Run) => Promise<void>;
   /** Told the conclusion as soon as the run ended, before its files are brought back (relay/runs.ts: fail-fast). */
   onConcluded?: (conclusion: Conclusion) => void;
+  /** Why `signal` was aborted, when it was not the calling job's cancel (relay/runs.ts: fail-fast). */
+  cancelledBecause?: () => string | undefined;
 }
 
 /** trigger (or attach) → follow, streaming logs → collect logs and artifacts → Result. */
@@ -31,7 +33,8 @@ export async function relay({
   signal,
   onStarted,
   onEnded,
-  onConcluded
+  onConcluded,
+  cancelledBecause
 }: RelayOptions): Promise<Result> {
   const system = SYSTEM_NAMES[settings.system];
   if (!settings.tlsVerify) {
@@ -76,7 +79,17 @@ export async function relay({
         waited: false
       };
     }
-    const result = await follow({ connection, run, settings, host, deadline, started, base, onConcluded });
+    const result = await follow({
+      connection,
+      run,
+      settings,
+      host,
+      deadline,
+      started,
+      base,
+      onConcluded,
+      cancelledBecause
+    });
     await onEnded?.(result, remote, run);
     return result;
   } finally {

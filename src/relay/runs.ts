@@ -81,14 +81,13 @@ export async function relaySeveral({ host, read, signal }: SeveralOptions): Prom
         const concluded = (c: Conclusion): void => {
           if (!item.settings.successOn.includes(c)) failFast({ name: item.name, conclusion: c });
         };
-        const result = await one(item, host, controllers[i].signal, saved[i], save, concluded);
-        if (
-          result.conclusion === 'canceled' &&
-          failedFirst &&
-          !signal.aborted &&
-          failedFirst.name !== result.name
-        )
-          result.message = `Cancelled by fail-fast: run '${failedFirst.name}' ended ${failedFirst.conclusion}.`;
+        const because = (): string | undefined =>
+          failedFirst && !signal.aborted && failedFirst.name !== item.name
+            ? `of fail-fast: run '${failedFirst.name}' ended ${failedFirst.conclusion}`
+            : undefined;
+        const result = await one(item, host, controllers[i].signal, saved[i], save, concluded, because);
+        // A run cancelled before it was known says so in relay's own words: fail-fast's are these.
+        if (result.conclusion === 'canceled' && because()) result.message = `Cancelled because ${because()}.`;
         if (!result.accepted) failFast(result);
         return result;
       })
@@ -106,7 +105,8 @@ async function one(
   signal: AbortSignal,
   saved: SavedRun,
   save: () => void,
-  onConcluded: (conclusion: Conclusion) => void
+  onConcluded: (conclusion: Conclusion) => void,
+  cancelledBecause: () => string | undefined
 ): Promise<NamedResult> {
   const host = new RunHost(step, item.folder, (name, value) => {
     if (name === 'run') saved.run = JSON.parse(value) as Run;
@@ -123,7 +123,8 @@ async function one(
       signal,
       onStarted: (run) => report.started(run),
       onEnded: (r, remote, run) => report.ended(r, remote, run),
-      onConcluded
+      onConcluded,
+      cancelledBecause
     });
     setOutputs(host, result);
     await report.finish(result);

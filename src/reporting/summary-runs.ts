@@ -11,7 +11,7 @@ import { setOutputs, testsMarkdown } from './summary.js';
 /** Outputs whose text is JSON or a number: in `runs` they keep their type. */
 const TYPED = new Set(['jobs', 'tests', 'remote-outputs', 'duration', 'failed-tests']);
 
-/** The entry of one run in the `runs` output: its name and every output it set, typed. */
+/** The entry of one run in the `runs` output: its name, every output it set (typed), and its message. */
 export function runEntry(run: NamedResult): Record<string, unknown> {
   const entry: Record<string, unknown> = { name: run.name };
   for (const [name, value] of Object.entries(run.outputs)) {
@@ -25,6 +25,8 @@ export function runEntry(run: NamedResult): Record<string, unknown> {
     }
     entry[name] = value;
   }
+  // Why it ended as it did, as the CLI's result object says it for one run.
+  if (run.message) entry.message = run.message;
   return entry;
 }
 
