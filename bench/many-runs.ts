@@ -176,6 +176,19 @@ function requestRates(s: Servers, run: RelayRun, names: string[]): Map<SystemNam
   return out;
 }
 
+/** The same script's requests: those whose path names its GoCD pipeline or Gearset job. */
+const SAME_SCRIPT: { sys: SystemName; name: string; pattern: RegExp }[] = [
+  { sys: 'GoCD', name: 'gocd-0', pattern: /\/deploy-0(\/|$)/ },
+  { sys: 'Gearset', name: 'sf-0', pattern: /\/sf-0(\/|$)/ }
+];
+
+function sameScript(s: Servers, pattern: RegExp): number {
+  return [s.gocd, s.gearset].reduce(
+    (n, sim) => n + sim.requests.filter((r) => pattern.test(r.path)).length,
+    0
+  );
+}
+
 async function closeAll(s: Servers): Promise<void> {
   await Promise.all([...s.gitlab, s.gocd, s.gearset].map((x) => x.close().catch(() => undefined)));
 }
@@ -192,6 +205,7 @@ async function main(): Promise<void> {
     const useTime = (await hasCommand(TIME_BIN, ['-V'])) || (await hasCommand(TIME_BIN, ['--version']));
     // The reference: one run of each system, one step each, the same scripts.
     const single = new Map<SystemName, number>();
+    const singleSame = new Map<string, number>();
     for (const pick of ['gl-a0', 'gocd-0', 'sf-0']) {
       const s = await startServers();
       try {
@@ -206,6 +220,8 @@ async function main(): Promise<void> {
           useTime: false
         });
         for (const [sys, rate] of requestRates(s, run, [pick])) single.set(sys, rate);
+        for (const same of SAME_SCRIPT)
+          if (same.name === pick) singleSame.set(same.name, sameScript(s, same.pattern));
       } finally {
         await closeAll(s);
       }
@@ -225,6 +241,7 @@ async function main(): Promise<void> {
     }
     const rates = requestRates(s, run, []);
     const ends = watch.ends();
+    const stepSame = new Map(SAME_SCRIPT.map((x) => [x.name, sameScript(s, x.pattern)]));
     await closeAll(s);
     const entries = (run.result?.runs as { conclusion: string }[] | undefined) ?? [];
     const lastEnd = Math.max(...ends);
@@ -250,6 +267,13 @@ async function main(): Promise<void> {
         reference: `${fmt(single.get(sys) ?? 0, 2)} (one run alone)`,
         target: '≤ one run alone (+5%)',
         ok: (rates.get(sys) ?? Infinity) <= (single.get(sys) ?? 0) * 1.05
+      })),
+      ...SAME_SCRIPT.map((x) => ({
+        measure: `${x.sys}, the same script (${x.name}): requests naming its run`,
+        value: String(stepSame.get(x.name) ?? 0),
+        reference: `${singleSame.get(x.name) ?? 0} (one run alone)`,
+        target: '≤ one run alone',
+        ok: (stepSame.get(x.name) ?? Infinity) <= (singleSame.get(x.name) ?? 0)
       })),
       {
         measure: 'the step ended after the last run ended',
