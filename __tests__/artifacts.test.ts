@@ -724,3 +724,91 @@ test('formatBytes', () => {
   expect(formatBytes(5 * 2 ** 30)).toBe('5 GiB');
   expect(formatBytes(3 * 2 ** 40)).toBe('3 TiB');
 });
+
+describe('deep paths (issue 20, finding 9)', () => {
+  test('an entry 20,000 folders deep is skipped with a warning (ENAMETOOLONG), no RangeError; the ordinary entries are extracted', async () => {
+    const deep = `${'d/'.repeat(20_000)}deep.txt`;
+    await serveZip('/a.zip', [
+      { name: 'first.txt', data: 'first' },
+      { name: deep, data: 'too deep' },
+      { name: 'sub/last.txt', data: 'last' }
+    ]);
+    const started = Date.now();
+    await store().forJob('build').downloadZip(http, 'a.zip');
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(fs.readFileSync(path.join(jobDir(), 'first.txt'), 'utf8')).toBe('first');
+    expect(fs.readFileSync(path.join(jobDir(), 'sub/last.txt'), 'utf8')).toBe('last');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^Skipped artifact 'd\/d\/d\/.*…' \(40008 characters\): .*\(ENAMETOOLONG\)\.$/
+    );
+    expectNothingOutside();
+  });
+
+  test('an entry 1,000 folders deep (within PATH_MAX) is extracted; a name longer than 255 bytes is skipped with a warning', async () => {
+    const deepOk = `${'d/'.repeat(1_000)}ok.txt`;
+    const longName = `${'n'.repeat(256)}.txt`;
+    await serveZip('/a.zip', [
+      { name: deepOk, data: 'deep but fine' },
+      { name: longName, data: 'x' },
+      { name: 'fine.txt', data: 'fine' }
+    ]);
+    await store().forJob('build').downloadZip(http, 'a.zip');
+    expect(fs.readFileSync(path.join(jobDir(), ...deepOk.split('/')), 'utf8')).toBe('deep but fine');
+    expect(fs.readFileSync(path.join(jobDir(), 'fine.txt'), 'utf8')).toBe('fine');
+    expect(warnings).toEqual([
+      expect.stringMatching(/^Skipped artifact 'nnn.*…' \(260 characters\).*ENAMETOOLONG/)
+    ]);
+  });
+
+  test('downloadFile: a path too long for any file system is skipped with a warning, nothing requested', async () => {
+    const deep = `${'d/'.repeat(3_000)}f.txt`;
+    files.set('/f/a.txt', Buffer.from('x'));
+    await store().forJob('build').downloadFile(http, 'f/a.txt', deep);
+    expect(warnings).toEqual([expect.stringMatching(/ENAMETOOLONG/)]);
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe('names no file system accepts (issue 20, finding 10)', () => {
+  test('device names, with any extension or superscript digit, and names ending in a dot or space, are made safe, the same on every system', async () => {
+    const names = [
+      'CON',
+      'aux.txt',
+      'COM¹',
+      'COM²',
+      'COM³',
+      'CONIN$',
+      'CONOUT$',
+      'LPT1.log',
+      'dot.',
+      'space ',
+      'lpt²/x.txt',
+      'ab?:.txt'
+    ];
+    await serveZip(
+      '/a.zip',
+      names.map((name) => ({ name, data: `content of ${name}` }))
+    );
+    await store().forJob('build').downloadZip(http, 'a.zip');
+    expect(listTree(jobDir())).toEqual(
+      [
+        '_CON',
+        '_aux.txt',
+        '_COM¹',
+        '_COM²',
+        '_COM³',
+        '_CONIN$',
+        '_CONOUT$',
+        '_LPT1.log',
+        'dot_',
+        'space_',
+        '_lpt²/',
+        '_lpt²/x.txt',
+        'ab__.txt'
+      ].sort()
+    );
+    expect(fs.readFileSync(path.join(jobDir(), '_COM¹'), 'utf8')).toBe('content of COM¹');
+    expect(warnings).toEqual([]);
+  });
+});

@@ -1,5 +1,5 @@
 /**
- * The Azure task's metadata against the one table of names (src/inputs.ts), action.yml against
+ * The Azure task's metadata against the one table of names (src/config/inputs.ts), action.yml against
  * the same table, and the .vsix that `npm run package:azure` builds.
  */
 import { spawnSync } from 'node:child_process';
@@ -56,13 +56,13 @@ describe('azure/CiRelayV1/task.json', () => {
     expect(validate(broken)).toBe(false);
   });
 
-  test('its inputs are exactly the inputs of src/inputs.ts, in camelCase, each once', () => {
+  test('its inputs are exactly the inputs of src/config/inputs.ts, in camelCase, each once', () => {
     const names = task.inputs.map((i) => i.name);
     expect(new Set(names).size).toBe(names.length);
     expect(sorted(names)).toEqual(sorted(inputsFor('azure').map((i) => camelCase(i.name))));
   });
 
-  test('its outputVariables are exactly the outputs of src/inputs.ts, in camelCase', () => {
+  test('its outputVariables are exactly the outputs of src/config/inputs.ts, in camelCase', () => {
     expect(sorted(task.outputVariables.map((o) => o.name))).toEqual(
       sorted(OUTPUTS.map((o) => camelCase(o.name)))
     );

@@ -1,5 +1,5 @@
 /**
- * The documentation users paste from: docs/reference.md agrees with src/inputs.ts (and so with
+ * The documentation users paste from: docs/reference.md agrees with src/config/inputs.ts (and so with
  * action.yml and task.json), every YAML block of the README and every YAML example parses,
  * workflow snippets pass remote values through env:, links stay inside the repository, and
  * every way of installing the CLI that the docs show is the release tarball.

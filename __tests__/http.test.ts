@@ -1,5 +1,5 @@
 /**
- * src/http.ts against real servers on 127.0.0.1: where credentials go across redirects, TLS
+ * src/transport/ against real servers on 127.0.0.1: where credentials go across redirects, TLS
  * (a self-signed certificate made with openssl, trusted through caCert or tlsVerify: false),
  * retries and what is never retried, server messages, resumed downloads, rate-limit pacing
  * and proxies from the environment.

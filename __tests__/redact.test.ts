@@ -40,3 +40,15 @@ test('the streamed and the whole-text redactors agree', () => {
   const text = `a ${SECRET} b "${SECRET}" c`;
   expect(streamed(text, [3, 9, 17], redactor.values)).toBe(redactor.redact(text));
 });
+
+test('issue 20, finding 5: a long line full of secrets is masked in linear time (each secret searched once per byte)', () => {
+  // 4 MiB of one secret back to back, with another secret that never occurs: a search per match
+  // from each match to the end would be quadratic (hundreds of thousands of 4 MiB scans).
+  const count = Math.floor((4 * 1024 * 1024) / SECRET.length);
+  const text = SECRET.repeat(count);
+  const started = Date.now();
+  const r = new StreamRedactor([SECRET, 'never-there-at-all', 'gl']);
+  const out = Buffer.concat([r.push(Buffer.from(text)), r.end()]).toString();
+  expect(Date.now() - started).toBeLessThan(5_000);
+  expect(out).toBe('***'.repeat(count));
+});

@@ -1,5 +1,5 @@
 /**
- * The reporting inputs and outputs stay in step across src/inputs.ts, action.yml, task.json,
+ * The reporting inputs and outputs stay in step across src/config/inputs.ts, action.yml, task.json,
  * --help and docs/reporting.md; GitHub-only inputs are read on GitHub and ignored elsewhere.
  */
 import * as fs from 'node:fs';

@@ -329,7 +329,13 @@ describe('artifacts and download-dir', () => {
 describe('gitlab', () => {
   test('the common case', () => {
     const s = read('gitlab', { 'trigger-token': TRIGGER, job: 'deploy' });
-    expect(s.gitlab).toEqual({ project: 'group/app', ref: 'main', triggerToken: TRIGGER, job: 'deploy' });
+    expect(s.gitlab).toEqual({
+      project: 'group/app',
+      ref: 'main',
+      triggerToken: TRIGGER,
+      job: 'deploy',
+      inputs: {}
+    });
     expect(s.token).toBe(TOKEN);
     expect(s.gocd).toBeUndefined();
     expect(s.gearset).toBeUndefined();

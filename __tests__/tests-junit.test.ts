@@ -1,5 +1,5 @@
 /**
- * src/tests.ts: JUnit files read as streams (saxes), malformed ones refused with a reason,
+ * src/reporting/junit.ts and test-results.ts: JUnit files read as streams (saxes), malformed ones refused with a reason,
  * several reports merged, and a remote's own report (a fake remote implementing testReport)
  * used only when no artifact report was read, so that nothing is counted twice.
  */

@@ -3,7 +3,7 @@
  * bench/junit.ts` runs it alone): a 100 MB JUnit report among a GitLab job's artifacts, read
  * by a whole relay run through dist/index.js (`--test-results`), against the same run with
  * test results off. Prints one markdown table: the peak RSS of each, the time the test results
- * added, and the parser's own throughput (src/tests.ts in this process).
+ * added, and the parser's own throughput (src/reporting/junit.ts in this process).
  *
  * Needs `npm run build` first. About 30 seconds and 250 MB of free space in os.tmpdir().
  */
@@ -136,7 +136,7 @@ async function main(): Promise<void> {
           '|---|---|---|---|',
           `| Peak RSS of a relay run reading a ${(size / MB).toFixed(0)} MB JUnit report (${cases.toLocaleString('en')} cases, ${failed.toLocaleString('en')} failed) | ${rss(on.run)} | the same run, test results off: ${rss(off.run)} | < ${RSS_BOUND / MB} MB ${ok === undefined ? '' : ok ? '✅' : '❌'} |`,
           `| Wall time of that run | ${(on.ms / 1000).toFixed(1)} s | test results off: ${(off.ms / 1000).toFixed(1)} s | — |`,
-          `| src/tests.ts readJUnit, in process | ${(size / MB / (parseMs / 1000)).toFixed(0)} MB/s (${(parseMs / 1000).toFixed(1)} s) | — | — |`,
+          `| src/reporting/junit.ts readJUnit, in process | ${(size / MB / (parseMs / 1000)).toFixed(0)} MB/s (${(parseMs / 1000).toFixed(1)} s) | — | — |`,
           '',
           `Peak RSS from ${on.run.rssFrom ?? 'n/a'}.`
         ].join('\n')

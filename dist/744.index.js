@@ -11,10 +11,10 @@ export const modules = {
 /* harmony export */   ep: () => (/* binding */ hostInputs),
 /* harmony export */   mc: () => (/* binding */ INPUTS),
 /* harmony export */   pD: () => (/* binding */ envName),
+/* harmony export */   py: () => (/* binding */ OUTPUTS),
 /* harmony export */   pz: () => (/* binding */ inputsFor),
 /* harmony export */   xQ: () => (/* binding */ camelCase)
 /* harmony export */ });
-/* unused harmony export OUTPUTS */
 /**
  * The public names of CONTRACT.md, in one place: settings, the CLI's flags and help, and the
  * tests that check action.yml and task.json all read this table.
@@ -116,6 +116,10 @@ const INPUTS = [
         description: 'With runs: cancel the other runs as soon as one ends unsuccessfully.'
     },
     {
+        name: 'outputs-file',
+        description: "A file among the downloaded artifacts (path or glob; the first match of the followed jobs) of KEY=VALUE lines (GitLab's dotenv form) or a JSON object: each key becomes a step output, all of them remote-outputs."
+    },
+    {
         name: 'project',
         systems: ['gitlab'],
         description: 'GitLab project: numeric id or group/sub/name path (required for gitlab).'
@@ -131,6 +135,16 @@ const INPUTS = [
         name: 'job',
         systems: ['gitlab', 'gearset'],
         description: 'GitLab: a job name to follow (played if manual) or a numeric job id (played, retried or followed). Gearset: the CI or unit-test job id (required).'
+    },
+    {
+        name: 'inputs',
+        systems: ['gitlab'],
+        description: 'GitLab pipeline inputs (spec:inputs, GitLab 18.1+; job_inputs when a manual job is played): lines of KEY=VALUE (strings), or a JSON/YAML map whose numbers, booleans and lists keep their types.'
+    },
+    {
+        name: 'sha',
+        systems: ['gitlab'],
+        description: 'A full commit SHA: trigger nothing, wait for the pipeline GitLab creates for it (only on ref when given), and follow it.'
     },
     { name: 'pipeline', systems: ['gocd'], description: 'GoCD pipeline name (required for gocd).' },
     {
@@ -205,6 +219,10 @@ const OUTPUTS = [
     {
         name: 'runs',
         description: 'With runs: JSON array, one entry per run with its name and every output above.'
+    },
+    {
+        name: 'remote-outputs',
+        description: 'JSON object of the values read from outputs-file; empty when none.'
     }
 ];
 /** `poll-interval` → `pollInterval` (Azure's names). */
@@ -223,6 +241,152 @@ function inputsFor(host) {
 function hostInputs(host, read) {
     const names = new Set(inputsFor(host).map((i) => i.name));
     return (name) => (names.has(name) ? read(name) : '');
+}
+
+
+/***/ }),
+
+/***/ 2164:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Pm: () => (/* binding */ openForWrite),
+/* harmony export */   SC: () => (/* binding */ copyFileNoFollow),
+/* harmony export */   Ym: () => (/* binding */ FoldersInside),
+/* harmony export */   qI: () => (/* binding */ writeFileNoFollow)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/**
+ * Files ci-relay writes where others may have planted links (the download folder: job logs,
+ * artifacts, test-result copies; the result file): the one place that creates a file for
+ * writing without following a symlink, and makes folders that stay inside their root.
+ * The zip-writer worker thread (artifacts/zip-writer.cjs) runs alone and cannot import this:
+ * it keeps the same rule in its own openForWrite, for the files it writes itself.
+ */
+
+
+const { O_WRONLY, O_CREAT, O_TRUNC, O_APPEND, O_NOFOLLOW } = node_fs__WEBPACK_IMPORTED_MODULE_0__.constants;
+/**
+ * Opens `target` for writing (truncated, or appended to) without following a symlink there:
+ * one planted at it is removed and a plain file made in its place (O_NOFOLLOW where the system
+ * has it; elsewhere, Windows, the link is looked for and removed first).
+ */
+function openForWrite(target, append = false) {
+    const flags = O_NOFOLLOW === undefined
+        ? append
+            ? 'a'
+            : 'w'
+        : O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC) | O_NOFOLLOW;
+    try {
+        if (O_NOFOLLOW === undefined && node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync(target).isSymbolicLink())
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.unlinkSync(target);
+    }
+    catch {
+        // does not exist yet
+    }
+    try {
+        return node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync(target, flags, 0o666);
+    }
+    catch (err) {
+        if (err.code !== 'ELOOP')
+            throw err;
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.unlinkSync(target);
+        return node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync(target, flags, 0o666);
+    }
+}
+/** Writes `data` to `target` as a file of its own: a symlink planted there is replaced, not followed. */
+function writeFileNoFollow(target, data) {
+    const fd = openForWrite(target);
+    try {
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync(fd, data);
+    }
+    finally {
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync(fd);
+    }
+}
+/** Copies `source` to `target` without following a symlink planted at `target`. */
+function copyFileNoFollow(source, target) {
+    const from = node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync(source, 'r');
+    try {
+        const to = openForWrite(target);
+        try {
+            const buf = Buffer.allocUnsafe(1024 * 1024);
+            for (;;) {
+                const n = node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync(from, buf, 0, buf.length, null);
+                if (n === 0)
+                    break;
+                for (let off = 0; off < n;)
+                    off += node_fs__WEBPACK_IMPORTED_MODULE_0__.writeSync(to, buf, off, n - off);
+            }
+        }
+        finally {
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync(to);
+        }
+    }
+    finally {
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync(from);
+    }
+}
+/**
+ * Folders made under one root, each level at a time and without recursion (any depth): a level
+ * that exists already must resolve inside the root, so a folder planted as a symlink never
+ * carries a write, or even a mkdir, outside. Levels made or checked are remembered.
+ */
+class FoldersInside {
+    root;
+    known = new Set();
+    realRoot;
+    constructor(root) {
+        this.root = root;
+    }
+    /**
+     * Makes `folder` and the folders between it and the root; false when it is not under the root
+     * or a level leads outside. File system errors (ENAMETOOLONG, ENOSPC, …) are thrown as they are.
+     */
+    ensure(folder) {
+        if (this.known.has(folder))
+            return true;
+        if (this.realRoot === undefined) {
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync(this.root, { recursive: true });
+            this.realRoot = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(this.root);
+        }
+        const rel = node_path__WEBPACK_IMPORTED_MODULE_1__.relative(this.root, folder);
+        if (rel === '')
+            return true;
+        if (rel === '..' || rel.startsWith(`..${node_path__WEBPACK_IMPORTED_MODULE_1__.sep}`) || node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute(rel))
+            return false;
+        // The deepest level known already, then each level below it in turn.
+        const parts = rel.split(node_path__WEBPACK_IMPORTED_MODULE_1__.sep);
+        let level = parts.length;
+        let at = folder;
+        while (level > 0 && !this.known.has(at)) {
+            level--;
+            at = node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(at);
+        }
+        for (; level < parts.length; level++) {
+            at = `${at}${node_path__WEBPACK_IMPORTED_MODULE_1__.sep}${parts[level]}`;
+            try {
+                node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync(at);
+            }
+            catch (err) {
+                if (err.code !== 'EEXIST')
+                    throw err;
+                let real;
+                try {
+                    real = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(at);
+                }
+                catch {
+                    // a dangling symlink
+                }
+                const back = real === undefined ? '..' : node_path__WEBPACK_IMPORTED_MODULE_1__.relative(this.realRoot, real);
+                if (back === '..' || back.startsWith(`..${node_path__WEBPACK_IMPORTED_MODULE_1__.sep}`) || node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute(back))
+                    return false;
+            }
+            this.known.add(at);
+        }
+        return true;
+    }
 }
 
 
@@ -280,7 +444,8 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7075);
 /* harmony import */ var _config_inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6097);
 /* harmony import */ var _core_host_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8717);
-/* harmony import */ var _base_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(7378);
+/* harmony import */ var _core_files_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(2164);
+/* harmony import */ var _base_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(7378);
 /**
  * The Azure Pipelines host: the task CiRelay@1 (azure/CiRelayV1/task.json), run by the agent's
  * Node24 or Node20_1 handler on the same bundle as every other host.
@@ -294,6 +459,7 @@ __webpack_require__.r(__webpack_exports__);
  * Succeeded and SucceededWithIssues (a conclusion that `success-on` accepts), and with the
  * CLI's codes (1–4, from `exitCode`) for Failed, which tells the same story twice.
  */
+
 
 
 
@@ -315,7 +481,7 @@ const SINK = new node_stream__WEBPACK_IMPORTED_MODULE_3__.Writable({
         callback();
     }
 });
-class AzureHost extends _base_js__WEBPACK_IMPORTED_MODULE_6__/* .BaseHost */ .o {
+class AzureHost extends _base_js__WEBPACK_IMPORTED_MODULE_7__/* .BaseHost */ .o {
     tl;
     kind = 'azure';
     masked = new Set();
@@ -376,6 +542,12 @@ class AzureHost extends _base_js__WEBPACK_IMPORTED_MODULE_6__/* .BaseHost */ .o 
         this.lines(lines.map(neutralize));
     }
     setOutput(name, value) {
+        if (!_config_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .OUTPUTS */ .py.some((o) => o.name === name)) {
+            // A value the remote handed back (outputs-file), under its own name: the command alone, so
+            // that no name from the remote reaches this process's environment (setVariable sets it there).
+            this.tl.command('task.setvariable', { variable: name, isOutput: 'true', issecret: 'false' }, this.redactor.redact(value));
+            return;
+        }
         // → ##vso[task.setvariable variable=runId;isOutput=true;issecret=false;]…
         this.tl.setVariable((0,_config_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .camelCase */ .xQ)(name), this.redactor.redact(value), false, true);
     }
@@ -386,7 +558,7 @@ class AzureHost extends _base_js__WEBPACK_IMPORTED_MODULE_6__/* .BaseHost */ .o 
         const dir = node_path__WEBPACK_IMPORTED_MODULE_2__.join(base, `ci-relay-summary-${process.pid}-${++this.summaries}`);
         await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.mkdir(dir, { recursive: true });
         const file = node_path__WEBPACK_IMPORTED_MODULE_2__.join(dir, 'ci-relay.md');
-        await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.writeFile(file, this.redactor.redact(markdown), 'utf8');
+        (0,_core_files_js__WEBPACK_IMPORTED_MODULE_6__/* .writeFileNoFollow */ .qI)(file, this.redactor.redact(markdown));
         this.tl.uploadSummary(file);
     }
     async finish(outcome) {
@@ -474,7 +646,7 @@ const TASK_LIB = 'azure-pipelines-task-lib/task';
 
 /** What every host shares: redaction of everything written, and the message of an outcome. */
 class BaseHost {
-    redactor = new _logs_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .Redactor */ .p();
+    redactor = new _logs_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .Redactor */ .pO();
     get isPost() {
         return false;
     }
@@ -567,9 +739,28 @@ function neutralizeCommands(text) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   d: () => (/* binding */ StreamRedactor),
-/* harmony export */   p: () => (/* binding */ Redactor)
+/* harmony export */   d6: () => (/* binding */ StreamRedactor),
+/* harmony export */   pO: () => (/* binding */ Redactor)
 /* harmony export */ });
+/* unused harmony export wireForms */
+/**
+ * Every form a secret takes on the wire, so a server echoing it back is masked too: as it is,
+ * inside JSON, URL-encoded (as a path or query part, and as a form field: `+` for a space,
+ * `!'()*~` escaped too), with lower-case escapes as some servers write them.
+ */
+function wireForms(text) {
+    const forms = new Set([
+        text,
+        JSON.stringify(text).slice(1, -1),
+        encodeURIComponent(text),
+        new URLSearchParams([['', text]]).toString().slice(1)
+    ]);
+    for (const form of [...forms]) {
+        if (/%[0-9A-F]{2}/.test(form))
+            forms.add(form.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
+    }
+    return [...forms];
+}
 /**
  * Scrubs secrets from everything ci-relay writes, in every host. GitHub and Azure mask
  * registered secrets too, but the CLI has no such help, and defence in depth costs little.
@@ -584,8 +775,7 @@ class Redactor {
             const text = part.trim();
             if (text.length < 3)
                 continue;
-            // Also as it reads inside JSON and inside a URL.
-            for (const form of [text, JSON.stringify(text).slice(1, -1), encodeURIComponent(text)])
+            for (const form of wireForms(text))
                 this.secrets.add(form);
         }
     }
@@ -628,14 +818,19 @@ class StreamRedactor {
     scan(data, final) {
         const cut = final ? data.length : Math.max(0, data.length - (this.longest - 1));
         const out = [];
+        // Each secret's next occurrence at or after `i`, searched again only once `i` passed it:
+        // every byte is searched once per secret however many secrets the data holds (linear).
+        const next = this.secrets.map((s) => data.indexOf(s));
         let i = 0;
         for (;;) {
             let at = -1;
             let length = 0;
-            for (const s of this.secrets) {
-                const p = data.indexOf(s, i);
+            for (let k = 0; k < this.secrets.length; k++) {
+                if (next[k] >= 0 && next[k] < i)
+                    next[k] = data.indexOf(this.secrets[k], i);
+                const p = next[k];
                 if (p >= 0 && (at < 0 || p < at))
-                    [at, length] = [p, s.length];
+                    [at, length] = [p, this.secrets[k].length];
             }
             if (at < 0 || at >= cut)
                 break;

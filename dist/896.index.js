@@ -54,7 +54,7 @@ function exitCode(outcome) {
 
 /** What every host shares: redaction of everything written, and the message of an outcome. */
 class BaseHost {
-    redactor = new _logs_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .Redactor */ .p();
+    redactor = new _logs_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .Redactor */ .pO();
     get isPost() {
         return false;
     }
@@ -253,9 +253,28 @@ function neutralizeCommands(text) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   d: () => (/* binding */ StreamRedactor),
-/* harmony export */   p: () => (/* binding */ Redactor)
+/* harmony export */   d6: () => (/* binding */ StreamRedactor),
+/* harmony export */   pO: () => (/* binding */ Redactor)
 /* harmony export */ });
+/* unused harmony export wireForms */
+/**
+ * Every form a secret takes on the wire, so a server echoing it back is masked too: as it is,
+ * inside JSON, URL-encoded (as a path or query part, and as a form field: `+` for a space,
+ * `!'()*~` escaped too), with lower-case escapes as some servers write them.
+ */
+function wireForms(text) {
+    const forms = new Set([
+        text,
+        JSON.stringify(text).slice(1, -1),
+        encodeURIComponent(text),
+        new URLSearchParams([['', text]]).toString().slice(1)
+    ]);
+    for (const form of [...forms]) {
+        if (/%[0-9A-F]{2}/.test(form))
+            forms.add(form.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
+    }
+    return [...forms];
+}
 /**
  * Scrubs secrets from everything ci-relay writes, in every host. GitHub and Azure mask
  * registered secrets too, but the CLI has no such help, and defence in depth costs little.
@@ -270,8 +289,7 @@ class Redactor {
             const text = part.trim();
             if (text.length < 3)
                 continue;
-            // Also as it reads inside JSON and inside a URL.
-            for (const form of [text, JSON.stringify(text).slice(1, -1), encodeURIComponent(text)])
+            for (const form of wireForms(text))
                 this.secrets.add(form);
         }
     }
@@ -314,14 +332,19 @@ class StreamRedactor {
     scan(data, final) {
         const cut = final ? data.length : Math.max(0, data.length - (this.longest - 1));
         const out = [];
+        // Each secret's next occurrence at or after `i`, searched again only once `i` passed it:
+        // every byte is searched once per secret however many secrets the data holds (linear).
+        const next = this.secrets.map((s) => data.indexOf(s));
         let i = 0;
         for (;;) {
             let at = -1;
             let length = 0;
-            for (const s of this.secrets) {
-                const p = data.indexOf(s, i);
+            for (let k = 0; k < this.secrets.length; k++) {
+                if (next[k] >= 0 && next[k] < i)
+                    next[k] = data.indexOf(this.secrets[k], i);
+                const p = next[k];
                 if (p >= 0 && (at < 0 || p < at))
-                    [at, length] = [p, s.length];
+                    [at, length] = [p, this.secrets[k].length];
             }
             if (at < 0 || at >= cut)
                 break;

@@ -658,7 +658,7 @@ async function start(args) {
 async function main(host) {
     if (host.isPost)
         return post(host);
-    const { readSettings, relay, setOutputs, summaryMarkdown, hostInputs, Reporting, ...several } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(901), __nccwpck_require__.e(925)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6925));
+    const { readSettings, relay, setOutputs, summaryMarkdown, hostInputs, Reporting, ...several } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(901), __nccwpck_require__.e(441)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8441));
     host.saveState('isPost', 'true');
     const abort = new AbortController();
     const onSignal = (signal) => {
@@ -712,7 +712,7 @@ async function main(host) {
  * runner kills it), cancel the remote run once. Does nothing when the main step finished.
  */
 async function post(host) {
-    const { readSettings, connect, SYSTEM_NAMES, graceWindow, CANCEL_GRACE_MS, cancelSeveral } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(901), __nccwpck_require__.e(925)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6925));
+    const { readSettings, connect, SYSTEM_NAMES, graceWindow, CANCEL_GRACE_MS, cancelSeveral } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(901), __nccwpck_require__.e(441)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8441));
     if (host.getState('runs'))
         return host.getState('finished') ? 0 : cancelSeveral(host);
     const saved = host.getState('run');

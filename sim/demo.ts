@@ -1,8 +1,10 @@
 /**
  * `npm run demo`: ci-relay's CLI (the committed dist/index.js, as Jenkins would run it) against
  * the built-in simulators — a GitLab pipeline with a live log and an artifact, a GoCD pipeline of
- * two stages, a Gearset CI job, and all three at once as several runs in one step (`runs`) — so a
- * newcomer sees the whole thing with no server of their own. `npm run demo -- runs` shows one part.
+ * two stages, a Gearset CI job, a deploy that takes typed pipeline inputs and hands back its
+ * URL through `outputs-file`, and all three systems at once as several runs in one step (`runs`)
+ * — so a newcomer sees the whole thing with no server of their own. `npm run demo -- <part>`
+ * shows one part (gitlab, gocd, gearset, deploy, runs).
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -82,6 +84,60 @@ async function gitlab(): Promise<void> {
         'gitlab/result.json'
       ],
       { CI_RELAY_TOKEN: 'glpat-sim-token' }
+    );
+  } finally {
+    await sim.close();
+  }
+}
+
+async function deploy(): Promise<void> {
+  // A GitLab that takes pipeline inputs (18.1+); the pipeline declares them in spec:inputs.
+  const sim = await startGitLabSim({
+    profile: '19.2',
+    pipelines: {
+      main: {
+        inputs: { environment: { type: 'string' }, replicas: { type: 'number', default: 1 } },
+        jobs: [
+          {
+            name: 'deploy',
+            stage: 'deploy',
+            runningMs: 2000,
+            log: ['deploying app 1.4.2 to staging (3 replicas)', 'review app is up'],
+            artifacts: {
+              'deploy.env': 'DEPLOY_URL=https://staging.example.com/app\nVERSION=1.4.2\n'
+            }
+          }
+        ]
+      }
+    }
+  });
+  try {
+    const code = await relay(
+      'GitLab: a deploy with typed inputs that hands back its URL (outputs-file)',
+      [
+        'gitlab',
+        '--url',
+        sim.url,
+        '--project',
+        'group/sub/app',
+        '--ref',
+        'main',
+        '--inputs',
+        '{"environment": "staging", "replicas": 3}',
+        '--outputs-file',
+        'deploy.env',
+        '--poll-interval',
+        '2s',
+        '--download-dir',
+        'deploy',
+        '--output-file',
+        'deploy/result.json'
+      ],
+      { CI_RELAY_TOKEN: 'glpat-sim-token' }
+    );
+    const result = JSON.parse(fs.readFileSync(path.join(workDir, 'deploy/result.json'), 'utf8'));
+    process.stdout.write(
+      `\nexit ${code}; GitLab got inputs ${JSON.stringify(sim.pipelines[0].inputs)}; the step hands back DEPLOY_URL=${result.DEPLOY_URL} (remote-outputs ${JSON.stringify(result['remote-outputs'])})\n`
     );
   } finally {
     await sim.close();
@@ -247,6 +303,7 @@ if (!fs.existsSync(DIST)) {
 if (!only || only === 'gitlab') await gitlab();
 if (!only || only === 'gocd') await gocd();
 if (!only || only === 'gearset') await gearset();
+if (!only || only === 'deploy') await deploy();
 if (!only || only === 'runs') await several();
 process.stdout.write(`\nLogs, artifacts and results are in ${workDir}:\n`);
 for (const f of fs.readdirSync(workDir, { recursive: true }) as string[]) {

@@ -198,7 +198,7 @@ export function gitlabFaultSchedule(sim: GitLabSim, opts: PresetOptions = {}): F
 
 /**
  * GoCD: /go/api (stage statuses flip), consoles, artifact listings and files. Artifact listings
- * (`<job>.json`) get no malformed JSON: src/remotes/gocd.ts reads them with http.request and
+ * (`<job>.json`) get no malformed JSON: src/remotes/gocd/ reads them with http.request and
  * gives up on bad JSON without asking again, so the job's artifacts would be skipped with a
  * warning (reported; see __tests__/faults.test.ts).
  */
@@ -231,7 +231,7 @@ export function gocdFaultSchedule(sim: GoCDSim, opts: PresetOptions = {}): Fault
 /**
  * Gearset: run-request States flip while the run goes on (no EndDateTime). An unknown State
  * WITH an end time is how Gearset would announce a new way of ending, which ci-relay reports
- * as `error` (src/remotes/gearset.ts): that is not a transient fault, so it is not injected.
+ * as `error` (src/remotes/gearset/): that is not a transient fault, so it is not injected.
  */
 export function gearsetFaultSchedule(sim: GearsetSim, opts: PresetOptions = {}): FaultSchedule {
   return applyFaultSchedule(sim, {

@@ -67,7 +67,8 @@ export class GitLabContext {
     const page = Number.isInteger(pageRaw) && pageRaw >= 1 ? pageRaw : 1;
     const totalPages = Math.max(1, Math.ceil(items.length / per));
     const slice = items.slice((page - 1) * per, page * per);
-    const hasNext = page * per < items.length;
+    // A broken or hostile server (opts.endlessPages) names a next page past the end, forever.
+    const hasNext = page * per < items.length || !!this.opts.endlessPages;
     const link = (p: number): string => {
       const q = new URLSearchParams(req.query);
       q.set('page', String(p));
@@ -156,7 +157,8 @@ export class GitLabContext {
   async createFromScript(
     ref: string,
     variables: Record<string, string>,
-    source: 'api' | 'trigger'
+    source: 'api' | 'trigger' | 'push',
+    inputs: unknown = undefined
   ): Promise<PipelineRec> {
     const script = Object.prototype.hasOwnProperty.call(this.scripts, ref) ? this.scripts[ref] : undefined;
     if (!script) throw new HttpError(400, { message: { base: ['Reference not found'] } });
@@ -168,11 +170,54 @@ export class GitLabContext {
       // chain errors reach the API through render_validation_error! as {"message":{"base":[…]}}.
       throw new HttpError(400, { message: { base: ['Insufficient permissions to set pipeline variables'] } });
     }
+    // A release without `optional :inputs` (profile.inputs.pipeline false): Grape drops the parameter.
+    const kept = this.profile.inputs.pipeline ? checkInputs(script, inputs) : {};
     await this.world.prepare(script);
     const now = Date.now();
     this.world.advanceAll(now);
     const p = this.world.createPipeline(script, ref, variables, source, now);
+    p.inputs = kept;
     this.world.created++;
     return p;
   }
+}
+
+/**
+ * A pipeline's inputs as GitLab checks them against the spec:inputs of its configuration
+ * (lib/gitlab/ci/config/interpolation and lib/gitlab/ci/inputs/*: "unknown input arguments",
+ * "`x` input: provided value is not a number", "`x` input: required value has not been
+ * provided"); such errors fail the creation with 400 {"message":{"base":[…]}}. The API itself
+ * (lib/api/ci/pipelines.rb, `optional :inputs, type: Hash`) refuses a non-map.
+ */
+export function checkInputs(script: SimPipeline, inputs: unknown): Record<string, unknown> {
+  if (inputs === undefined || inputs === null) inputs = {};
+  if (typeof inputs !== 'object' || Array.isArray(inputs)) throw badRequest('inputs is invalid');
+  const given = inputs as Record<string, unknown>;
+  const spec = script.inputs;
+  if (!spec) {
+    if (Object.keys(given).length) {
+      throw new HttpError(400, {
+        message: {
+          base: ['Given inputs not defined in the `spec` section of the included configuration file']
+        }
+      });
+    }
+    return {};
+  }
+  const errors: string[] = [];
+  const unknown = Object.keys(given).filter((k) => !(k in spec));
+  if (unknown.length) errors.push(`unknown input arguments: ${unknown.join(', ')}`);
+  for (const [name, def] of Object.entries(spec)) {
+    const v = given[name];
+    if (v === undefined) {
+      if (def.default === undefined) errors.push(`\`${name}\` input: required value has not been provided`);
+      continue;
+    }
+    const type = def.type ?? 'string';
+    const ok =
+      type === 'array' ? Array.isArray(v) : type === 'number' ? typeof v === 'number' : typeof v === type;
+    if (!ok) errors.push(`\`${name}\` input: provided value is not a ${type === 'array' ? 'array' : type}`);
+  }
+  if (errors.length) throw new HttpError(400, { message: { base: errors } });
+  return { ...given };
 }

@@ -94,6 +94,12 @@ export async function startGitLabSim(opts: GitLabSimOptions = {}): Promise<GitLa
       return world.traceBytesServed;
     },
     profile,
+    push: async (ref, sha) => {
+      const p = await ctx.createFromScript(ref, {}, 'push');
+      if (sha) p.shaOverride = sha;
+      world.created--; // not created through the API
+      return p;
+    },
     close: async () => {
       await Promise.all([api.close(), storage.server.close()]);
     }

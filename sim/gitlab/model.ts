@@ -22,6 +22,10 @@ export class PipelineRec implements SimPipelineState {
   readonly stageNames: string[];
   readonly recs: JobRec[] = [];
   canceled = false;
+  /** The pipeline inputs it was created with, as the server kept them (profile.inputs). */
+  inputs: Record<string, unknown> = {};
+  /** The commit, when it is not the ref's (a push of another commit). */
+  shaOverride?: string;
   /** Set for a multi-project downstream pipeline: the other project it runs in. */
   project?: { id: number; path: string };
 
@@ -32,7 +36,7 @@ export class PipelineRec implements SimPipelineState {
     readonly ref: string,
     readonly script: SimPipeline,
     readonly variables: Record<string, string>,
-    readonly source: 'api' | 'trigger' | 'parent_pipeline' | 'pipeline',
+    readonly source: 'api' | 'trigger' | 'parent_pipeline' | 'pipeline' | 'push',
     readonly createdAt: number,
     readonly parentId?: number
   ) {
@@ -40,7 +44,7 @@ export class PipelineRec implements SimPipelineState {
   }
 
   get sha(): string {
-    return shaFor(this.ref);
+    return this.shaOverride ?? shaFor(this.ref);
   }
   get status(): string {
     return this.world.observe((now) => this.world.pipelineStatus(this, now));
@@ -65,6 +69,8 @@ export class JobRec implements SimJobState {
   canceledAt?: number;
   retried = false;
   playedWith?: Record<string, string>;
+  /** The job_inputs it was played with, as the server kept them (profile.inputs.job). */
+  playedInputs?: Record<string, unknown>;
   child?: PipelineRec;
   traceBytesServed = 0;
 

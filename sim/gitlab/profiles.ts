@@ -20,6 +20,11 @@
  * - variables.playHonoured: `job_variables_attributes` on POST /jobs/:id/play from 14.9.
  * - variables.forbidden: gitlab.com 17.7+ projects whose "minimum role to use pipeline variables"
  *   excludes the caller: 400 "Insufficient permissions to set pipeline variables".
+ * - inputs.pipeline: `optional :inputs` on POST /projects/:id/pipeline and the trigger API, behind
+ *   `ci_inputs_for_pipelines` from 17.10 (gitlab-org/gitlab!182125, !182704), generally available
+ *   with pipeline spec:inputs in 18.1; before, Grape drops the undeclared parameter and the
+ *   pipeline runs without it. inputs.job: `job_inputs` on POST /jobs/:id/play (epic &17833, issue
+ *   #582076, flag `ci_job_inputs`), ~18.9 (src/remotes/gitlab/versions.ts).
  * - ETag: GitLab's ETag caching (lib/gitlab/etag_caching/router/rails.rb, restful.rb) covers only
  *   the web UI's `.json` routes (`/pipelines/:id.json`, `/builds/:id.json`, …), never /api/v4,
  *   so no profile answers If-None-Match with 304.
@@ -50,6 +55,12 @@ export interface GitLabProfile {
     /** Order of the pipeline jobs list. */
     jobsOrder: 'newest_first' | 'oldest_first';
   };
+  inputs: {
+    /** POST /pipeline and the trigger API take `inputs` (spec:inputs); before, Grape drops them. */
+    pipeline: boolean;
+    /** POST /jobs/:id/play takes `job_inputs`. */
+    job: boolean;
+  };
   variables: {
     /** POST /pipeline applies `variables`. */
     createHonoured: boolean;
@@ -71,6 +82,7 @@ const MODERN: Omit<GitLabProfile, 'name' | 'version'> = {
   fields: { downstreamProjectId: true },
   children: { readable: true },
   lists: { jobsIncludeRetried: false, jobsOrder: 'newest_first' },
+  inputs: { pipeline: false, job: false },
   variables: { createHonoured: true, playHonoured: true, forbidden: false }
 };
 
@@ -112,7 +124,15 @@ const ROWS: Row[] = [
   ['14.9', '14.9.5', () => undefined],
   ['16.x', '16.11.10', () => undefined],
   ['17.7', '17.7.0-ee', (p) => (p.variables.forbidden = true)],
-  ['19.2', '19.2.0-ee', (p) => (p.routes.triggerJobs = true)]
+  ['18.1', '18.1.0-ee', (p) => (p.inputs.pipeline = true)],
+  [
+    '19.2',
+    '19.2.0-ee',
+    (p) => {
+      p.routes.triggerJobs = true;
+      p.inputs = { pipeline: true, job: true };
+    }
+  ]
 ];
 
 export const GITLAB_PROFILES: readonly GitLabProfile[] = ROWS.map(([name, version, changes]) => {

@@ -50,7 +50,8 @@ export async function route(ctx: GitLabContext, req: SimRequest, res: http.Serve
       const p = await ctx.createFromScript(
         String(params.ref),
         { ...(vars as Record<string, string>) },
-        'trigger'
+        'trigger',
+        params.inputs
       );
       return ctx.json(res, 201, ctx.render.pipeline(p, Date.now()));
     }
@@ -92,7 +93,12 @@ export async function route(ctx: GitLabContext, req: SimRequest, res: http.Serve
       variables[String(item.key)] = String(item.value);
     });
     // GitLab 9.x's POST /pipeline accepted only `ref`: variables were dropped without a word.
-    const p = await ctx.createFromScript(ref, ctx.profile.variables.createHonoured ? variables : {}, 'api');
+    const p = await ctx.createFromScript(
+      ref,
+      ctx.profile.variables.createHonoured ? variables : {},
+      'api',
+      params.inputs
+    );
     return ctx.json(res, 201, ctx.render.pipeline(p, Date.now()));
   }
 
@@ -262,10 +268,15 @@ export async function route(ctx: GitLabContext, req: SimRequest, res: http.Serve
     });
     // Before 14.9 /play took no job_variables_attributes: Grape dropped the undeclared parameter.
     if (!ctx.profile.variables.playHonoured) for (const k of Object.keys(vars)) delete vars[k];
+    // `job_inputs` (profile.inputs.job); a release without it drops the parameter.
+    const jobInputs = params.job_inputs;
+    if (jobInputs !== undefined && (typeof jobInputs !== 'object' || Array.isArray(jobInputs)))
+      throw badRequest('job_inputs is invalid');
     const status = ctx.world.jobStatus(j, now);
     if (j.manual && status === 'manual') {
       j.queuedAt = now;
       j.playedWith = vars;
+      if (ctx.profile.inputs.job && jobInputs) j.playedInputs = { ...(jobInputs as Record<string, unknown>) };
       return ctx.json(res, 200, j.bridge ? ctx.render.bridge(j, now) : ctx.render.job(j, now));
     }
     if (j.manual && RETRYABLE.has(status) && !j.retried) {

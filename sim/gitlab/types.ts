@@ -49,6 +49,11 @@ export interface SimJob {
 
 export interface SimPipeline {
   jobs: SimJob[];
+  /**
+   * The `spec:inputs` of its .gitlab-ci.yml: when declared, a server that takes inputs refuses an
+   * undeclared name, a value of the wrong type and a missing one without default.
+   */
+  inputs?: Record<string, { type?: 'string' | 'number' | 'boolean' | 'array'; default?: unknown }>;
 }
 
 export interface GitLabSimOptions {
@@ -65,6 +70,9 @@ export interface GitLabSimOptions {
   pipelines?: Record<string, SimPipeline>;
   /** Server-side max per_page (default 100) so tests can force pagination. */
   perPage?: number;
+  /** Every list names a next page (X-Next-Page, Link rel="next"), past its end with empty pages:
+   *  a broken proxy or a hostile server whose listings never end (issue 20). */
+  endlessPages?: boolean;
   /** What POST /jobs/:id/play answers for a manual job that already ran (which GitLab retries as
    *  a NEW job): 'new' (default) the new job; 'original' the job that was played, as GitLab's
    *  lib/api/ci/jobs.rb does today (it presents the receiver of `job.play`). */
@@ -84,7 +92,9 @@ export interface SimPipelineState {
   sha: string;
   status: string;
   variables: Record<string, string>;
-  source: 'api' | 'trigger' | 'parent_pipeline' | 'pipeline';
+  /** The pipeline inputs the server kept (none on a release that does not take them). */
+  inputs: Record<string, unknown>;
+  source: 'api' | 'trigger' | 'parent_pipeline' | 'pipeline' | 'push';
   parentId?: number;
   /** Set once the pipeline was canceled through the API (directly or from its parent). */
   canceled: boolean;
@@ -103,6 +113,8 @@ export interface SimJobState {
   pipelineId: number;
   /** The variables it was played with (manual jobs). */
   playedWith?: Record<string, string>;
+  /** The job_inputs it was played with, as the server kept them. */
+  playedInputs?: Record<string, unknown>;
   traceBytesServed: number;
   /** Replaced by a newer job (retry, or play after it ran). */
   retried: boolean;
@@ -138,5 +150,10 @@ export interface GitLabSim extends SimServer {
   readonly traceBytesServed: number;
   /** The profile this server follows. */
   readonly profile: GitLabProfile;
+  /**
+   * A push (or a mirror's sync) of `ref`: GitLab creates the pipeline for that commit, `source:
+   * push`. `sha` defaults to the ref's own (shaFor(ref)); another gives a pipeline of another commit.
+   */
+  push(ref: string, sha?: string): Promise<SimPipelineState>;
   close(): Promise<void>;
 }

@@ -26,6 +26,13 @@ export interface GoCDSimOptions {
   password?: string;
   /** How long after a schedule the run appears in history (default 1500 ms). */
   scheduleDelayMs?: number;
+  /**
+   * How long after a forced schedule another is refused with 409 (default: until its run appears).
+   * GoCD marks a forced pipeline in its TriggerMonitor while the build cause is produced (the
+   * material check), then the run waits in the schedule queue: two schedules a moment apart may
+   * both be accepted, and both become runs.
+   */
+  triggerMonitorMs?: number;
   /** How long after a stage passes the next automatic stage is scheduled (default 300 ms). */
   stageDelayMs?: number;
   /** 202 answers before a folder zip is ready (default 2). */
@@ -288,7 +295,9 @@ export async function startGoCDSim(opts: GoCDSimOptions = {}): Promise<GoCDSim> 
       });
     if (def.paused) return refuse('is paused');
     if (def.locked) return refuse('is locked as another instance of this pipeline is running.');
-    if (world.pending.some((p) => p.pipeline === pipeline)) return refuse('is already scheduled');
+    const now = Date.now();
+    if (world.pending.some((p) => p.pipeline === pipeline && (p.blocksUntil ?? p.visibleAt) > now))
+      return refuse('is already scheduled');
     const known = def.materials ?? [DEFAULT_MATERIAL];
     for (const m of body.materials ?? []) {
       if (!known.includes(m.fingerprint)) {
@@ -316,7 +325,17 @@ export async function startGoCDSim(opts: GoCDSimOptions = {}): Promise<GoCDSim> 
     sim.scheduled++;
     sim.schedules.push({ pipeline, body });
     if (!opts.dropSchedules) {
-      world.pending.push({ pipeline, visibleAt: Date.now() + scheduleDelayMs, forced: true, approver: user });
+      const revisions = body.materials?.length
+        ? Object.fromEntries(body.materials.map((m) => [m.fingerprint, m.revision]))
+        : undefined;
+      world.pending.push({
+        pipeline,
+        visibleAt: now + scheduleDelayMs,
+        forced: true,
+        approver: user,
+        revisions,
+        blocksUntil: opts.triggerMonitorMs === undefined ? undefined : now + opts.triggerMonitorMs
+      });
     }
     if (opts.loseScheduleAnswer)
       sendText(res, 504, '<html><body><h1>504 Gateway Time-out</h1></body></html>');

@@ -27,7 +27,7 @@ export function instanceJson(
   // GoCD's database ids: any stable numbers do.
   const id = (n: number): number => run.counter * 100 + n;
   const modification = {
-    revision: run.revision,
+    revision: run.revisions?.[fingerprint] ?? run.revision,
     modified_time: run.createdAt,
     user_name: 'Pick E Reader <pick.e.reader@example.com>',
     comment: 'my hola mundo changes',

@@ -39,6 +39,8 @@ export interface SimRunState {
   forced: boolean;
   approver: string;
   revision: string;
+  /** Revisions the schedule asked for, by material fingerprint (the build cause shows them). */
+  revisions?: Record<string, string>;
   stages: { cancelledAt?: number; approvedAt?: number }[];
   consoles: Map<string, string[]>;
 }
@@ -48,6 +50,9 @@ export interface Pending {
   visibleAt: number;
   forced: boolean;
   approver: string;
+  revisions?: Record<string, string>;
+  /** Until when another forced schedule of the pipeline is refused (GoCD's TriggerMonitor). */
+  blocksUntil?: number;
 }
 
 export interface JobView {
@@ -135,7 +140,10 @@ export class World {
     const due = this.pending.filter((p) => p.visibleAt <= now).sort((a, b) => a.visibleAt - b.visibleAt);
     if (!due.length) return;
     this.pending = this.pending.filter((p) => p.visibleAt > now);
-    for (const p of due) this.makeRun(p.pipeline, p.visibleAt, p.forced, p.approver);
+    for (const p of due) {
+      const run = this.makeRun(p.pipeline, p.visibleAt, p.forced, p.approver);
+      if (p.revisions) run.revisions = p.revisions;
+    }
   }
 
   findRun(pipeline: string, counter: number): SimRunState | undefined {

@@ -8,7 +8,9 @@ import yauzl from 'yauzl';
 import { ArtifactLimitError, RemoteError } from '../core/errors.js';
 import type { Http, RequestOpts } from '../transport/http.js';
 import { isSmallEntry, openZip, type OpenZip } from './zip.js';
-import { DamagedEntryError, openForWrite, ZipWriters } from './zip-writers.js';
+import { DamagedEntryError, ZipWriters } from './zip-writers.js';
+import { FoldersInside, openForWrite } from '../core/files.js';
+import { pathTooLong as tooLong, safeSegment } from '../core/names.js';
 
 /** An entry that inflates more than this many times its packed size is refused past ZIP_BOMB_MIN_BYTES. */
 export const MAX_COMPRESSION_RATIO = 1000;
@@ -73,9 +75,11 @@ export class ArtifactStore {
   static safeJoin(root: string, relPath: string): string | undefined {
     const rel = relPath.replace(/\\/g, '/');
     if (!rel || rel.includes('\0') || rel.startsWith('/') || /^[a-zA-Z]:/.test(rel)) return undefined;
-    const parts = rel.split('/').filter((p) => p && p !== '.');
-    if (!parts.length || parts.some((p) => p === '..')) return undefined;
-    const full = path.join(root, ...parts);
+    const names = rel.split('/').filter((p) => p && p !== '.');
+    if (!names.length || names.some((p) => p === '..')) return undefined;
+    // Each name made one every file system takes (core/names.ts, the rule job names follow too).
+    const parts = names.map(safeSegment);
+    const full = `${root}${path.sep}${parts.join(path.sep)}`;
     const back = path.relative(root, full);
     if (!back || back.startsWith('..') || path.isAbsolute(back)) return undefined;
     return full;
@@ -89,12 +93,22 @@ export class ArtifactStore {
     const matches = (p: string): boolean => this.globs.some((g) => g.match(p));
     // Thousands of entries share a few folders: each folder is matched once.
     const folderSelected = new Map<string, boolean>();
+    // Without recursion: a path may be any number of folders deep.
     const selectsFolder = (folder: string): boolean => {
+      const unknown: string[] = [];
       let hit = folderSelected.get(folder);
-      if (hit === undefined) {
-        const up = folder.lastIndexOf('/');
-        hit = matches(folder) || (up > 0 && selectsFolder(folder.slice(0, up)));
-        folderSelected.set(folder, hit);
+      for (let f = folder; hit === undefined;) {
+        unknown.push(f);
+        const up = f.lastIndexOf('/');
+        if (up <= 0) hit = false;
+        else {
+          f = f.slice(0, up);
+          hit = folderSelected.get(f);
+        }
+      }
+      for (let i = unknown.length - 1; i >= 0; i--) {
+        hit = hit || matches(unknown[i]);
+        folderSelected.set(unknown[i], hit);
       }
       return hit;
     };
@@ -114,6 +128,7 @@ export class ArtifactStore {
       async downloadFile(http, urlPath, relPath, opts = {}) {
         const target = ArtifactStore.safeJoin(dir, relPath);
         if (!target) return store.warn(`Skipped artifact '${relPath}': its path leaves the download folder.`);
+        if (tooLong(target)) return store.warn(tooLongMessage(relPath));
         await store.prepare(target);
         const before = store.used;
         const tmp = `${target}.part`;
@@ -162,9 +177,8 @@ export class ArtifactStore {
     }
   }
 
-  /** Folders made or checked already, so each costs its syscalls once, not once per file. */
-  private readonly folders = new Set<string>();
-  private realRoot?: string;
+  /** Folders made or checked already (each level once), never through a planted symlink. */
+  private folderMaker?: FoldersInside;
 
   private async prepare(target: string): Promise<void> {
     this.ensureFolder(path.dirname(target), target);
@@ -181,28 +195,14 @@ export class ArtifactStore {
    * level that exists already must resolve inside; one this store made itself is inside.
    */
   private ensureFolder(folder: string, target: string): void {
-    if (this.folders.has(folder)) return;
-    if (this.realRoot === undefined) {
-      fs.mkdirSync(this.root, { recursive: true });
-      this.realRoot = fs.realpathSync(this.root);
+    this.folderMaker ??= new FoldersInside(this.root);
+    if (folder === this.root) {
+      this.folderMaker.ensure(folder);
+      return;
     }
-    if (folder !== this.root) {
-      const parent = path.dirname(folder);
-      const back = path.relative(this.root, folder);
-      if (parent === folder || !back || back.startsWith('..') || path.isAbsolute(back))
-        throw this.refuse(target);
-      this.ensureFolder(parent, target);
-      try {
-        fs.mkdirSync(folder);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        const real = realpath(folder);
-        const rel = real === undefined ? '..' : path.relative(this.realRoot, real);
-        if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel))
-          throw this.refuse(target);
-      }
-    }
-    this.folders.add(folder);
+    const back = path.relative(this.root, folder);
+    if (!back || back.startsWith('..') || path.isAbsolute(back) || !this.folderMaker.ensure(folder))
+      throw this.refuse(target);
   }
 
   private refuse(target: string): RemoteError {
@@ -252,6 +252,10 @@ export class ArtifactStore {
           this.warn(`Skipped artifact '${rel}': its path leaves the download folder.`);
           continue;
         }
+        if (tooLong(target)) {
+          this.warn(tooLongMessage(rel));
+          continue;
+        }
         if (!selects(rel)) continue;
         const mode = (entry.externalFileAttributes >>> 16) & 0o170000;
         if (mode === 0o120000) {
@@ -273,7 +277,13 @@ export class ArtifactStore {
         }
         const base = this.used;
         this.charge(base, entry.uncompressedSize);
-        this.ensureFolder(path.dirname(target), target);
+        try {
+          this.ensureFolder(path.dirname(target), target);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENAMETOOLONG') throw err;
+          this.warn(tooLongMessage(rel));
+          continue;
+        }
         // Reserved in archive order, so the cap stops at the same entry however many run at once.
         this.used = base + entry.uncompressedSize;
         // A large entry starts only while fewer than EXTRACT_CONCURRENCY run, so at most that many stream.
@@ -287,7 +297,8 @@ export class ArtifactStore {
           () => this.record(dir, target),
           (err: unknown) => {
             this.used -= entry.uncompressedSize;
-            failure ??= { err };
+            if ((err as NodeJS.ErrnoException).code === 'ENAMETOOLONG') this.warn(tooLongMessage(rel));
+            else failure ??= { err };
           }
         );
         running.add(task);
@@ -395,6 +406,11 @@ async function writeAt(fd: number, data: Buffer, position: number): Promise<void
   }
 }
 
+function tooLongMessage(rel: string): string {
+  const shown = rel.length > 200 ? `${rel.slice(0, 200)}…` : rel;
+  return `Skipped artifact '${shown}' (${rel.length} characters): its path is longer than a file system can hold (ENAMETOOLONG).`;
+}
+
 /** Removes what an entry or a download left half-written. */
 function discard(file: string): void {
   fs.rmSync(file, { force: true });
@@ -407,15 +423,6 @@ function damaged(err: Error): RemoteError {
 /** What cut an entry short: ours (size cap) and the disk's errors as they are, else the archive's damage. */
 function asEntryError(err: unknown): unknown {
   return err instanceof RemoteError || (err as NodeJS.ErrnoException).syscall ? err : damaged(err as Error);
-}
-
-/** The real path, or undefined when it cannot be resolved (a dangling symlink). */
-function realpath(p: string): string | undefined {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return undefined;
-  }
 }
 
 export function formatBytes(n: number): string {

@@ -21,6 +21,8 @@ const FLAGS = O_NOFOLLOW === undefined ? 'w' : O_WRONLY | O_CREAT | O_TRUNC | O_
 
 /**
  * Opens `target` for writing without following a symlink there: one planted at it is removed.
+ * The same rule as src/core/files.ts openForWrite (the one every other write uses): a worker
+ * thread runs this file alone, without the bundle.
  * @param {string} target
  */
 function openForWrite(target) {

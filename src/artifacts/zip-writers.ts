@@ -10,12 +10,9 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
 
-const { writeEntry, openForWrite } = createRequire(import.meta.url)(
+const { writeEntry } = createRequire(import.meta.url)(
   './zip-writer.cjs'
 ) as typeof import('./zip-writer.cjs');
-
-/** The one way ci-relay opens an artifact file for writing (large entries use it too). */
-export { openForWrite };
 
 /** Entries queued on a worker before the main thread takes the next one itself. */
 const QUEUED_PER_WORKER = 8;

@@ -12,7 +12,7 @@ export const SYSTEM_NAMES: Record<System, string> = {
   gearset: 'Gearset'
 };
 
-/** The hosts ci-relay runs in (hosts/host.ts's HostKind). */
+/** The hosts ci-relay runs in (core/host.ts's HostKind). */
 export type HostName = 'github' | 'azure' | 'cli';
 
 export interface InputDef {
@@ -122,6 +122,11 @@ export const INPUTS: readonly InputDef[] = [
     description: 'With runs: cancel the other runs as soon as one ends unsuccessfully.'
   },
   {
+    name: 'outputs-file',
+    description:
+      "A file among the downloaded artifacts (path or glob; the first match of the followed jobs) of KEY=VALUE lines (GitLab's dotenv form) or a JSON object: each key becomes a step output, all of them remote-outputs."
+  },
+  {
     name: 'project',
     systems: ['gitlab'],
     description: 'GitLab project: numeric id or group/sub/name path (required for gitlab).'
@@ -138,6 +143,18 @@ export const INPUTS: readonly InputDef[] = [
     systems: ['gitlab', 'gearset'],
     description:
       'GitLab: a job name to follow (played if manual) or a numeric job id (played, retried or followed). Gearset: the CI or unit-test job id (required).'
+  },
+  {
+    name: 'inputs',
+    systems: ['gitlab'],
+    description:
+      'GitLab pipeline inputs (spec:inputs, GitLab 18.1+; job_inputs when a manual job is played): lines of KEY=VALUE (strings), or a JSON/YAML map whose numbers, booleans and lists keep their types.'
+  },
+  {
+    name: 'sha',
+    systems: ['gitlab'],
+    description:
+      'A full commit SHA: trigger nothing, wait for the pipeline GitLab creates for it (only on ref when given), and follow it.'
   },
   { name: 'pipeline', systems: ['gocd'], description: 'GoCD pipeline name (required for gocd).' },
   {
@@ -215,6 +232,10 @@ export const OUTPUTS = [
   {
     name: 'runs',
     description: 'With runs: JSON array, one entry per run with its name and every output above.'
+  },
+  {
+    name: 'remote-outputs',
+    description: 'JSON object of the values read from outputs-file; empty when none.'
   }
 ] as const;
 export type OutputName = (typeof OUTPUTS)[number]['name'];

@@ -5,6 +5,7 @@ import { InputError } from '../core/errors.js';
 import { INPUTS, SYSTEMS, type System } from './inputs.js';
 import { Redactor } from '../logs/redact.js';
 import { CONCLUSIONS, type Conclusion } from '../core/run.js';
+import { parsePipelineInputs, parseSha, type InputValue } from './params.js';
 
 export type LogMode = 'stream' | 'on-failure' | 'none';
 
@@ -15,6 +16,10 @@ export interface GitLabSettings {
   triggerToken?: string;
   /** A job name, or a numeric job id. */
   job?: string;
+  /** `inputs`: pipeline inputs (or job_inputs of a played manual job); empty when none. */
+  inputs: Record<string, InputValue>;
+  /** `sha`: wait for this commit's pipeline instead of creating one. */
+  sha?: string;
 }
 
 export interface GoCDSettings {
@@ -63,6 +68,8 @@ export interface Settings {
   maxArtifactSize: number;
   /** `test-results` globs; empty: test results are off. */
   testResults: string[];
+  /** `outputs-file` globs (always downloaded); empty: off. */
+  outputsFile: string[];
   /** Set when `github-status` is true (GitHub only). */
   githubStatus?: GitHubStatusSettings;
   gitlab?: GitLabSettings;
@@ -122,6 +129,9 @@ function settingsFrom(read: InputReader, onSecret: (value: string) => void, cwd:
       }
     }
   }
+  // Basic auth (GoCD) sends the pair as base64: a server echoing the header must not show it.
+  const [user, pass] = [get('username'), get('password')];
+  if (user && pass) onSecret(Buffer.from(`${user}:${pass}`).toString('base64'));
 
   const system = get('system').toLowerCase();
   if (!system) throw new InputError(`Input 'system' is required: one of ${SYSTEMS.join(', ')}.`);
@@ -160,9 +170,12 @@ function settingsFrom(read: InputReader, onSecret: (value: string) => void, cwd:
     successOn: parseSuccessOn(get('success-on')),
     maxArtifactSize: parseSize(get('max-artifact-size'), 'max-artifact-size'),
     testResults: parseGlobs(get('test-results'), 'test-results'),
+    outputsFile: parseGlobs(get('outputs-file'), 'outputs-file'),
     githubStatus: githubStatusSettings(read, get)
   };
   if (settings.pollIntervalMs < 1000) throw new InputError(`Input 'poll-interval' must be at least 1s.`);
+  // The file the values come back in is downloaded whatever `artifacts` selects.
+  for (const g of settings.outputsFile) if (!settings.artifacts.includes(g)) settings.artifacts.push(g);
 
   if (sys === 'gitlab') settings.gitlab = gitlabSettings(get, settings);
   if (sys === 'gocd') settings.gocd = gocdSettings(get, settings);
@@ -181,14 +194,28 @@ function gitlabSettings(get: InputReader, s: Settings): GitLabSettings {
   const triggerToken = get('trigger-token') || undefined;
   const job = get('job') || undefined;
   const jobById = job !== undefined && /^\d+$/.test(job);
-  if (!s.run && !jobById && !ref) {
+  const sha = get('sha') ? parseSha(get('sha')) : undefined;
+  const inputs = parsePipelineInputs(get('inputs'));
+  if (sha) {
+    const clash = s.run ? 'run' : jobById ? 'job' : triggerToken ? 'trigger-token' : '';
+    if (clash)
+      throw new InputError(
+        `Input 'sha' waits for the pipeline GitLab creates for a commit; it cannot go with '${clash}'${clash === 'job' ? ' as a job id (a job name can)' : ''}.`
+      );
+  }
+  if (Object.keys(inputs).length && (s.run || sha) && !job) {
+    throw new InputError(
+      `Input 'inputs' is sent when ci-relay creates a pipeline or plays a manual job; with '${s.run ? 'run' : 'sha'}' it needs 'job' (a manual job to play with them).`
+    );
+  }
+  if (!s.run && !jobById && !ref && !sha) {
     throw new InputError(
       `Input 'ref' is required for gitlab to create a pipeline (or give 'run' to attach to one).`
     );
   }
   if (s.run && !/^\d+$/.test(s.run))
     throw new InputError(`Input 'run' must be a GitLab pipeline id (a number) for gitlab.`);
-  return { project, ref, triggerToken, job };
+  return { project, ref, triggerToken, job, inputs, sha };
 }
 
 function gocdSettings(get: InputReader, s: Settings): GoCDSettings {

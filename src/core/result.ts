@@ -39,6 +39,8 @@ export interface Result {
   message?: string;
   /** The test results read (`test-results`), when any were. */
   tests?: TestSummary;
+  /** The values read from `outputs-file`, when one was read. */
+  remoteOutputs?: Record<string, unknown>;
   /** With `runs`: each run's own result, in the order listed; the fields above are then the step's verdict. */
   runs?: NamedResult[];
 }

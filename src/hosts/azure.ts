@@ -15,8 +15,9 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
-import { camelCase, type OutputName } from '../config/inputs.js';
+import { OUTPUTS, camelCase, type OutputName } from '../config/inputs.js';
 import { annotationText, exitCode, type Annotation, type Host, type Outcome } from '../core/host.js';
+import { writeFileNoFollow } from '../core/files.js';
 import { BaseHost } from './base.js';
 
 type TaskLib = typeof import('azure-pipelines-task-lib/task.js');
@@ -101,7 +102,17 @@ class AzureHost extends BaseHost {
     this.lines(lines.map(neutralize));
   }
 
-  setOutput(name: OutputName, value: string): void {
+  setOutput(name: OutputName | string, value: string): void {
+    if (!OUTPUTS.some((o) => o.name === name)) {
+      // A value the remote handed back (outputs-file), under its own name: the command alone, so
+      // that no name from the remote reaches this process's environment (setVariable sets it there).
+      this.tl.command(
+        'task.setvariable',
+        { variable: name, isOutput: 'true', issecret: 'false' },
+        this.redactor.redact(value)
+      );
+      return;
+    }
     // → ##vso[task.setvariable variable=runId;isOutput=true;issecret=false;]…
     this.tl.setVariable(camelCase(name), this.redactor.redact(value), false, true);
   }
@@ -114,7 +125,7 @@ class AzureHost extends BaseHost {
     const dir = path.join(base, `ci-relay-summary-${process.pid}-${++this.summaries}`);
     await fs.promises.mkdir(dir, { recursive: true });
     const file = path.join(dir, 'ci-relay.md');
-    await fs.promises.writeFile(file, this.redactor.redact(markdown), 'utf8');
+    writeFileNoFollow(file, this.redactor.redact(markdown));
     this.tl.uploadSummary(file);
   }
 

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError, RemoteError } from '../core/errors.js';
+import { writeFileNoFollow } from '../core/files.js';
 import { INPUTS, SYSTEMS, envName, type OutputName } from '../config/inputs.js';
 import { VERSION } from '../version.js';
 import { exitCode, type Outcome } from '../core/host.js';
@@ -86,7 +87,7 @@ function lenientOwnFlags(argv: string[]): Record<string, string | boolean | unde
 export class CliHost extends BaseHost {
   readonly kind = 'cli' as const;
   private readonly values: Record<string, string> = {};
-  private readonly outputs: Partial<Record<OutputName, string>> = {};
+  private readonly outputs: Partial<Record<OutputName | string, string>> = {};
   private readonly json: boolean;
   private readonly outputFile?: string;
   private readonly debugOn: boolean;
@@ -150,7 +151,7 @@ export class CliHost extends BaseHost {
     this.stderr.write(lines.map((l) => `  ${neutralizeCommands(l)}\n`).join(''));
   }
 
-  setOutput(name: OutputName, value: string): void {
+  setOutput(name: OutputName | string, value: string): void {
     this.outputs[name] = this.redactor.redact(value);
   }
 
@@ -174,7 +175,7 @@ export class CliHost extends BaseHost {
     if (this.json) this.stdout.write(this.redactor.redact(text).replace(/##(?=(?:vso)?\[)/gi, '#\\u0023'));
     if (this.outputFile) {
       fs.mkdirSync(path.dirname(path.resolve(this.outputFile)), { recursive: true });
-      fs.writeFileSync(this.outputFile, this.redactor.redact(text));
+      writeFileNoFollow(this.outputFile, this.redactor.redact(text));
     }
     return code;
   }
@@ -184,6 +185,7 @@ export class CliHost extends BaseHost {
     const o: Record<string, unknown> = { ...this.outputs };
     if (typeof o.jobs === 'string') o.jobs = JSON.parse(o.jobs);
     if (typeof o.runs === 'string') o.runs = JSON.parse(o.runs);
+    if (typeof o['remote-outputs'] === 'string') o['remote-outputs'] = JSON.parse(o['remote-outputs']);
     if (typeof o.duration === 'string') o.duration = Number(o.duration);
     o['exit-code'] = code;
     if (outcome.error) {

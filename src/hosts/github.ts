@@ -47,7 +47,7 @@ export class GitHubHost extends BaseHost {
     process.stdout.write(`::stop-commands::${token}\n${lines.join('\n')}\n::${token}::\n`);
   }
 
-  setOutput(name: OutputName, value: string): void {
+  setOutput(name: OutputName | string, value: string): void {
     core.setOutput(name, this.redactor.redact(value));
   }
 

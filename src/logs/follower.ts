@@ -3,6 +3,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { Host } from '../core/host.js';
 import type { Job, LogSink, Run } from '../core/run.js';
 import type { JobNames } from '../core/names.js';
+import { openForWrite } from '../core/files.js';
 import { StreamRedactor } from './redact.js';
 
 /** What the follower needs of a remote: how it serves logs, and a read past a cursor. */
@@ -38,7 +39,8 @@ interface JobLog {
   /** Bytes of the file shown in the host's log. */
   shown: number;
   decoder: StringDecoder;
-  partial: string;
+  /** The shown line's text so far, in pieces: joined once, when its newline comes (linear in its length). */
+  partial: string[];
   /** The last read after the job ended has been done. */
   complete: boolean;
   /** Its group has been opened. */
@@ -142,12 +144,13 @@ export class LogFollower {
       log = {
         job,
         file,
-        fd: fs.openSync(file, 'w'),
+        // A symlink planted at <job>.log is replaced, never followed.
+        fd: openForWrite(file),
         cursor: 0,
         written: 0,
         shown: 0,
         decoder: new StringDecoder('utf8'),
-        partial: '',
+        partial: [],
         complete: false,
         shownHeader: false,
         redactor: new StreamRedactor(this.host.secrets),
@@ -250,15 +253,25 @@ export class LogFollower {
 
   private display(log: JobLog, chunk: Buffer): void {
     log.shown += chunk.length;
-    const text = log.partial + log.decoder.write(chunk);
-    const lines = text.split('\n');
-    log.partial = lines.pop() ?? '';
+    const text = log.decoder.write(chunk);
+    const nl = text.indexOf('\n');
+    if (nl < 0) {
+      // A line longer than a chunk: kept in pieces, never re-split (that was quadratic).
+      if (text) log.partial.push(text);
+      return;
+    }
+    log.partial.push(text.slice(0, nl));
+    const lines = text.slice(nl + 1).split('\n');
+    const last = lines.pop() ?? '';
+    lines.unshift(log.partial.join(''));
+    log.partial = last ? [last] : [];
     this.host.remoteLines(lines.map(trimLine));
   }
 
   private flush(log: JobLog): void {
-    const rest = log.partial + log.decoder.end();
-    log.partial = '';
+    log.partial.push(log.decoder.end());
+    const rest = log.partial.join('');
+    log.partial = [];
     if (rest) this.host.remoteLines([trimLine(rest)]);
   }
 }

@@ -1,4 +1,22 @@
 /**
+ * Every form a secret takes on the wire, so a server echoing it back is masked too: as it is,
+ * inside JSON, URL-encoded (as a path or query part, and as a form field: `+` for a space,
+ * `!'()*~` escaped too), with lower-case escapes as some servers write them.
+ */
+export function wireForms(text: string): string[] {
+  const forms = new Set([
+    text,
+    JSON.stringify(text).slice(1, -1),
+    encodeURIComponent(text),
+    new URLSearchParams([['', text]]).toString().slice(1)
+  ]);
+  for (const form of [...forms]) {
+    if (/%[0-9A-F]{2}/.test(form)) forms.add(form.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
+  }
+  return [...forms];
+}
+
+/**
  * Scrubs secrets from everything ci-relay writes, in every host. GitHub and Azure mask
  * registered secrets too, but the CLI has no such help, and defence in depth costs little.
  */
@@ -11,9 +29,7 @@ export class Redactor {
       // Very short values would mask ordinary words; GitHub skips them too.
       const text = part.trim();
       if (text.length < 3) continue;
-      // Also as it reads inside JSON and inside a URL.
-      for (const form of [text, JSON.stringify(text).slice(1, -1), encodeURIComponent(text)])
-        this.secrets.add(form);
+      for (const form of wireForms(text)) this.secrets.add(form);
     }
   }
 
@@ -61,13 +77,17 @@ export class StreamRedactor {
   private scan(data: Buffer, final: boolean): Buffer {
     const cut = final ? data.length : Math.max(0, data.length - (this.longest - 1));
     const out: Buffer[] = [];
+    // Each secret's next occurrence at or after `i`, searched again only once `i` passed it:
+    // every byte is searched once per secret however many secrets the data holds (linear).
+    const next = this.secrets.map((s) => data.indexOf(s));
     let i = 0;
     for (;;) {
       let at = -1;
       let length = 0;
-      for (const s of this.secrets) {
-        const p = data.indexOf(s, i);
-        if (p >= 0 && (at < 0 || p < at)) [at, length] = [p, s.length];
+      for (let k = 0; k < this.secrets.length; k++) {
+        if (next[k] >= 0 && next[k] < i) next[k] = data.indexOf(this.secrets[k], i);
+        const p = next[k];
+        if (p >= 0 && (at < 0 || p < at)) [at, length] = [p, this.secrets[k].length];
       }
       if (at < 0 || at >= cut) break;
       out.push(data.subarray(i, at), MASK);

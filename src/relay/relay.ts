@@ -5,6 +5,7 @@ import type { Host } from '../core/host.js';
 import type { Remote } from '../remotes/remote.js';
 import { SYSTEM_NAMES } from '../config/inputs.js';
 import { connect } from './connection.js';
+import { readOutputsFile } from '../reporting/outputs-file.js';
 import type { Conclusion, Run } from '../core/run.js';
 import type { Result } from '../core/result.js';
 import type { Settings } from '../config/settings.js';
@@ -62,7 +63,7 @@ export async function relay({
     host.setOutput('run-id', run.id);
     host.setOutput('run-url', run.url ?? '');
     host.info(
-      `${settings.run ? 'Following' : 'Triggered'} ${system} run ${run.id}${run.url ? `: ${run.url}` : ''}`
+      `${settings.run || settings.gitlab?.sha ? 'Following' : 'Triggered'} ${system} run ${run.id}${run.url ? `: ${run.url}` : ''}`
     );
     const base: RunBase = { system, runId: run.id, runUrl: run.url ?? '', downloadDir: settings.downloadDir };
     await onStarted?.(run);
@@ -90,6 +91,17 @@ export async function relay({
       onConcluded,
       cancelledBecause
     });
+    // Read whatever the run ended as: a failed job's values are often what the caller needs.
+    if (settings.outputsFile.length) {
+      const jobDirs = result.jobs.flatMap((j) => (j.artifacts ? [{ name: j.name, dir: j.artifacts }] : []));
+      if (!jobDirs.length && ['canceled', 'timed_out', 'error'].includes(result.conclusion)) {
+        host.warning(
+          `outputs-file: not read, since the run ended ${result.conclusion} before its artifacts were brought back.`
+        );
+      } else {
+        result.remoteOutputs = readOutputsFile(jobDirs, settings.outputsFile, (m) => host.warning(m)).values;
+      }
+    }
     await onEnded?.(result, remote, run);
     return result;
   } finally {
@@ -130,14 +142,17 @@ function unstarted(
   passed: boolean
 ): Result {
   const canceled = err instanceof AbortedError;
+  const sha = settings.gitlab?.sha;
   const when = canceled
     ? 'The calling job was cancelled before the run was known'
-    : passed || !(err instanceof DeadlineError)
-      ? `The run was not started within the timeout (${Math.round(settings.timeoutMs / 1000)}s)`
-      : (err as DeadlineError).message.replace(/\.$/, '');
+    : sha && passed
+      ? `No pipeline for commit ${sha}${settings.gitlab?.ref ? ` on ${settings.gitlab.ref}` : ''} appeared within the timeout (${Math.round(settings.timeoutMs / 1000)}s)`
+      : passed || !(err instanceof DeadlineError)
+        ? `The run was not started within the timeout (${Math.round(settings.timeoutMs / 1000)}s)`
+        : (err as DeadlineError).message.replace(/\.$/, '');
   // An answer abandoned mid-request may still have created a run: say where to look.
   const message =
-    settings.run || !(passed || canceled)
+    settings.run || sha || !(passed || canceled)
       ? `${when}.`
       : `${when}; a trigger cut short may still have created a run: check ${system} before running again.`;
   if (!canceled) host.error(message);

@@ -1,6 +1,7 @@
 import type { Host } from '../core/host.js';
 import type { Result } from '../core/result.js';
 import { testTotals, type TestSummary } from '../core/test-summary.js';
+import { handBack } from './outputs-file.js';
 
 /** Failed tests listed in the summary; the rest are counted. */
 export const MAX_SUMMARY_FAILURES = 50;
@@ -36,6 +37,7 @@ export function setOutputs(host: Host, result: Result): void {
     host.setOutput('tests', JSON.stringify(testTotals(result.tests)));
     host.setOutput('failed-tests', String(result.tests.failed + result.tests.errors));
   }
+  if (result.remoteOutputs) handBack(host, result.remoteOutputs);
 }
 
 const ICONS: Record<string, string> = {

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Minimatch } from 'minimatch';
+import { copyFileNoFollow, FoldersInside } from '../core/files.js';
 import { mergeSummaries, type TestSummary } from '../core/test-summary.js';
 import { JUnitError, readJUnit } from './junit.js';
 
@@ -25,21 +26,22 @@ export function findReports(jobDirs: { name: string; dir: string }[], globs: str
   const out: ReportFile[] = [];
   for (const job of jobDirs) {
     const found: ReportFile[] = [];
-    const walk = (dir: string, rel: string): void => {
+    // Folders still to read, without recursion: artifacts may be any number of folders deep.
+    const todo: { dir: string; rel: string }[] = [{ dir: job.dir, rel: '' }];
+    for (let next = todo.pop(); next; next = todo.pop()) {
       let entries: fs.Dirent[];
       try {
-        entries = fs.readdirSync(dir, { withFileTypes: true });
+        entries = fs.readdirSync(next.dir, { withFileTypes: true });
       } catch {
-        return;
+        continue;
       }
       for (const e of entries) {
-        const relPath = rel ? `${rel}/${e.name}` : e.name;
-        if (e.isDirectory()) walk(path.join(dir, e.name), relPath);
+        const relPath = next.rel ? `${next.rel}/${e.name}` : e.name;
+        if (e.isDirectory()) todo.push({ dir: path.join(next.dir, e.name), rel: relPath });
         else if (e.isFile() && matchers.some((m) => m.match(relPath)))
-          found.push({ path: path.join(dir, e.name), name: `${path.basename(job.dir)}/${relPath}` });
+          found.push({ path: path.join(next.dir, e.name), name: `${path.basename(job.dir)}/${relPath}` });
       }
-    };
-    walk(job.dir, '');
+    }
     out.push(...found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
   }
   return out;
@@ -76,6 +78,7 @@ export async function readTestResults(opts: ReadOptions): Promise<TestResults> {
   const parts: TestSummary[] = [];
   const files: string[] = [];
   const outDir = path.join(opts.downloadDir, 'test-results');
+  const folders = new FoldersInside(opts.downloadDir);
   for (const report of findReports(opts.jobDirs, opts.globs)) {
     try {
       parts.push(await readJUnit(report.path));
@@ -85,9 +88,16 @@ export async function readTestResults(opts: ReadOptions): Promise<TestResults> {
       continue;
     }
     const target = path.join(outDir, ...report.name.split('/'));
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.copyFileSync(report.path, target);
-    files.push(target);
+    // Never through a symlink planted in the download folder: a folder leading outside is refused,
+    // a link at the file itself replaced.
+    if (!folders.ensure(path.dirname(target))) {
+      opts.warn(
+        `Test results: '${report.name}' was not copied: its folder leads outside the download folder.`
+      );
+    } else {
+      copyFileNoFollow(report.path, target);
+      files.push(target);
+    }
   }
   if (parts.length) return { summary: mergeSummaries(parts), files, source: 'artifacts' };
   const remote = opts.remoteReport ? await opts.remoteReport() : undefined;

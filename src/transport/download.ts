@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { RemoteError } from '../core/errors.js';
+import { openForWrite } from '../core/files.js';
 import { header } from './budget.js';
 import { readAll } from './json.js';
 import { RetryableError, isNetworkError } from './retries.js';
@@ -98,7 +99,7 @@ export class FileSink extends Writable {
     private readonly onChunk?: (chunk: Buffer) => void
   ) {
     super();
-    this.fd = fs.openSync(file, flags);
+    this.fd = openForWrite(file, flags === 'a');
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null) => void): void {

@@ -61,7 +61,9 @@ export async function readAll(stream: IncomingMessage): Promise<Buffer> {
     length += (chunk as Buffer).length;
   }
   const expected = header(stream.headers, 'content-length');
-  if (expected !== undefined && Number(expected) !== length && stream.statusCode !== 304) {
+  // A HEAD's Content-Length is the size its GET would have: no body comes (RFC 9110, 9.3.2).
+  const head = (stream as { req?: { method?: string } }).req?.method === 'HEAD';
+  if (expected !== undefined && Number(expected) !== length && stream.statusCode !== 304 && !head) {
     throw Object.assign(new Error(`aborted: expected ${expected} bytes, got ${length}`), {
       code: 'ECONNRESET'
     });

@@ -1,7 +1,10 @@
 /**
- * Redirects, followed by hand: where a request may go next, and with what. Credentials go
- * only to the configured origin; a redirect to another origin carries none; https is never
- * downgraded; a loop ends after MAX_REDIRECTS.
+ * Redirects, followed by hand: where a request may go next, and with what. Credentials go only
+ * to the configured origin, whatever form they take: the credential headers are sent to it
+ * alone; a request body (a trigger's `token`, GoCD's secret variables) never crosses to another
+ * origin, and neither does any method but GET or HEAD: such a redirect is refused, the request
+ * not sent again. A redirect's Location is the server's own URL: nothing of the first request's
+ * query goes with it. https is never downgraded; a loop ends after MAX_REDIRECTS.
  */
 import type { OutgoingHttpHeaders } from 'node:http';
 import { RemoteError } from '../core/errors.js';
@@ -57,7 +60,16 @@ export function nextHop(
       `${serverName} redirected ${show(hop.url.toString())} from https to ${next.protocol.replace(':', '')}; ci-relay refuses to downgrade`
     );
   }
-  if (status === 303 || ((status === 301 || status === 302) && hop.verb === 'POST')) {
+  if (next.origin !== hop.url.origin && (hop.data !== null || !['GET', 'HEAD'].includes(hop.verb))) {
+    throw new RemoteError(
+      `${serverName} redirected ${hop.verb} ${show(hop.url.toString())} from ${hop.url.origin} to another origin, ${next.origin} (${status}): ci-relay sends nothing but a GET or HEAD without a body to another origin, so this request was not sent there, nor sent again`
+    );
+  }
+  // A 303 asks for a GET (a HEAD stays a HEAD); a 301/302 after a POST too (RFC 9110, 15.4).
+  if (
+    (status === 303 && hop.verb !== 'HEAD') ||
+    ((status === 301 || status === 302) && hop.verb === 'POST')
+  ) {
     const headers = { ...hop.headers };
     delete headers['content-type'];
     return { url: next, verb: 'GET', data: null, headers };

@@ -8,6 +8,8 @@ import { GitLabApi } from './api.js';
 import { ENDED, PipelineTree, latestPerName } from './pipeline.js';
 import { Job as JobShape, Pipeline, Variables, Version, type Job as GlJob } from './shapes.js';
 import { readTestReport } from './test-report.js';
+import { waitForCommitPipeline } from './commit.js';
+import { JOB_INPUTS_SINCE, PIPELINE_INPUTS_SINCE, serverVersion, takes } from './versions.js';
 
 /** How the run is followed, kept in Run.data so a post step can cancel it. */
 interface RunData extends Record<string, unknown> {
@@ -39,6 +41,8 @@ class GitLab implements Remote {
   /** Jobs last seen, by key, with the project they belong to, for logs and artifacts. */
   private readonly seen = new Map<string, { gl: GlJob; project: string }>();
   private tree?: PipelineTree;
+  /** ci-relay created the pipeline (its inputs went there, not to a played job). */
+  private created = false;
 
   constructor(private readonly ctx: RemoteContext) {
     const s = ctx.settings;
@@ -61,29 +65,89 @@ class GitLab implements Remote {
     return Object.entries(this.ctx.settings.variables);
   }
 
+  private get hasInputs(): boolean {
+    return Object.keys(this.gl.inputs).length > 0;
+  }
+
   async trigger(): Promise<Run> {
     const jobId = this.jobById;
     if (jobId !== undefined) return this.startJob(jobId);
+    if (this.gl.sha) return this.waitForCommit(this.gl.sha);
+    if (this.hasInputs) await this.requireInputs(PIPELINE_INPUTS_SINCE, 'pipeline inputs');
     const vars = this.variables;
+    const inputs = this.hasInputs ? { inputs: this.gl.inputs } : {};
     let pipeline: Pipeline;
+    this.created = true;
     if (this.gl.triggerToken) {
+      // lib/api/ci/triggers.rb: `requires :token`, `optional :variables, type: Hash`, `optional
+      // :inputs, type: Hash`; typed input values need a JSON body (a form makes every value text).
       const form: Record<string, string> = { token: this.gl.triggerToken, ref: this.gl.ref! };
       for (const [k, v] of vars) form[`variables[${k}]`] = v;
+      const body = this.hasInputs
+        ? {
+            json: {
+              token: this.gl.triggerToken,
+              ref: this.gl.ref,
+              variables: Object.fromEntries(vars),
+              ...inputs
+            }
+          }
+        : { form };
       pipeline = await this.withRemedy(() =>
-        this.api.json(Pipeline, 'POST', `${this.project}/trigger/pipeline`, 'POST trigger/pipeline', { form })
+        this.api.json(Pipeline, 'POST', `${this.project}/trigger/pipeline`, 'POST trigger/pipeline', body)
       );
     } else {
       pipeline = await this.withRemedy(() =>
         this.api.json(Pipeline, 'POST', `${this.project}/pipeline`, 'POST pipeline', {
           json: {
             ref: this.gl.ref,
-            variables: vars.map(([key, value]) => ({ key, value, variable_type: 'env_var' }))
+            variables: vars.map(([key, value]) => ({ key, value, variable_type: 'env_var' })),
+            ...inputs
           }
         })
       );
       if (vars.length) await this.checkApplied(pipeline.id);
     }
     return this.pipelineRun(pipeline);
+  }
+
+  /** `sha`: nothing is created; the commit's pipeline is followed like an attached run. */
+  private async waitForCommit(sha: string): Promise<Run> {
+    if (this.hasInputs)
+      await this.requireInputs(JOB_INPUTS_SINCE, 'inputs for a played manual job (job_inputs)');
+    const pipeline = await waitForCommitPipeline({
+      api: this.api,
+      project: this.project,
+      sha,
+      ref: this.gl.ref,
+      pollIntervalMs: this.ctx.settings.pollIntervalMs,
+      signal: this.ctx.signal,
+      note: (m) => this.ctx.note(m)
+    });
+    this.ctx.note(
+      `Pipeline ${pipeline.id}${pipeline.ref ? ` on ${pipeline.ref}` : ''} is the one for commit ${sha}.`
+    );
+    return this.pipelineRun(pipeline);
+  }
+
+  /**
+   * A server that does not take inputs runs the pipeline (or job) without them, without a word:
+   * refuse before anything is started. A server that does not say its version gets them, with a
+   * warning (versions.ts).
+   */
+  private async requireInputs(since: [number, number], what: string): Promise<void> {
+    const version = await serverVersion(this.api);
+    const verdict = takes(version, since);
+    if (verdict === 'no') {
+      throw new RemoteError(
+        `GitLab ${version} does not take ${what} (GitLab ${since.join('.')} and later do), so nothing was started: upgrade the server, or pass the values as 'variables'.`
+      );
+    }
+    if (verdict === 'unknown') {
+      this.ctx.warn(
+        `GitLab did not say its version to this token, so ci-relay cannot tell whether it takes ${what} (GitLab ${since.join('.')} and later do); sending them: an older server would run without them.`
+      );
+    }
   }
 
   /** gitlab.com 17.7+ projects refuse pipeline variables by default: say how to allow them. */
@@ -126,6 +190,8 @@ class GitLab implements Remote {
 
   /** A numeric `job`: play it if manual, retry it if it has ended, else follow it. */
   private async startJob(jobId: number): Promise<Run> {
+    if (this.hasInputs)
+      await this.requireInputs(JOB_INPUTS_SINCE, 'inputs for a played manual job (job_inputs)');
     let job = await this.getJob(jobId);
     if (job.status === 'manual') {
       job = await this.play(job.id);
@@ -151,13 +217,15 @@ class GitLab implements Remote {
 
   private async play(jobId: number): Promise<GlJob> {
     const vars = this.variables.map(([key, value]) => ({ key, value }));
+    // The inputs went to the pipeline when ci-relay created it; a job rejects inputs it does not declare.
+    const jobInputs = this.hasInputs && !this.created ? { job_inputs: this.gl.inputs } : {};
     const played = await this.api.json(
       JobShape,
       'POST',
       `${this.project}/jobs/${jobId}/play`,
       `POST job ${jobId} play`,
       {
-        json: vars.length ? { job_variables_attributes: vars } : {}
+        json: { ...(vars.length ? { job_variables_attributes: vars } : {}), ...jobInputs }
       }
     );
     if (vars.length) await this.warnIfPlayIgnoresVariables();
@@ -222,6 +290,8 @@ class GitLab implements Remote {
   }
 
   async attach(id: string): Promise<Run> {
+    if (this.hasInputs)
+      await this.requireInputs(JOB_INPUTS_SINCE, 'inputs for a played manual job (job_inputs)');
     return this.pipelineRun(await this.getPipeline(id));
   }
 

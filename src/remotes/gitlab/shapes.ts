@@ -13,6 +13,7 @@ export const Pipeline = z.object({
   /** GitLab 9.x pipelines carry no web_url. */
   web_url: z.string().nullish(),
   ref: z.string().nullish(),
+  sha: z.string().nullish(),
   source: z.string().nullish(),
   created_at: time,
   updated_at: time,

@@ -13,6 +13,7 @@ import type { Conclusion, Job, LogSink, Run, Snapshot } from '../../core/run.js'
 import { GoCDApi } from './api.js';
 import { artifactListSchema, type ArtifactEntry, type GoCDHistoryRun, type GoCDStage } from './shapes.js';
 import { FINISHED_STAGE, jobConclusion, stagesOutcome, withStatus } from './stages.js';
+import { pickRun, type Sent } from './claim.js';
 
 export { jobConclusion, stageState } from './stages.js';
 
@@ -101,22 +102,11 @@ export function createGoCD(ctx: RemoteContext): Remote {
     return Math.max(0, ...res.pipelines.map((r) => r.counter));
   }
 
-  /** Ours when GoCD says it was forced, by our user when we know who we are. */
-  const isOurs = (r: GoCDHistoryRun): boolean => {
-    const cause = r.build_cause;
-    if (!cause?.trigger_forced) return false;
-    if (!settings.username || settings.token) return true;
-    return (cause.approver ?? '').toLowerCase() === settings.username.toLowerCase();
+  /** What this relay's schedule asked for: the evidence its run is claimed by (claim.ts). */
+  const sent: Sent = {
+    materials: gocd.materials,
+    username: settings.username && !settings.token ? settings.username : undefined
   };
-
-  /**
-   * The run a schedule created: the lowest counter above the snapshot that is ours, or, once
-   * `acceptForeign`, the lowest above it at all.
-   */
-  function pick(runs: GoCDHistoryRun[], acceptForeign: boolean): GoCDHistoryRun | undefined {
-    const ascending = [...runs].sort((a, b) => a.counter - b.counter);
-    return ascending.find(isOurs) ?? (acceptForeign ? ascending[0] : undefined);
-  }
 
   async function waitForRun(above: number, maxMs: number, explain = false): Promise<Run | undefined> {
     const started = Date.now();
@@ -135,11 +125,18 @@ export function createGoCD(ctx: RemoteContext): Remote {
       }
       if (runs.length && firstForeign === undefined) firstForeign = Date.now();
       const acceptForeign = firstForeign !== undefined && Date.now() - firstForeign >= FOREIGN_RUN_WAIT_MS;
-      const found = pick(runs, acceptForeign);
-      if (found) {
-        if (!isOurs(found)) {
+      const picked = pickRun(runs, sent, acceptForeign);
+      if (picked) {
+        const { run: found, alike, claim } = picked;
+        if (claim === 'foreign') {
           ctx.note(
             `GoCD shows no run of ${pipeline} forced by ${settings.username ?? 'us'}; following ${pipeline}/${found.counter}, the first after the request.`
+          );
+        } else if (alike.length) {
+          ctx.warn(
+            `GoCD cannot tell which run of ${pipeline} this schedule created: ${[found.counter, ...alike].map((c) => `${pipeline}/${c}`).join(', ')} were forced by the same user${
+              claim === 'pinned' ? ' with the same material revisions' : ''
+            }; following ${pipeline}/${found.counter}. Another relay may follow the same run: pin 'materials' to tell them apart.`
           );
         }
         return makeRun(found.counter);
@@ -325,7 +322,8 @@ export function createGoCD(ctx: RemoteContext): Remote {
           return cursor;
         }
         let skip = delivered;
-        let pending: Buffer = Buffer.alloc(0);
+        // The unfinished line, in pieces: joined once its newline comes (a long line stays linear).
+        let pending: Buffer[] = [];
         const hand = async (buf: Buffer): Promise<void> => {
           let start = 0;
           while (skip > 0 && start < buf.length) {
@@ -341,19 +339,18 @@ export function createGoCD(ctx: RemoteContext): Remote {
           delivered += lines;
           await sink(out);
         };
-        for await (const chunk of res.body) {
-          const buf = pending.length ? Buffer.concat([pending, chunk as Buffer]) : (chunk as Buffer);
-          const end = buf.lastIndexOf(10);
+        for await (const chunk of res.body as AsyncIterable<Buffer>) {
+          const end = chunk.lastIndexOf(10);
           if (end < 0) {
-            pending = buf;
+            pending.push(chunk);
             continue;
           }
-          await hand(buf.subarray(0, end + 1));
-          pending = Buffer.from(buf.subarray(end + 1));
+          await hand(Buffer.concat([...pending, chunk.subarray(0, end + 1)]));
+          pending = end + 1 < chunk.length ? [Buffer.from(chunk.subarray(end + 1))] : [];
         }
         // A finished job's console is final: its last line may lack the newline.
         if (pending.length && job.conclusion && skip === 0) {
-          await sink(pending);
+          await sink(Buffer.concat(pending));
           delivered++;
         }
         return cursor + delivered;

@@ -29,7 +29,16 @@ export const stageSchema = z.object({
 
 const buildCause = z.object({
   trigger_forced: opt(z.boolean()),
-  approver: opt(z.string())
+  approver: opt(z.string()),
+  /** The revisions the run builds: a schedule's `materials` show here (claim.ts). */
+  material_revisions: opt(
+    z.array(
+      z.object({
+        material: opt(z.object({ fingerprint: opt(z.string()) })),
+        modifications: opt(z.array(z.object({ revision: opt(z.string()) })))
+      })
+    )
+  )
 });
 
 export const instanceSchema = z.object({

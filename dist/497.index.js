@@ -1,8 +1,8 @@
-export const id = 134;
-export const ids = [134];
+export const id = 497;
+export const ids = [497];
 export const modules = {
 
-/***/ 3134:
+/***/ 8497:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -18,9 +18,22 @@ var errors = __webpack_require__(3828);
 // EXTERNAL MODULE: ./lib/transport/shape.js
 var shape = __webpack_require__(8368);
 ;// CONCATENATED MODULE: ./lib/remotes/gitlab/api.js
+/**
+ * GitLab's REST v4 as ci-relay calls it: every JSON answer goes through expectShape, so a wrong
+ * shape is one sentence naming GitLab and the call.
+ */
+
 
 /** Pages of a list asked for at once (GitLab's maximum). */
 const PER_PAGE = 100;
+/**
+ * Most pages of one list read: 100 pages of 100 is 10,000 items, far past the jobs of any
+ * real pipeline, or the pipelines ci-relay looks through. A server that always names a next page (a proxy
+ * rewriting headers, a hostile server) would otherwise be read without end.
+ */
+const MAX_PAGES = 100;
+/** Most items of one list, however many a page holds (a server ignoring per_page). */
+const MAX_ITEMS = MAX_PAGES * PER_PAGE;
 class GitLabApi {
     http;
     constructor(http) {
@@ -45,18 +58,29 @@ class GitLabApi {
     async pages(item, path, call, absent = []) {
         const list = shape.z.array(item);
         const all = [];
+        let pages = 0;
         for (let page = '1'; page;) {
             const res = await this.http.jsonResponse('GET', `${path}?per_page=${PER_PAGE}&page=${page}`, {
                 accept: absent
             });
             if (absent.includes(res.status))
                 return page === '1' ? undefined : all;
-            all.push(...(0,shape/* expectShape */.h)(list, res.body, { system: 'GitLab', call }));
+            const items = (0,shape/* expectShape */.h)(list, res.body, { system: 'GitLab', call });
+            if (all.length + items.length > MAX_ITEMS) {
+                throw new errors/* RemoteError */.Hi(`GitLab's list (${call}) passed ${MAX_ITEMS} items (page ${pages + 1} held ${items.length}); ci-relay reads at most ${MAX_ITEMS} items of a list, more than any real one holds, and stopped there.`);
+            }
+            all.push(...items);
+            pages++;
             const next = res.headers['x-next-page'];
             page = typeof next === 'string' && next !== page ? next : '';
+            if (page && pages >= MAX_PAGES)
+                throw endless(call, all.length, pages);
         }
         return all;
     }
+}
+function endless(call, items, pages) {
+    return new errors/* RemoteError */.Hi(`GitLab's list (${call}) did not end: after ${pages} pages and ${items} items it still named a next page (X-Next-Page); ci-relay reads at most ${MAX_PAGES} pages of ${PER_PAGE} (${MAX_ITEMS} items) of a list, more than any real one holds, and stopped there.`);
 }
 
 ;// CONCATENATED MODULE: ./lib/remotes/gitlab/shapes.js
@@ -73,6 +97,7 @@ const Pipeline = shape.z.object({
     /** GitLab 9.x pipelines carry no web_url. */
     web_url: shape.z.string().nullish(),
     ref: shape.z.string().nullish(),
+    sha: shape.z.string().nullish(),
     source: shape.z.string().nullish(),
     created_at: time,
     updated_at: time,
@@ -406,7 +431,87 @@ function failures(report) {
     return out;
 }
 
+// EXTERNAL MODULE: ./lib/core/deadline.js
+var deadline = __webpack_require__(1923);
+;// CONCATENATED MODULE: ./lib/remotes/gitlab/commit.js
+/**
+ * `sha`: wait for the pipeline GitLab creates for a commit (a push, a mirror, a merge request)
+ * instead of creating one.
+ *
+ * `GET /projects/:id/pipelines?sha=…&ref=…&order_by=id&sort=desc` (lib/api/ci/pipelines.rb,
+ * `optional :sha` / `optional :ref`; Ci::PipelinesFinder filters them by equality, so only a whole
+ * SHA matches). The `sha` filter is in the pipelines list since its early releases
+ * (doc/api/pipelines.md lists it beside `ref` in the 2017 docs), but Grape ignores parameters a
+ * release does not declare, so every candidate is checked here too: another commit's pipeline, or
+ * one on another ref when `ref` is given, is never taken. Child pipelines (`source:
+ * parent_pipeline`) share their parent's commit and are followed through it, never alone.
+ */
+
+
+/** The first look comes at once, the next after this; the gap then doubles up to poll-interval. */
+const FIRST_WAIT_MS = 1000;
+/** The newest pipeline of the commit (on `ref` when given); polls until one appears. */
+async function waitForCommitPipeline(w) {
+    const query = [
+        `sha=${encodeURIComponent(w.sha)}`,
+        w.ref ? `ref=${encodeURIComponent(w.ref)}` : '',
+        'order_by=id',
+        'sort=desc',
+        'per_page=20'
+    ]
+        .filter(Boolean)
+        .join('&');
+    const where = `commit ${w.sha}${w.ref ? ` on ${w.ref}` : ''}`;
+    let delay = FIRST_WAIT_MS;
+    let told = false;
+    for (;;) {
+        // One request per look: the same politeness as one poll of a run.
+        const list = await w.api.json(Pipeline.array(), 'GET', `${w.project}/pipelines?${query}`, 'GET pipelines');
+        const found = list
+            .filter((p) => p.sha?.toLowerCase() === w.sha && (!w.ref || p.ref === w.ref) && p.source !== 'parent_pipeline')
+            .sort((a, b) => b.id - a.id)[0];
+        if (found)
+            return found;
+        if (!told) {
+            told = true;
+            w.note(`No pipeline for ${where} yet: waiting for GitLab to create one (a push or a mirror may take minutes).`);
+        }
+        await (0,deadline/* sleep */.yy)(delay, w.signal);
+        delay = Math.min(delay * 2, w.pollIntervalMs);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/remotes/gitlab/versions.js
+
+const PIPELINE_INPUTS_SINCE = [18, 1];
+const JOB_INPUTS_SINCE = [18, 9];
+/** `17.7.0-ee` → [17, 7]; undefined when it does not read as a version. */
+function versionOf(text) {
+    const m = /^(\d+)\.(\d+)/.exec(text.trim());
+    return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+function atLeast(v, min) {
+    return v[0] > min[0] || (v[0] === min[0] && v[1] >= min[1]);
+}
+/** The server's version text, or undefined when this token may not read it (401/403/404). */
+async function serverVersion(api) {
+    const { value } = await api.optional(Version, 'version', 'GET version', [401, 403, 404]);
+    return value?.version;
+}
+/**
+ * Whether the server takes `what`: 'yes', 'no' (its version is older than `min`), or
+ * 'unknown' (it did not say its version).
+ */
+function takes(version, min) {
+    const v = version === undefined ? undefined : versionOf(version);
+    if (!v)
+        return 'unknown';
+    return atLeast(v, min) ? 'yes' : 'no';
+}
+
 ;// CONCATENATED MODULE: ./lib/remotes/gitlab/remote.js
+
+
 
 
 
@@ -427,6 +532,8 @@ class GitLab {
     /** Jobs last seen, by key, with the project they belong to, for logs and artifacts. */
     seen = new Map();
     tree;
+    /** ci-relay created the pipeline (its inputs went there, not to a played job). */
+    created = false;
     constructor(ctx) {
         this.ctx = ctx;
         const s = ctx.settings;
@@ -444,29 +551,82 @@ class GitLab {
     get variables() {
         return Object.entries(this.ctx.settings.variables);
     }
+    get hasInputs() {
+        return Object.keys(this.gl.inputs).length > 0;
+    }
     async trigger() {
         const jobId = this.jobById;
         if (jobId !== undefined)
             return this.startJob(jobId);
+        if (this.gl.sha)
+            return this.waitForCommit(this.gl.sha);
+        if (this.hasInputs)
+            await this.requireInputs(PIPELINE_INPUTS_SINCE, 'pipeline inputs');
         const vars = this.variables;
+        const inputs = this.hasInputs ? { inputs: this.gl.inputs } : {};
         let pipeline;
+        this.created = true;
         if (this.gl.triggerToken) {
+            // lib/api/ci/triggers.rb: `requires :token`, `optional :variables, type: Hash`, `optional
+            // :inputs, type: Hash`; typed input values need a JSON body (a form makes every value text).
             const form = { token: this.gl.triggerToken, ref: this.gl.ref };
             for (const [k, v] of vars)
                 form[`variables[${k}]`] = v;
-            pipeline = await this.withRemedy(() => this.api.json(Pipeline, 'POST', `${this.project}/trigger/pipeline`, 'POST trigger/pipeline', { form }));
+            const body = this.hasInputs
+                ? {
+                    json: {
+                        token: this.gl.triggerToken,
+                        ref: this.gl.ref,
+                        variables: Object.fromEntries(vars),
+                        ...inputs
+                    }
+                }
+                : { form };
+            pipeline = await this.withRemedy(() => this.api.json(Pipeline, 'POST', `${this.project}/trigger/pipeline`, 'POST trigger/pipeline', body));
         }
         else {
             pipeline = await this.withRemedy(() => this.api.json(Pipeline, 'POST', `${this.project}/pipeline`, 'POST pipeline', {
                 json: {
                     ref: this.gl.ref,
-                    variables: vars.map(([key, value]) => ({ key, value, variable_type: 'env_var' }))
+                    variables: vars.map(([key, value]) => ({ key, value, variable_type: 'env_var' })),
+                    ...inputs
                 }
             }));
             if (vars.length)
                 await this.checkApplied(pipeline.id);
         }
         return this.pipelineRun(pipeline);
+    }
+    /** `sha`: nothing is created; the commit's pipeline is followed like an attached run. */
+    async waitForCommit(sha) {
+        if (this.hasInputs)
+            await this.requireInputs(JOB_INPUTS_SINCE, 'inputs for a played manual job (job_inputs)');
+        const pipeline = await waitForCommitPipeline({
+            api: this.api,
+            project: this.project,
+            sha,
+            ref: this.gl.ref,
+            pollIntervalMs: this.ctx.settings.pollIntervalMs,
+            signal: this.ctx.signal,
+            note: (m) => this.ctx.note(m)
+        });
+        this.ctx.note(`Pipeline ${pipeline.id}${pipeline.ref ? ` on ${pipeline.ref}` : ''} is the one for commit ${sha}.`);
+        return this.pipelineRun(pipeline);
+    }
+    /**
+     * A server that does not take inputs runs the pipeline (or job) without them, without a word:
+     * refuse before anything is started. A server that does not say its version gets them, with a
+     * warning (versions.ts).
+     */
+    async requireInputs(since, what) {
+        const version = await serverVersion(this.api);
+        const verdict = takes(version, since);
+        if (verdict === 'no') {
+            throw new errors/* RemoteError */.Hi(`GitLab ${version} does not take ${what} (GitLab ${since.join('.')} and later do), so nothing was started: upgrade the server, or pass the values as 'variables'.`);
+        }
+        if (verdict === 'unknown') {
+            this.ctx.warn(`GitLab did not say its version to this token, so ci-relay cannot tell whether it takes ${what} (GitLab ${since.join('.')} and later do); sending them: an older server would run without them.`);
+        }
     }
     /** gitlab.com 17.7+ projects refuse pipeline variables by default: say how to allow them. */
     async withRemedy(send) {
@@ -499,6 +659,8 @@ class GitLab {
     }
     /** A numeric `job`: play it if manual, retry it if it has ended, else follow it. */
     async startJob(jobId) {
+        if (this.hasInputs)
+            await this.requireInputs(JOB_INPUTS_SINCE, 'inputs for a played manual job (job_inputs)');
         let job = await this.getJob(jobId);
         if (job.status === 'manual') {
             job = await this.play(job.id);
@@ -520,8 +682,10 @@ class GitLab {
     }
     async play(jobId) {
         const vars = this.variables.map(([key, value]) => ({ key, value }));
+        // The inputs went to the pipeline when ci-relay created it; a job rejects inputs it does not declare.
+        const jobInputs = this.hasInputs && !this.created ? { job_inputs: this.gl.inputs } : {};
         const played = await this.api.json(Job, 'POST', `${this.project}/jobs/${jobId}/play`, `POST job ${jobId} play`, {
-            json: vars.length ? { job_variables_attributes: vars } : {}
+            json: { ...(vars.length ? { job_variables_attributes: vars } : {}), ...jobInputs }
         });
         if (vars.length)
             await this.warnIfPlayIgnoresVariables();
@@ -567,6 +731,8 @@ class GitLab {
         return mine ? this.pipelineRun(mine) : undefined;
     }
     async attach(id) {
+        if (this.hasInputs)
+            await this.requireInputs(JOB_INPUTS_SINCE, 'inputs for a played manual job (job_inputs)');
         return this.pipelineRun(await this.getPipeline(id));
     }
     async poll(run) {

@@ -1,5 +1,5 @@
-export const id = 925;
-export const ids = [925];
+export const id = 441;
+export const ids = [441];
 export const modules = {
 
 /***/ 6097:
@@ -11,10 +11,10 @@ export const modules = {
 /* harmony export */   ep: () => (/* binding */ hostInputs),
 /* harmony export */   mc: () => (/* binding */ INPUTS),
 /* harmony export */   pD: () => (/* binding */ envName),
+/* harmony export */   py: () => (/* binding */ OUTPUTS),
 /* harmony export */   pz: () => (/* binding */ inputsFor),
 /* harmony export */   xQ: () => (/* binding */ camelCase)
 /* harmony export */ });
-/* unused harmony export OUTPUTS */
 /**
  * The public names of CONTRACT.md, in one place: settings, the CLI's flags and help, and the
  * tests that check action.yml and task.json all read this table.
@@ -116,6 +116,10 @@ const INPUTS = [
         description: 'With runs: cancel the other runs as soon as one ends unsuccessfully.'
     },
     {
+        name: 'outputs-file',
+        description: "A file among the downloaded artifacts (path or glob; the first match of the followed jobs) of KEY=VALUE lines (GitLab's dotenv form) or a JSON object: each key becomes a step output, all of them remote-outputs."
+    },
+    {
         name: 'project',
         systems: ['gitlab'],
         description: 'GitLab project: numeric id or group/sub/name path (required for gitlab).'
@@ -131,6 +135,16 @@ const INPUTS = [
         name: 'job',
         systems: ['gitlab', 'gearset'],
         description: 'GitLab: a job name to follow (played if manual) or a numeric job id (played, retried or followed). Gearset: the CI or unit-test job id (required).'
+    },
+    {
+        name: 'inputs',
+        systems: ['gitlab'],
+        description: 'GitLab pipeline inputs (spec:inputs, GitLab 18.1+; job_inputs when a manual job is played): lines of KEY=VALUE (strings), or a JSON/YAML map whose numbers, booleans and lists keep their types.'
+    },
+    {
+        name: 'sha',
+        systems: ['gitlab'],
+        description: 'A full commit SHA: trigger nothing, wait for the pipeline GitLab creates for it (only on ref when given), and follow it.'
     },
     { name: 'pipeline', systems: ['gocd'], description: 'GoCD pipeline name (required for gocd).' },
     {
@@ -205,6 +219,10 @@ const OUTPUTS = [
     {
         name: 'runs',
         description: 'With runs: JSON array, one entry per run with its name and every output above.'
+    },
+    {
+        name: 'remote-outputs',
+        description: 'JSON object of the values read from outputs-file; empty when none.'
     }
 ];
 /** `poll-interval` → `pollInterval` (Azure's names). */
@@ -333,6 +351,152 @@ function untilAborted(promise, signal) {
 
 /***/ }),
 
+/***/ 2164:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Pm: () => (/* binding */ openForWrite),
+/* harmony export */   SC: () => (/* binding */ copyFileNoFollow),
+/* harmony export */   Ym: () => (/* binding */ FoldersInside),
+/* harmony export */   qI: () => (/* binding */ writeFileNoFollow)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/**
+ * Files ci-relay writes where others may have planted links (the download folder: job logs,
+ * artifacts, test-result copies; the result file): the one place that creates a file for
+ * writing without following a symlink, and makes folders that stay inside their root.
+ * The zip-writer worker thread (artifacts/zip-writer.cjs) runs alone and cannot import this:
+ * it keeps the same rule in its own openForWrite, for the files it writes itself.
+ */
+
+
+const { O_WRONLY, O_CREAT, O_TRUNC, O_APPEND, O_NOFOLLOW } = node_fs__WEBPACK_IMPORTED_MODULE_0__.constants;
+/**
+ * Opens `target` for writing (truncated, or appended to) without following a symlink there:
+ * one planted at it is removed and a plain file made in its place (O_NOFOLLOW where the system
+ * has it; elsewhere, Windows, the link is looked for and removed first).
+ */
+function openForWrite(target, append = false) {
+    const flags = O_NOFOLLOW === undefined
+        ? append
+            ? 'a'
+            : 'w'
+        : O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC) | O_NOFOLLOW;
+    try {
+        if (O_NOFOLLOW === undefined && node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync(target).isSymbolicLink())
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.unlinkSync(target);
+    }
+    catch {
+        // does not exist yet
+    }
+    try {
+        return node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync(target, flags, 0o666);
+    }
+    catch (err) {
+        if (err.code !== 'ELOOP')
+            throw err;
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.unlinkSync(target);
+        return node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync(target, flags, 0o666);
+    }
+}
+/** Writes `data` to `target` as a file of its own: a symlink planted there is replaced, not followed. */
+function writeFileNoFollow(target, data) {
+    const fd = openForWrite(target);
+    try {
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync(fd, data);
+    }
+    finally {
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync(fd);
+    }
+}
+/** Copies `source` to `target` without following a symlink planted at `target`. */
+function copyFileNoFollow(source, target) {
+    const from = node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync(source, 'r');
+    try {
+        const to = openForWrite(target);
+        try {
+            const buf = Buffer.allocUnsafe(1024 * 1024);
+            for (;;) {
+                const n = node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync(from, buf, 0, buf.length, null);
+                if (n === 0)
+                    break;
+                for (let off = 0; off < n;)
+                    off += node_fs__WEBPACK_IMPORTED_MODULE_0__.writeSync(to, buf, off, n - off);
+            }
+        }
+        finally {
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync(to);
+        }
+    }
+    finally {
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync(from);
+    }
+}
+/**
+ * Folders made under one root, each level at a time and without recursion (any depth): a level
+ * that exists already must resolve inside the root, so a folder planted as a symlink never
+ * carries a write, or even a mkdir, outside. Levels made or checked are remembered.
+ */
+class FoldersInside {
+    root;
+    known = new Set();
+    realRoot;
+    constructor(root) {
+        this.root = root;
+    }
+    /**
+     * Makes `folder` and the folders between it and the root; false when it is not under the root
+     * or a level leads outside. File system errors (ENAMETOOLONG, ENOSPC, …) are thrown as they are.
+     */
+    ensure(folder) {
+        if (this.known.has(folder))
+            return true;
+        if (this.realRoot === undefined) {
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync(this.root, { recursive: true });
+            this.realRoot = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(this.root);
+        }
+        const rel = node_path__WEBPACK_IMPORTED_MODULE_1__.relative(this.root, folder);
+        if (rel === '')
+            return true;
+        if (rel === '..' || rel.startsWith(`..${node_path__WEBPACK_IMPORTED_MODULE_1__.sep}`) || node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute(rel))
+            return false;
+        // The deepest level known already, then each level below it in turn.
+        const parts = rel.split(node_path__WEBPACK_IMPORTED_MODULE_1__.sep);
+        let level = parts.length;
+        let at = folder;
+        while (level > 0 && !this.known.has(at)) {
+            level--;
+            at = node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(at);
+        }
+        for (; level < parts.length; level++) {
+            at = `${at}${node_path__WEBPACK_IMPORTED_MODULE_1__.sep}${parts[level]}`;
+            try {
+                node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync(at);
+            }
+            catch (err) {
+                if (err.code !== 'EEXIST')
+                    throw err;
+                let real;
+                try {
+                    real = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(at);
+                }
+                catch {
+                    // a dangling symlink
+                }
+                const back = real === undefined ? '..' : node_path__WEBPACK_IMPORTED_MODULE_1__.relative(this.realRoot, real);
+                if (back === '..' || back.startsWith(`..${node_path__WEBPACK_IMPORTED_MODULE_1__.sep}`) || node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute(back))
+                    return false;
+            }
+            this.known.add(at);
+        }
+        return true;
+    }
+}
+
+
+/***/ }),
+
 /***/ 8717:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -419,9 +583,28 @@ function neutralizeCommands(text) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   d: () => (/* binding */ StreamRedactor),
-/* harmony export */   p: () => (/* binding */ Redactor)
+/* harmony export */   d6: () => (/* binding */ StreamRedactor),
+/* harmony export */   pO: () => (/* binding */ Redactor)
 /* harmony export */ });
+/* unused harmony export wireForms */
+/**
+ * Every form a secret takes on the wire, so a server echoing it back is masked too: as it is,
+ * inside JSON, URL-encoded (as a path or query part, and as a form field: `+` for a space,
+ * `!'()*~` escaped too), with lower-case escapes as some servers write them.
+ */
+function wireForms(text) {
+    const forms = new Set([
+        text,
+        JSON.stringify(text).slice(1, -1),
+        encodeURIComponent(text),
+        new URLSearchParams([['', text]]).toString().slice(1)
+    ]);
+    for (const form of [...forms]) {
+        if (/%[0-9A-F]{2}/.test(form))
+            forms.add(form.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
+    }
+    return [...forms];
+}
 /**
  * Scrubs secrets from everything ci-relay writes, in every host. GitHub and Azure mask
  * registered secrets too, but the CLI has no such help, and defence in depth costs little.
@@ -436,8 +619,7 @@ class Redactor {
             const text = part.trim();
             if (text.length < 3)
                 continue;
-            // Also as it reads inside JSON and inside a URL.
-            for (const form of [text, JSON.stringify(text).slice(1, -1), encodeURIComponent(text)])
+            for (const form of wireForms(text))
                 this.secrets.add(form);
         }
     }
@@ -480,14 +662,19 @@ class StreamRedactor {
     scan(data, final) {
         const cut = final ? data.length : Math.max(0, data.length - (this.longest - 1));
         const out = [];
+        // Each secret's next occurrence at or after `i`, searched again only once `i` passed it:
+        // every byte is searched once per secret however many secrets the data holds (linear).
+        const next = this.secrets.map((s) => data.indexOf(s));
         let i = 0;
         for (;;) {
             let at = -1;
             let length = 0;
-            for (const s of this.secrets) {
-                const p = data.indexOf(s, i);
+            for (let k = 0; k < this.secrets.length; k++) {
+                if (next[k] >= 0 && next[k] < i)
+                    next[k] = data.indexOf(this.secrets[k], i);
+                const p = next[k];
                 if (p >= 0 && (at < 0 || p < at))
-                    [at, length] = [p, s.length];
+                    [at, length] = [p, this.secrets[k].length];
             }
             if (at < 0 || at >= cut)
                 break;
@@ -504,7 +691,7 @@ class StreamRedactor {
 
 /***/ }),
 
-/***/ 6925:
+/***/ 8441:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -756,9 +943,7 @@ var external_node_worker_threads_ = __webpack_require__(5919);
 
 
 
-const { writeEntry, openForWrite } = (0,external_node_module_.createRequire)(import.meta.url)('./zip-writer.cjs');
-/** The one way ci-relay opens an artifact file for writing (large entries use it too). */
-
+const { writeEntry } = (0,external_node_module_.createRequire)(import.meta.url)('./zip-writer.cjs');
 /** Entries queued on a worker before the main thread takes the next one itself. */
 const QUEUED_PER_WORKER = 8;
 /** A failure inside the archive's data (not the disk's): the caller reports the archive as damaged. */
@@ -860,7 +1045,98 @@ class ZipWriters {
     }
 }
 
+// EXTERNAL MODULE: ./lib/core/files.js
+var core_files = __webpack_require__(2164);
+;// CONCATENATED MODULE: ./lib/core/names.js
+
+/**
+ * Windows' device names, with any extension, on every system (Azure and Jenkins agents run
+ * Windows): CON, PRN, AUX, NUL, COM0–9 and LPT0–9 with the superscript digits ¹²³ too, CONIN$,
+ * CONOUT$ (learn.microsoft.com, "Naming Files, Paths, and Namespaces"). Windows ignores the
+ * spaces and dots that end the part before the extension.
+ */
+const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)[. ]*$/i;
+/** Characters no Windows name may hold, and controls (C0, DEL, C1). */
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN = /[\x00-\x1f<>:"/\\|?*\x7f-\x9f]/g;
+/** Longest job name made, in UTF-8 bytes: file systems count bytes (255 on most), and `.log` follows. */
+const MAX_NAME_BYTES = 120;
+/** The longest name any common file system holds, in UTF-8 bytes. */
+const MAX_SEGMENT_BYTES = 255;
+/** Longest path the file systems ci-relay writes to take (Linux's PATH_MAX less its NUL), in bytes. */
+const MAX_PATH_BYTES = 4095;
+/** A path no file system can hold: a name longer than MAX_SEGMENT_BYTES, or the whole past MAX_PATH_BYTES. */
+function pathTooLong(target) {
+    return (Buffer.byteLength(target) > MAX_PATH_BYTES ||
+        target.split(external_node_path_.sep).some((name) => Buffer.byteLength(name) > MAX_SEGMENT_BYTES));
+}
+/** The longest start of `text` that fits in `maxBytes` of UTF-8, never splitting a character. */
+function cutToBytes(text, maxBytes) {
+    let out = '';
+    let bytes = 0;
+    for (const ch of text) {
+        const n = Buffer.byteLength(ch);
+        if (bytes + n > maxBytes)
+            break;
+        out += ch;
+        bytes += n;
+    }
+    return out;
+}
+/**
+ * The one rule for a name (a job's file, or one folder or file of an artifact's path) that every
+ * file system takes, Windows' too: the characters it forbids and controls become `_`, a device
+ * name gets a `_` before it, a name ending in a dot or space gets `_` after it. `.` and `..`
+ * are not names: callers refuse them first. Returns a non-empty name.
+ */
+function safeSegment(name) {
+    let out = name.replace(FORBIDDEN, '_').replace(/[. ]+$/, '_');
+    if (!out)
+        out = '_';
+    if (RESERVED.test(out.split('.')[0]) || RESERVED.test(out))
+        out = `_${out}`;
+    return out;
+}
+/** A job name made safe as a file or folder name on every file system. */
+function safeFileName(name) {
+    const cut = cutToBytes(name.normalize('NFC').replace(FORBIDDEN, '_').replace(/\s+/g, '_'), MAX_NAME_BYTES)
+        .replace(/^\.+/, '_')
+        .replace(/[. ]+$/, '_');
+    return safeSegment(cut);
+}
+/** Gives each job a file name of its own: the second job called `build` becomes `build-<key>`. */
+class JobNames {
+    dir;
+    byKey = new Map();
+    taken = new Set();
+    constructor(dir) {
+        this.dir = dir;
+    }
+    name(key, jobName) {
+        const known = this.byKey.get(key);
+        if (known)
+            return known;
+        const base = safeFileName(jobName);
+        // The suffix must survive the length cut, or long names would never become unique.
+        const withSuffix = (suffix) => safeFileName(`${cutToBytes(base, MAX_NAME_BYTES - Buffer.byteLength(suffix))}${suffix}`);
+        const keyPart = cutToBytes(safeFileName(key), 40);
+        let name = base;
+        if (this.taken.has(name.toLowerCase()))
+            name = withSuffix(`-${keyPart}`);
+        for (let i = 2; this.taken.has(name.toLowerCase()); i++)
+            name = withSuffix(`-${keyPart}-${i}`);
+        this.taken.add(name.toLowerCase());
+        this.byKey.set(key, name);
+        return name;
+    }
+    logPath(key, jobName) {
+        return external_node_path_.join(this.dir, `${this.name(key, jobName)}.log`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/artifacts/store.js
+
+
 
 
 
@@ -913,10 +1189,12 @@ class ArtifactStore {
         const rel = relPath.replace(/\\/g, '/');
         if (!rel || rel.includes('\0') || rel.startsWith('/') || /^[a-zA-Z]:/.test(rel))
             return undefined;
-        const parts = rel.split('/').filter((p) => p && p !== '.');
-        if (!parts.length || parts.some((p) => p === '..'))
+        const names = rel.split('/').filter((p) => p && p !== '.');
+        if (!names.length || names.some((p) => p === '..'))
             return undefined;
-        const full = external_node_path_.join(root, ...parts);
+        // Each name made one every file system takes (core/names.ts, the rule job names follow too).
+        const parts = names.map(safeSegment);
+        const full = `${root}${external_node_path_.sep}${parts.join(external_node_path_.sep)}`;
         const back = external_node_path_.relative(root, full);
         if (!back || back.startsWith('..') || external_node_path_.isAbsolute(back))
             return undefined;
@@ -931,12 +1209,23 @@ class ArtifactStore {
         const matches = (p) => this.globs.some((g) => g.match(p));
         // Thousands of entries share a few folders: each folder is matched once.
         const folderSelected = new Map();
+        // Without recursion: a path may be any number of folders deep.
         const selectsFolder = (folder) => {
+            const unknown = [];
             let hit = folderSelected.get(folder);
-            if (hit === undefined) {
-                const up = folder.lastIndexOf('/');
-                hit = matches(folder) || (up > 0 && selectsFolder(folder.slice(0, up)));
-                folderSelected.set(folder, hit);
+            for (let f = folder; hit === undefined;) {
+                unknown.push(f);
+                const up = f.lastIndexOf('/');
+                if (up <= 0)
+                    hit = false;
+                else {
+                    f = f.slice(0, up);
+                    hit = folderSelected.get(f);
+                }
+            }
+            for (let i = unknown.length - 1; i >= 0; i--) {
+                hit = hit || matches(unknown[i]);
+                folderSelected.set(unknown[i], hit);
             }
             return hit;
         };
@@ -958,6 +1247,8 @@ class ArtifactStore {
                 const target = ArtifactStore.safeJoin(dir, relPath);
                 if (!target)
                     return store.warn(`Skipped artifact '${relPath}': its path leaves the download folder.`);
+                if (pathTooLong(target))
+                    return store.warn(tooLongMessage(relPath));
                 await store.prepare(target);
                 const before = store.used;
                 const tmp = `${target}.part`;
@@ -1005,9 +1296,8 @@ class ArtifactStore {
             throw new errors/* ArtifactLimitError */._o(`Artifacts passed max-artifact-size (${formatBytes(this.maxBytes)}); the download was stopped.`);
         }
     }
-    /** Folders made or checked already, so each costs its syscalls once, not once per file. */
-    folders = new Set();
-    realRoot;
+    /** Folders made or checked already (each level once), never through a planted symlink. */
+    folderMaker;
     async prepare(target) {
         this.ensureFolder(external_node_path_.dirname(target), target);
         try {
@@ -1024,31 +1314,14 @@ class ArtifactStore {
      * level that exists already must resolve inside; one this store made itself is inside.
      */
     ensureFolder(folder, target) {
-        if (this.folders.has(folder))
+        this.folderMaker ??= new core_files/* FoldersInside */.Ym(this.root);
+        if (folder === this.root) {
+            this.folderMaker.ensure(folder);
             return;
-        if (this.realRoot === undefined) {
-            external_node_fs_.mkdirSync(this.root, { recursive: true });
-            this.realRoot = external_node_fs_.realpathSync(this.root);
         }
-        if (folder !== this.root) {
-            const parent = external_node_path_.dirname(folder);
-            const back = external_node_path_.relative(this.root, folder);
-            if (parent === folder || !back || back.startsWith('..') || external_node_path_.isAbsolute(back))
-                throw this.refuse(target);
-            this.ensureFolder(parent, target);
-            try {
-                external_node_fs_.mkdirSync(folder);
-            }
-            catch (err) {
-                if (err.code !== 'EEXIST')
-                    throw err;
-                const real = realpath(folder);
-                const rel = real === undefined ? '..' : external_node_path_.relative(this.realRoot, real);
-                if (rel === '..' || rel.startsWith(`..${external_node_path_.sep}`) || external_node_path_.isAbsolute(rel))
-                    throw this.refuse(target);
-            }
-        }
-        this.folders.add(folder);
+        const back = external_node_path_.relative(this.root, folder);
+        if (!back || back.startsWith('..') || external_node_path_.isAbsolute(back) || !this.folderMaker.ensure(folder))
+            throw this.refuse(target);
     }
     refuse(target) {
         return new errors/* RemoteError */.Hi(`Refused to write '${target}': its folder leads outside the download folder.`);
@@ -1091,6 +1364,10 @@ class ArtifactStore {
                     this.warn(`Skipped artifact '${rel}': its path leaves the download folder.`);
                     continue;
                 }
+                if (pathTooLong(target)) {
+                    this.warn(tooLongMessage(rel));
+                    continue;
+                }
                 if (!selects(rel))
                     continue;
                 const mode = (entry.externalFileAttributes >>> 16) & 0o170000;
@@ -1109,7 +1386,15 @@ class ArtifactStore {
                 }
                 const base = this.used;
                 this.charge(base, entry.uncompressedSize);
-                this.ensureFolder(external_node_path_.dirname(target), target);
+                try {
+                    this.ensureFolder(external_node_path_.dirname(target), target);
+                }
+                catch (err) {
+                    if (err.code !== 'ENAMETOOLONG')
+                        throw err;
+                    this.warn(tooLongMessage(rel));
+                    continue;
+                }
                 // Reserved in archive order, so the cap stops at the same entry however many run at once.
                 this.used = base + entry.uncompressedSize;
                 // A large entry starts only while fewer than EXTRACT_CONCURRENCY run, so at most that many stream.
@@ -1122,7 +1407,10 @@ class ArtifactStore {
                 }
                 const task = this.extractEntry(archive, writers, entry, target, base).then(() => this.record(dir, target), (err) => {
                     this.used -= entry.uncompressedSize;
-                    failure ??= { err };
+                    if (err.code === 'ENAMETOOLONG')
+                        this.warn(tooLongMessage(rel));
+                    else
+                        failure ??= { err };
                 });
                 running.add(task);
                 void task.finally(() => running.delete(task));
@@ -1142,7 +1430,7 @@ class ArtifactStore {
      * gigabyte of them makes V8 collect its whole heap about every 64 MB.
      */
     async copyStored(archive, entry, target, base) {
-        const fd = openForWrite(target);
+        const fd = (0,core_files/* openForWrite */.Pm)(target);
         try {
             let n = 0;
             try {
@@ -1199,7 +1487,7 @@ class ArtifactStore {
         });
         let out;
         try {
-            out = external_node_fs_.createWriteStream('', { fd: openForWrite(target) });
+            out = external_node_fs_.createWriteStream('', { fd: (0,core_files/* openForWrite */.Pm)(target) });
         }
         catch (err) {
             input.destroy();
@@ -1224,6 +1512,10 @@ async function writeAt(fd, data, position) {
         off += bytesWritten;
     }
 }
+function tooLongMessage(rel) {
+    const shown = rel.length > 200 ? `${rel.slice(0, 200)}…` : rel;
+    return `Skipped artifact '${shown}' (${rel.length} characters): its path is longer than a file system can hold (ENAMETOOLONG).`;
+}
 /** Removes what an entry or a download left half-written. */
 function discard(file) {
     external_node_fs_.rmSync(file, { force: true });
@@ -1234,15 +1526,6 @@ function damaged(err) {
 /** What cut an entry short: ours (size cap) and the disk's errors as they are, else the archive's damage. */
 function asEntryError(err) {
     return err instanceof errors/* RemoteError */.Hi || err.syscall ? err : damaged(err);
-}
-/** The real path, or undefined when it cannot be resolved (a dangling symlink). */
-function realpath(p) {
-    try {
-        return external_node_fs_.realpathSync(p);
-    }
-    catch {
-        return undefined;
-    }
 }
 function formatBytes(n) {
     const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -1260,6 +1543,7 @@ var external_node_string_decoder_ = __webpack_require__(6193);
 // EXTERNAL MODULE: ./lib/logs/redact.js
 var redact = __webpack_require__(2802);
 ;// CONCATENATED MODULE: ./lib/logs/follower.js
+
 
 
 
@@ -1377,15 +1661,16 @@ class LogFollower {
             log = {
                 job,
                 file,
-                fd: external_node_fs_.openSync(file, 'w'),
+                // A symlink planted at <job>.log is replaced, never followed.
+                fd: (0,core_files/* openForWrite */.Pm)(file),
                 cursor: 0,
                 written: 0,
                 shown: 0,
                 decoder: new external_node_string_decoder_.StringDecoder('utf8'),
-                partial: '',
+                partial: [],
                 complete: false,
                 shownHeader: false,
-                redactor: new redact/* StreamRedactor */.d(this.host.secrets),
+                redactor: new redact/* StreamRedactor */.d6(this.host.secrets),
                 lastRead: 0,
                 lastSize: 0,
                 growthPerMs: 0,
@@ -1483,14 +1768,25 @@ class LogFollower {
     }
     display(log, chunk) {
         log.shown += chunk.length;
-        const text = log.partial + log.decoder.write(chunk);
-        const lines = text.split('\n');
-        log.partial = lines.pop() ?? '';
+        const text = log.decoder.write(chunk);
+        const nl = text.indexOf('\n');
+        if (nl < 0) {
+            // A line longer than a chunk: kept in pieces, never re-split (that was quadratic).
+            if (text)
+                log.partial.push(text);
+            return;
+        }
+        log.partial.push(text.slice(0, nl));
+        const lines = text.slice(nl + 1).split('\n');
+        const last = lines.pop() ?? '';
+        lines.unshift(log.partial.join(''));
+        log.partial = last ? [last] : [];
         this.host.remoteLines(lines.map(trimLine));
     }
     flush(log) {
-        const rest = log.partial + log.decoder.end();
-        log.partial = '';
+        log.partial.push(log.decoder.end());
+        const rest = log.partial.join('');
+        log.partial = [];
         if (rest)
             this.host.remoteLines([trimLine(rest)]);
     }
@@ -1521,69 +1817,6 @@ function readRange(file, start, end) {
     }
     finally {
         external_node_fs_.closeSync(fd);
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/core/names.js
-
-const RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)$/i;
-/** Longest name made, in UTF-8 bytes: file systems count bytes (255 on most), and `.log` follows. */
-const MAX_NAME_BYTES = 120;
-/** The longest start of `text` that fits in `maxBytes` of UTF-8, never splitting a character. */
-function cutToBytes(text, maxBytes) {
-    let out = '';
-    let bytes = 0;
-    for (const ch of text) {
-        const n = Buffer.byteLength(ch);
-        if (bytes + n > maxBytes)
-            break;
-        out += ch;
-        bytes += n;
-    }
-    return out;
-}
-/** A job name made safe as a file or folder name on every file system. */
-function safeFileName(name) {
-    let out = cutToBytes(name
-        .normalize('NFC')
-        // eslint-disable-next-line no-control-regex
-        .replace(/[\x00-\x1f<>:"/\\|?*\x7f]/g, '_')
-        .replace(/\s+/g, '_'), MAX_NAME_BYTES)
-        .replace(/^\.+/, '_')
-        .replace(/[. ]+$/, '_');
-    if (!out)
-        out = '_';
-    if (RESERVED.test(out.split('.')[0]))
-        out = `_${out}`;
-    return out;
-}
-/** Gives each job a file name of its own: the second job called `build` becomes `build-<key>`. */
-class JobNames {
-    dir;
-    byKey = new Map();
-    taken = new Set();
-    constructor(dir) {
-        this.dir = dir;
-    }
-    name(key, jobName) {
-        const known = this.byKey.get(key);
-        if (known)
-            return known;
-        const base = safeFileName(jobName);
-        // The suffix must survive the length cut, or long names would never become unique.
-        const withSuffix = (suffix) => safeFileName(`${cutToBytes(base, MAX_NAME_BYTES - Buffer.byteLength(suffix))}${suffix}`);
-        const keyPart = cutToBytes(safeFileName(key), 40);
-        let name = base;
-        if (this.taken.has(name.toLowerCase()))
-            name = withSuffix(`-${keyPart}`);
-        for (let i = 2; this.taken.has(name.toLowerCase()); i++)
-            name = withSuffix(`-${keyPart}-${i}`);
-        this.taken.add(name.toLowerCase());
-        this.byKey.set(key, name);
-        return name;
-    }
-    logPath(key, jobName) {
-        return external_node_path_.join(this.dir, `${this.name(key, jobName)}.log`);
     }
 }
 
@@ -1806,9 +2039,9 @@ var inputs = __webpack_require__(6097);
 async function createRemote(ctx) {
     switch (ctx.settings.system) {
         case 'gitlab':
-            return (await Promise.all(/* import() */[__webpack_require__.e(695), __webpack_require__.e(134)]).then(__webpack_require__.bind(__webpack_require__, 3134))).createGitLab(ctx);
+            return (await Promise.all(/* import() */[__webpack_require__.e(695), __webpack_require__.e(497)]).then(__webpack_require__.bind(__webpack_require__, 8497))).createGitLab(ctx);
         case 'gocd':
-            return (await Promise.all(/* import() */[__webpack_require__.e(695), __webpack_require__.e(256)]).then(__webpack_require__.bind(__webpack_require__, 4256))).createGoCD(ctx);
+            return (await Promise.all(/* import() */[__webpack_require__.e(695), __webpack_require__.e(614)]).then(__webpack_require__.bind(__webpack_require__, 7614))).createGoCD(ctx);
         case 'gearset':
             return (await Promise.all(/* import() */[__webpack_require__.e(695), __webpack_require__.e(887)]).then(__webpack_require__.bind(__webpack_require__, 4887))).createGearset(ctx);
     }
@@ -2096,7 +2329,9 @@ async function readAll(stream) {
         length += chunk.length;
     }
     const expected = header(stream.headers, 'content-length');
-    if (expected !== undefined && Number(expected) !== length && stream.statusCode !== 304) {
+    // A HEAD's Content-Length is the size its GET would have: no body comes (RFC 9110, 9.3.2).
+    const head = stream.req?.method === 'HEAD';
+    if (expected !== undefined && Number(expected) !== length && stream.statusCode !== 304 && !head) {
         throw Object.assign(new Error(`aborted: expected ${expected} bytes, got ${length}`), {
             code: 'ECONNRESET'
         });
@@ -2109,6 +2344,7 @@ async function readAll(stream) {
  * Streamed downloads to disk: batched writes (FileSink), and a transfer cut short resumed with
  * Range where the server allows it, else restarted; a short body is never kept as complete.
  */
+
 
 
 
@@ -2196,7 +2432,7 @@ class FileSink extends external_node_stream_.Writable {
     constructor(file, flags, onChunk) {
         super();
         this.onChunk = onChunk;
-        this.fd = external_node_fs_.openSync(file, flags);
+        this.fd = (0,core_files/* openForWrite */.Pm)(file, flags === 'a');
     }
     _write(chunk, _encoding, done) {
         try {
@@ -2297,7 +2533,12 @@ path) {
     if (hop.url.protocol === 'https:' && next.protocol !== 'https:') {
         throw new errors/* RemoteError */.Hi(`${serverName} redirected ${show(hop.url.toString())} from https to ${next.protocol.replace(':', '')}; ci-relay refuses to downgrade`);
     }
-    if (status === 303 || ((status === 301 || status === 302) && hop.verb === 'POST')) {
+    if (next.origin !== hop.url.origin && (hop.data !== null || !['GET', 'HEAD'].includes(hop.verb))) {
+        throw new errors/* RemoteError */.Hi(`${serverName} redirected ${hop.verb} ${show(hop.url.toString())} from ${hop.url.origin} to another origin, ${next.origin} (${status}): ci-relay sends nothing but a GET or HEAD without a body to another origin, so this request was not sent there, nor sent again`);
+    }
+    // A 303 asks for a GET (a HEAD stays a HEAD); a 301/302 after a POST too (RFC 9110, 15.4).
+    if ((status === 303 && hop.verb !== 'HEAD') ||
+        ((status === 301 || status === 302) && hop.verb === 'POST')) {
         const headers = { ...hop.headers };
         delete headers['content-type'];
         return { url: next, verb: 'GET', data: null, headers };
@@ -2638,129 +2879,6 @@ async function connect(settings, host, signal, deadline) {
     };
 }
 
-;// CONCATENATED MODULE: ./lib/relay/relay.js
-
-
-
-
-
-
-/** trigger (or attach) → follow, streaming logs → collect logs and artifacts → Result. */
-async function relay({ settings, host, signal, onStarted, onEnded, onConcluded, cancelledBecause }) {
-    const system = inputs/* SYSTEM_NAMES */.Hu[settings.system];
-    if (!settings.tlsVerify) {
-        host.warning(`tls-verify is false: ${system}'s certificate is not checked, so anyone on the network path can read the token.`);
-    }
-    // One deadline for the whole step, the trigger included.
-    const deadline = new core_deadline/* Deadline */.B2(settings.timeoutMs, signal);
-    const started = Date.now();
-    const connection = await connect(settings, host, deadline.signal, deadline.at);
-    const { remote, clients } = connection;
-    try {
-        let run;
-        try {
-            run = await start(remote, settings, host, system);
-        }
-        catch (err) {
-            // Before there is a run, a timeout or a cancel has nothing to cancel: it is the conclusion.
-            if (err instanceof errors/* DeadlineError */.j3 || err instanceof errors/* AbortedError */.oM || deadline.signal.aborted) {
-                return unstarted(settings, system, host, started, err, err === deadline.signal.reason);
-            }
-            throw err;
-        }
-        host.saveState('run', JSON.stringify(run));
-        host.setOutput('run-id', run.id);
-        host.setOutput('run-url', run.url ?? '');
-        host.info(`${settings.run ? 'Following' : 'Triggered'} ${system} run ${run.id}${run.url ? `: ${run.url}` : ''}`);
-        const base = { system, runId: run.id, runUrl: run.url ?? '', downloadDir: settings.downloadDir };
-        await onStarted?.(run);
-        if (!settings.wait) {
-            host.saveState('finished', 'true');
-            return {
-                ...base,
-                conclusion: 'success',
-                status: 'triggered',
-                jobs: [],
-                logFile: '',
-                duration: 0,
-                accepted: true,
-                waited: false
-            };
-        }
-        const result = await follow({
-            connection,
-            run,
-            settings,
-            host,
-            deadline,
-            started,
-            base,
-            onConcluded,
-            cancelledBecause
-        });
-        await onEnded?.(result, remote, run);
-        return result;
-    }
-    finally {
-        deadline.dispose();
-        clients.forEach((c) => c.dispose());
-    }
-}
-async function start(remote, settings, host, system) {
-    if (settings.run)
-        return remote.attach(settings.run);
-    try {
-        return await remote.trigger();
-    }
-    catch (err) {
-        if (!(err instanceof errors/* AmbiguousRequestError */.sm))
-            throw err;
-        host.warning(`${err.message}. Looking for the run it may have created, without triggering again.`);
-        const found = remote.findTriggered ? await remote.findTriggered() : undefined;
-        if (!found) {
-            const what = remote.findTriggered
-                ? `no run created by it was found`
-                : `${system} offers no way to look for the run it may have created, so that run may exist`;
-            throw new errors/* RemoteError */.Hi(`${err.message}; ${what}. ci-relay sent the request once and did not retry it, so as not to trigger twice: check ${system} before running again.`);
-        }
-        host.warning(`Found run ${found.id}, created by that request: following it.`);
-        return found;
-    }
-}
-/** The step's time ran out, or the job was cancelled, before a run was known. */
-function unstarted(settings, system, host, started, err, 
-/** The deadline itself passed (not a wait the server asked for). */
-passed) {
-    const canceled = err instanceof errors/* AbortedError */.oM;
-    const when = canceled
-        ? 'The calling job was cancelled before the run was known'
-        : passed || !(err instanceof errors/* DeadlineError */.j3)
-            ? `The run was not started within the timeout (${Math.round(settings.timeoutMs / 1000)}s)`
-            : err.message.replace(/\.$/, '');
-    // An answer abandoned mid-request may still have created a run: say where to look.
-    const message = settings.run || !(passed || canceled)
-        ? `${when}.`
-        : `${when}; a trigger cut short may still have created a run: check ${system} before running again.`;
-    if (!canceled)
-        host.error(message);
-    host.saveState('finished', 'true');
-    const conclusion = canceled ? 'canceled' : 'timed_out';
-    return {
-        system,
-        runId: '',
-        runUrl: '',
-        downloadDir: settings.downloadDir,
-        conclusion,
-        status: '',
-        jobs: [],
-        logFile: '',
-        duration: Math.round((Date.now() - started) / 1000),
-        accepted: settings.successOn.includes(conclusion),
-        waited: true,
-        message
-    };
-}
-
 ;// CONCATENATED MODULE: ./lib/core/test-summary.js
 /**
  * Failed cases kept per summary: enough for any table or annotation we show, while a report
@@ -2801,7 +2919,597 @@ function testTotals(s) {
     };
 }
 
+// EXTERNAL MODULE: ./node_modules/saxes/saxes.js
+var saxes = __webpack_require__(9800);
+;// CONCATENATED MODULE: ./lib/reporting/junit.js
+/**
+ * JUnit XML files read as streams (saxes): totals, and the failed cases to show.
+ */
+
+
+
+/** A file that is not a readable JUnit report; the message names what is wrong, not the file. */
+class JUnitError extends Error {
+}
+/**
+ * Reads one JUnit XML file as a stream (saxes, the parser jsdom uses), so that a report of any
+ * size takes flat memory. Understands `<testsuites>`, nested `<testsuite>`, and `<testcase>`
+ * with `<failure>`, `<error>` or `<skipped>`; `file` and `line` come from the case, else from
+ * its suite. saxes expands no external entities and fetches nothing.
+ */
+async function readJUnit(file) {
+    const summary = emptySummary();
+    const parser = new saxes/* SaxesParser */.wT({ position: true });
+    const suites = [];
+    let root;
+    let current;
+    /** Inside the <failure>/<error> whose text is the message's details. */
+    let inFailure = false;
+    let failure;
+    parser.on('error', (err) => {
+        failure ??= new JUnitError(err.message);
+    });
+    parser.on('opentag', (tag) => {
+        const a = tag.attributes;
+        if (root === undefined) {
+            root = tag.name;
+            if (root !== 'testsuites' && root !== 'testsuite')
+                failure ??= new JUnitError(`its root element is <${root}>, not <testsuites> or <testsuite>`);
+        }
+        switch (tag.name) {
+            case 'testsuite':
+                suites.push({ name: a.name ?? '', file: a.file || a.filepath || suites.at(-1)?.file });
+                break;
+            case 'testcase': {
+                const suite = suites.at(-1);
+                const line = Number(a.line ?? a.lineno);
+                current = {
+                    suite: suite?.name || a.classname || '',
+                    name: a.name ?? '',
+                    file: a.file || a.filepath || suite?.file || undefined,
+                    line: Number.isInteger(line) && line > 0 ? line : undefined,
+                    status: 'passed',
+                    time: seconds(a.time),
+                    text: [],
+                    chars: 0
+                };
+                break;
+            }
+            case 'failure':
+            case 'error':
+                if (!current || current.status === 'failed' || current.status === 'error')
+                    break;
+                current.status = tag.name === 'failure' ? 'failed' : 'error';
+                inFailure = true;
+                if (a.message)
+                    add(a.message);
+                break;
+            case 'skipped':
+                if (current && current.status === 'passed')
+                    current.status = 'skipped';
+                break;
+        }
+    });
+    const onText = (text) => {
+        if (inFailure && text.trim())
+            add(text);
+    };
+    parser.on('text', onText);
+    parser.on('cdata', onText);
+    parser.on('closetag', (tag) => {
+        if (tag.name === 'failure' || tag.name === 'error')
+            inFailure = false;
+        else if (tag.name === 'testsuite')
+            suites.pop();
+        else if (tag.name === 'testcase' && current) {
+            const { text, chars: _chars, ...c } = current;
+            count(summary, c, text.join('\n').trim());
+            current = undefined;
+        }
+    });
+    function add(text) {
+        if (!current || current.chars >= MAX_MESSAGE_CHARS)
+            return;
+        const piece = text.trim().slice(0, MAX_MESSAGE_CHARS - current.chars);
+        // The message attribute is often the body's first line: say it once.
+        if (current.text.length === 1 && piece.startsWith(current.text[0])) {
+            current.text[0] = piece;
+            current.chars = piece.length;
+            return;
+        }
+        current.text.push(piece);
+        current.chars += piece.length;
+    }
+    const stream = external_node_fs_.createReadStream(file, { encoding: 'utf8', highWaterMark: 64 * 1024 });
+    try {
+        for await (const chunk of stream) {
+            parser.write(chunk);
+            if (failure)
+                break;
+        }
+        if (!failure)
+            parser.close();
+    }
+    finally {
+        stream.destroy();
+    }
+    if (failure)
+        throw failure;
+    summary.time = Math.round(summary.time * 1000) / 1000;
+    return summary;
+}
+function count(summary, c, message) {
+    summary.total++;
+    summary.time += c.time ?? 0;
+    if (c.status === 'passed')
+        summary.passed++;
+    else if (c.status === 'skipped')
+        summary.skipped++;
+    else {
+        if (c.status === 'failed')
+            summary.failed++;
+        else
+            summary.errors++;
+        if (summary.failures.length < MAX_FAILURES_KEPT)
+            summary.failures.push({ ...c, message: message || undefined });
+    }
+}
+function seconds(value) {
+    if (value === undefined)
+        return undefined;
+    // Some reporters write `1,234.5`.
+    const n = Number(value.replace(/,/g, ''));
+    return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/reporting/test-results.js
+/**
+ * A run's test results, counted once: JUnit files among the downloaded artifacts, else the
+ * remote's own report.
+ */
+
+
+
+
+
+
+/**
+ * The files under each job's artifact folder that `globs` select (matched against the path
+ * inside the job's artifacts, as `artifacts` is), in job order then path order. Symbolic links
+ * are not followed: an artifact cannot make us read outside the download folder.
+ */
+function findReports(jobDirs, globs) {
+    const matchers = globs.map((g) => new esm/* Minimatch */.VR(g, { dot: true }));
+    const out = [];
+    for (const job of jobDirs) {
+        const found = [];
+        // Folders still to read, without recursion: artifacts may be any number of folders deep.
+        const todo = [{ dir: job.dir, rel: '' }];
+        for (let next = todo.pop(); next; next = todo.pop()) {
+            let entries;
+            try {
+                entries = external_node_fs_.readdirSync(next.dir, { withFileTypes: true });
+            }
+            catch {
+                continue;
+            }
+            for (const e of entries) {
+                const relPath = next.rel ? `${next.rel}/${e.name}` : e.name;
+                if (e.isDirectory())
+                    todo.push({ dir: external_node_path_.join(next.dir, e.name), rel: relPath });
+                else if (e.isFile() && matchers.some((m) => m.match(relPath)))
+                    found.push({ path: external_node_path_.join(next.dir, e.name), name: `${external_node_path_.basename(job.dir)}/${relPath}` });
+            }
+        }
+        out.push(...found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
+    }
+    return out;
+}
+/**
+ * Every test result of a run, counted once. The JUnit files among the artifacts come first:
+ * when one of them is read, they are the results, since a remote's own report (GitLab's test
+ * report) is built from the same JUnit files its jobs upload and adding it would count every
+ * test twice. Only when no artifact report was read is the remote asked for its own.
+ * Each file read is copied to `<download-dir>/test-results/<job>/…` for Jenkins' `junit` step
+ * and Azure's test publishing; a file that cannot be parsed is a warning naming it, and is not
+ * copied, so no host's test view chokes on it.
+ */
+async function readTestResults(opts) {
+    if (!opts.globs.length)
+        return { files: [] };
+    const parts = [];
+    const files = [];
+    const outDir = external_node_path_.join(opts.downloadDir, 'test-results');
+    const folders = new core_files/* FoldersInside */.Ym(opts.downloadDir);
+    for (const report of findReports(opts.jobDirs, opts.globs)) {
+        try {
+            parts.push(await readJUnit(report.path));
+        }
+        catch (err) {
+            const why = err instanceof JUnitError ? err.message : err.message;
+            opts.warn(`Test results: '${report.name}' is not a readable JUnit report (${why}); it was skipped.`);
+            continue;
+        }
+        const target = external_node_path_.join(outDir, ...report.name.split('/'));
+        // Never through a symlink planted in the download folder: a folder leading outside is refused,
+        // a link at the file itself replaced.
+        if (!folders.ensure(external_node_path_.dirname(target))) {
+            opts.warn(`Test results: '${report.name}' was not copied: its folder leads outside the download folder.`);
+        }
+        else {
+            (0,core_files/* copyFileNoFollow */.SC)(report.path, target);
+            files.push(target);
+        }
+    }
+    if (parts.length)
+        return { summary: mergeSummaries(parts), files, source: 'artifacts' };
+    const remote = opts.remoteReport ? await opts.remoteReport() : undefined;
+    if (remote)
+        return { summary: mergeSummaries([remote]), files, source: 'remote' };
+    return { files };
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __webpack_require__(8815);
+;// CONCATENATED MODULE: ./lib/config/params.js
+/**
+ * The inputs of issue 22, read and checked before any request: GitLab pipeline `inputs`, the
+ * commit to wait on (`sha`), and `outputs-file`. settings.ts calls these; each throws an
+ * InputError naming its input.
+ */
+
+
+/**
+ * Input names as GitLab interpolates them (`$[[ inputs.name ]]`): letters, digits, `_` and `-`.
+ * GitLab refuses a pipeline whose inputs its spec does not declare; a name outside this set could
+ * never be declared, so it is refused here, before any request.
+ */
+const INPUT_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+/**
+ * `inputs`: lines of `KEY=VALUE` (every value a string; a value may hold `=`), or a JSON or YAML
+ * map whose numbers, booleans and lists keep their types.
+ */
+function parsePipelineInputs(value) {
+    const text = value.trim();
+    if (!text)
+        return {};
+    const lines = text
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean);
+    const bad = `Input 'inputs' must be lines of KEY=VALUE or a JSON or YAML map of input names to values.`;
+    let map;
+    if (!text.startsWith('{') && lines.every((l) => /^[A-Za-z0-9_-]+=/.test(l))) {
+        map = {};
+        for (const line of lines) {
+            const eq = line.indexOf('=');
+            own(map, line.slice(0, eq), line.slice(eq + 1));
+        }
+    }
+    else {
+        let parsed;
+        try {
+            parsed = text.startsWith('{') ? JSON.parse(text) : (0,dist/* parse */.qg)(text);
+        }
+        catch {
+            throw new errors/* InputError */.dz(bad);
+        }
+        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+            throw new errors/* InputError */.dz(bad);
+        map = parsed;
+    }
+    const out = {};
+    for (const [key, v] of Object.entries(map)) {
+        if (!INPUT_NAME.test(key)) {
+            throw new errors/* InputError */.dz(`Input 'inputs' has '${key}', which is not a GitLab input name (letters, digits, _ and -).`);
+        }
+        if (!isInputValue(v)) {
+            throw new errors/* InputError */.dz(`Input 'inputs' has a value for '${key}' that is not a string, number, boolean or list of them.`);
+        }
+        own(out, key, v);
+    }
+    return out;
+}
+/** `map[key] = value` as an own property, even for `__proto__`. */
+function own(map, key, value) {
+    Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+}
+function isInputValue(v, depth = 0) {
+    if (typeof v === 'string' || typeof v === 'boolean')
+        return true;
+    if (typeof v === 'number')
+        return Number.isFinite(v);
+    return depth === 0 && Array.isArray(v) && v.every((x) => isInputValue(x, 1));
+}
+/**
+ * `sha`: a whole commit id. GitLab's pipelines list filters on the stored SHA by equality
+ * (Ci::PipelinesFinder#by_sha), so a short SHA would never match: 40 hex digits (SHA-1) or 64
+ * (SHA-256 repositories), lower-cased as GitLab stores them.
+ */
+function parseSha(value) {
+    if (!/^([0-9a-f]{40}|[0-9a-f]{64})$/i.test(value)) {
+        throw new errors/* InputError */.dz(`Input 'sha' must be a whole commit SHA (40 hex digits, or 64 in a SHA-256 repository), not '${value}': GitLab finds pipelines by the whole SHA only.`);
+    }
+    return value.toLowerCase();
+}
+
+;// CONCATENATED MODULE: ./lib/reporting/outputs-file.js
+/**
+ * `outputs-file`: values a remote run hands back, read from one file among the downloaded
+ * artifacts, and turned into step outputs.
+ *
+ * The file is `KEY=VALUE` lines in GitLab's dotenv form, or a JSON object. GitLab's own reader
+ * (app/services/ci/parse_dotenv_artifact_service.rb) takes each line as `^(.*?)=(.*)$` (the key
+ * before the first `=`, the value after it, both stripped, quotes kept as written), converts a
+ * UTF-16LE file (PowerShell's) to UTF-8 and drops a BOM, and refuses the whole file ("Invalid
+ * Format") when a line has no `=`; its variable keys are `[a-zA-Z0-9_]+` (Ci::HasVariable). The
+ * same rules are applied here, except that blank lines and `#` comment lines are skipped.
+ *
+ * Nothing read is trusted: a key becomes a step output of its own only when it is a plain name
+ * (`[A-Za-z_][A-Za-z0-9_]*`) that is not one of ci-relay's own outputs (compared without case,
+ * `-` or `_`, since Azure and GitHub read names without case); a value Azure could not carry on
+ * one line, or that holds a log command, is left out there. Whatever is left out is named in a
+ * warning and stays in `remote-outputs`, a JSON text in which `##` before `[` is written `#\u0023`.
+ */
+
+
+
+
+/** A file larger than this is not a list of values. */
+const MAX_OUTPUTS_FILE_BYTES = 1024 * 1024;
+const SAFE_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
+/** ci-relay's own names: the outputs and the CLI result object's own keys. */
+const OWN = new Set([
+    ...inputs/* OUTPUTS */.py.map((o) => o.name),
+    'runs',
+    'remote-outputs',
+    'exit-code',
+    'error',
+    'http-status',
+    'message'
+].map(norm));
+function norm(name) {
+    return name.toLowerCase().replace(/[-_]/g, '');
+}
+/** The first file `globs` select among the jobs' artifact folders, read; problems are warnings. */
+function readOutputsFile(jobDirs, globs, warn) {
+    const match = findReports(jobDirs, globs)[0];
+    if (!match) {
+        warn(`outputs-file: no file matching '${globs.join(', ')}' among the downloaded artifacts${jobDirs.length ? '' : ' (no job had artifacts to download)'}; no values were handed back.`);
+        return {};
+    }
+    let bytes;
+    try {
+        const size = external_node_fs_.statSync(match.path).size;
+        if (size > MAX_OUTPUTS_FILE_BYTES) {
+            warn(`outputs-file: '${match.name}' is ${size} bytes, more than a file of values can be (1 MiB); it was not read.`);
+            return { file: match.name };
+        }
+        bytes = external_node_fs_.readFileSync(match.path);
+    }
+    catch (err) {
+        warn(`outputs-file: '${match.name}' could not be read (${err.message}).`);
+        return { file: match.name };
+    }
+    const parsed = parseValues(bytes);
+    if (typeof parsed === 'string') {
+        warn(`outputs-file: '${match.name}' ${parsed}; no values were handed back.`);
+        return { file: match.name };
+    }
+    return { values: parsed, file: match.name };
+}
+/** The file's values, or why it cannot be read (a phrase). */
+function parseValues(bytes) {
+    let text;
+    if (bytes[0] === 0xff && bytes[1] === 0xfe)
+        text = bytes.subarray(2).toString('utf16le');
+    else {
+        text = bytes.toString('utf8');
+        if (text.includes('\uFFFD') || bytes.includes(0))
+            return 'is not text (a binary file?)';
+    }
+    text = text.replace(/^\uFEFF/, '');
+    // eslint-disable-next-line no-control-regex
+    if (/[\x00-\x08\x0e-\x1f]/.test(text.replace(/\x1b/g, '')))
+        return 'is not text (a binary file?)';
+    if (text.trimStart().startsWith('{')) {
+        let value;
+        try {
+            value = JSON.parse(text);
+        }
+        catch (err) {
+            return `is not valid JSON (${err.message})`;
+        }
+        if (!value || typeof value !== 'object' || Array.isArray(value))
+            return 'is not a JSON object';
+        return value;
+    }
+    const values = {};
+    const lines = text.split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i];
+        if (!line.trim() || line.trimStart().startsWith('#'))
+            continue;
+        const m = /^(.*?)=(.*)$/.exec(line);
+        if (!m || !m[1].trim())
+            return `is neither KEY=VALUE lines nor a JSON object (line ${i + 1} has no KEY=)`;
+        own(values, m[1].trim(), m[2].trim());
+    }
+    return values;
+}
+/** A value as a step output: text as it is, anything else as JSON. */
+function asText(v) {
+    return typeof v === 'string' ? v : (JSON.stringify(v) ?? '');
+}
+/** JSON that no log reader takes for a command: `##[` and `##vso[` are written `#\u0023…`. */
+function safeJson(value) {
+    return JSON.stringify(value).replace(/##(?=(?:vso)?\[)/gi, '#\\u0023');
+}
+/** Each value as a step output of its own where that is safe, and all of them as `remote-outputs`. */
+function handBack(host, values) {
+    const kept = [];
+    for (const [key, raw] of Object.entries(values)) {
+        const value = asText(raw);
+        const why = !SAFE_KEY.test(key)
+            ? 'is not a plain output name (letters, digits and _)'
+            : OWN.has(norm(key))
+                ? "is one of ci-relay's own outputs, which it never replaces"
+                : host.kind === 'azure' && /[\r\n]/.test(value)
+                    ? 'has a value of several lines, which an Azure output variable cannot carry'
+                    : host.kind === 'azure' && /##(?:vso)?\[/i.test(value)
+                        ? 'has a value holding an Azure log command'
+                        : '';
+        if (why) {
+            host.warning(`outputs-file: '${key.replace(/[\r\n]+/g, ' ').slice(0, 100)}' ${why}: it is only in remote-outputs.`);
+            continue;
+        }
+        host.setOutput(key, value);
+        kept.push(key);
+    }
+    host.setOutput('remote-outputs', safeJson(values));
+    if (kept.length)
+        host.info(`outputs-file: handed back ${kept.join(', ')}.`);
+}
+
+;// CONCATENATED MODULE: ./lib/relay/relay.js
+
+
+
+
+
+
+
+/** trigger (or attach) → follow, streaming logs → collect logs and artifacts → Result. */
+async function relay({ settings, host, signal, onStarted, onEnded, onConcluded, cancelledBecause }) {
+    const system = inputs/* SYSTEM_NAMES */.Hu[settings.system];
+    if (!settings.tlsVerify) {
+        host.warning(`tls-verify is false: ${system}'s certificate is not checked, so anyone on the network path can read the token.`);
+    }
+    // One deadline for the whole step, the trigger included.
+    const deadline = new core_deadline/* Deadline */.B2(settings.timeoutMs, signal);
+    const started = Date.now();
+    const connection = await connect(settings, host, deadline.signal, deadline.at);
+    const { remote, clients } = connection;
+    try {
+        let run;
+        try {
+            run = await start(remote, settings, host, system);
+        }
+        catch (err) {
+            // Before there is a run, a timeout or a cancel has nothing to cancel: it is the conclusion.
+            if (err instanceof errors/* DeadlineError */.j3 || err instanceof errors/* AbortedError */.oM || deadline.signal.aborted) {
+                return unstarted(settings, system, host, started, err, err === deadline.signal.reason);
+            }
+            throw err;
+        }
+        host.saveState('run', JSON.stringify(run));
+        host.setOutput('run-id', run.id);
+        host.setOutput('run-url', run.url ?? '');
+        host.info(`${settings.run || settings.gitlab?.sha ? 'Following' : 'Triggered'} ${system} run ${run.id}${run.url ? `: ${run.url}` : ''}`);
+        const base = { system, runId: run.id, runUrl: run.url ?? '', downloadDir: settings.downloadDir };
+        await onStarted?.(run);
+        if (!settings.wait) {
+            host.saveState('finished', 'true');
+            return {
+                ...base,
+                conclusion: 'success',
+                status: 'triggered',
+                jobs: [],
+                logFile: '',
+                duration: 0,
+                accepted: true,
+                waited: false
+            };
+        }
+        const result = await follow({
+            connection,
+            run,
+            settings,
+            host,
+            deadline,
+            started,
+            base,
+            onConcluded,
+            cancelledBecause
+        });
+        // Read whatever the run ended as: a failed job's values are often what the caller needs.
+        if (settings.outputsFile.length) {
+            const jobDirs = result.jobs.flatMap((j) => (j.artifacts ? [{ name: j.name, dir: j.artifacts }] : []));
+            if (!jobDirs.length && ['canceled', 'timed_out', 'error'].includes(result.conclusion)) {
+                host.warning(`outputs-file: not read, since the run ended ${result.conclusion} before its artifacts were brought back.`);
+            }
+            else {
+                result.remoteOutputs = readOutputsFile(jobDirs, settings.outputsFile, (m) => host.warning(m)).values;
+            }
+        }
+        await onEnded?.(result, remote, run);
+        return result;
+    }
+    finally {
+        deadline.dispose();
+        clients.forEach((c) => c.dispose());
+    }
+}
+async function start(remote, settings, host, system) {
+    if (settings.run)
+        return remote.attach(settings.run);
+    try {
+        return await remote.trigger();
+    }
+    catch (err) {
+        if (!(err instanceof errors/* AmbiguousRequestError */.sm))
+            throw err;
+        host.warning(`${err.message}. Looking for the run it may have created, without triggering again.`);
+        const found = remote.findTriggered ? await remote.findTriggered() : undefined;
+        if (!found) {
+            const what = remote.findTriggered
+                ? `no run created by it was found`
+                : `${system} offers no way to look for the run it may have created, so that run may exist`;
+            throw new errors/* RemoteError */.Hi(`${err.message}; ${what}. ci-relay sent the request once and did not retry it, so as not to trigger twice: check ${system} before running again.`);
+        }
+        host.warning(`Found run ${found.id}, created by that request: following it.`);
+        return found;
+    }
+}
+/** The step's time ran out, or the job was cancelled, before a run was known. */
+function unstarted(settings, system, host, started, err, 
+/** The deadline itself passed (not a wait the server asked for). */
+passed) {
+    const canceled = err instanceof errors/* AbortedError */.oM;
+    const sha = settings.gitlab?.sha;
+    const when = canceled
+        ? 'The calling job was cancelled before the run was known'
+        : sha && passed
+            ? `No pipeline for commit ${sha}${settings.gitlab?.ref ? ` on ${settings.gitlab.ref}` : ''} appeared within the timeout (${Math.round(settings.timeoutMs / 1000)}s)`
+            : passed || !(err instanceof errors/* DeadlineError */.j3)
+                ? `The run was not started within the timeout (${Math.round(settings.timeoutMs / 1000)}s)`
+                : err.message.replace(/\.$/, '');
+    // An answer abandoned mid-request may still have created a run: say where to look.
+    const message = settings.run || sha || !(passed || canceled)
+        ? `${when}.`
+        : `${when}; a trigger cut short may still have created a run: check ${system} before running again.`;
+    if (!canceled)
+        host.error(message);
+    host.saveState('finished', 'true');
+    const conclusion = canceled ? 'canceled' : 'timed_out';
+    return {
+        system,
+        runId: '',
+        runUrl: '',
+        downloadDir: settings.downloadDir,
+        conclusion,
+        status: '',
+        jobs: [],
+        logFile: '',
+        duration: Math.round((Date.now() - started) / 1000),
+        accepted: settings.successOn.includes(conclusion),
+        waited: true,
+        message
+    };
+}
+
 ;// CONCATENATED MODULE: ./lib/reporting/summary.js
+
 
 /** Failed tests listed in the summary; the rest are counted. */
 const MAX_SUMMARY_FAILURES = 50;
@@ -2832,6 +3540,8 @@ function setOutputs(host, result) {
         host.setOutput('tests', JSON.stringify(testTotals(result.tests)));
         host.setOutput('failed-tests', String(result.tests.failed + result.tests.errors));
     }
+    if (result.remoteOutputs)
+        handBack(host, result.remoteOutputs);
 }
 const ICONS = {
     success: '✅',
@@ -2907,8 +3617,6 @@ function testsMarkdown(t) {
     return out;
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __webpack_require__(8815);
 ;// CONCATENATED MODULE: ./lib/core/run.js
 /**
  * The words of a run every part shares: the normalized conclusions, a run, its jobs and what
@@ -2934,6 +3642,7 @@ const CONCLUSIONS = [
 
 
 
+
 const DEFAULT_URLS = {
     gitlab: 'https://gitlab.com',
     gearset: 'https://api.gearset.com'
@@ -2944,7 +3653,7 @@ const DEFAULT_URLS = {
  */
 function readSettings(read, onSecret, cwd = process.cwd()) {
     // A secret pasted into the wrong input must not come back in that input's error message.
-    const redactor = new redact/* Redactor */.p();
+    const redactor = new redact/* Redactor */.pO();
     try {
         return settingsFrom(read, (value) => {
             redactor.add(value);
@@ -2978,6 +3687,10 @@ function settingsFrom(read, onSecret, cwd) {
             }
         }
     }
+    // Basic auth (GoCD) sends the pair as base64: a server echoing the header must not show it.
+    const [user, pass] = [get('username'), get('password')];
+    if (user && pass)
+        onSecret(Buffer.from(`${user}:${pass}`).toString('base64'));
     const system = get('system').toLowerCase();
     if (!system)
         throw new errors/* InputError */.dz(`Input 'system' is required: one of ${inputs/* SYSTEMS */.LB.join(', ')}.`);
@@ -3016,10 +3729,15 @@ function settingsFrom(read, onSecret, cwd) {
         successOn: parseSuccessOn(get('success-on')),
         maxArtifactSize: parseSize(get('max-artifact-size'), 'max-artifact-size'),
         testResults: parseGlobs(get('test-results'), 'test-results'),
+        outputsFile: parseGlobs(get('outputs-file'), 'outputs-file'),
         githubStatus: githubStatusSettings(read, get)
     };
     if (settings.pollIntervalMs < 1000)
         throw new errors/* InputError */.dz(`Input 'poll-interval' must be at least 1s.`);
+    // The file the values come back in is downloaded whatever `artifacts` selects.
+    for (const g of settings.outputsFile)
+        if (!settings.artifacts.includes(g))
+            settings.artifacts.push(g);
     if (sys === 'gitlab')
         settings.gitlab = gitlabSettings(get, settings);
     if (sys === 'gocd')
@@ -3039,12 +3757,22 @@ function gitlabSettings(get, s) {
     const triggerToken = get('trigger-token') || undefined;
     const job = get('job') || undefined;
     const jobById = job !== undefined && /^\d+$/.test(job);
-    if (!s.run && !jobById && !ref) {
+    const sha = get('sha') ? parseSha(get('sha')) : undefined;
+    const inputs = parsePipelineInputs(get('inputs'));
+    if (sha) {
+        const clash = s.run ? 'run' : jobById ? 'job' : triggerToken ? 'trigger-token' : '';
+        if (clash)
+            throw new errors/* InputError */.dz(`Input 'sha' waits for the pipeline GitLab creates for a commit; it cannot go with '${clash}'${clash === 'job' ? ' as a job id (a job name can)' : ''}.`);
+    }
+    if (Object.keys(inputs).length && (s.run || sha) && !job) {
+        throw new errors/* InputError */.dz(`Input 'inputs' is sent when ci-relay creates a pipeline or plays a manual job; with '${s.run ? 'run' : 'sha'}' it needs 'job' (a manual job to play with them).`);
+    }
+    if (!s.run && !jobById && !ref && !sha) {
         throw new errors/* InputError */.dz(`Input 'ref' is required for gitlab to create a pipeline (or give 'run' to attach to one).`);
     }
     if (s.run && !/^\d+$/.test(s.run))
         throw new errors/* InputError */.dz(`Input 'run' must be a GitLab pipeline id (a number) for gitlab.`);
-    return { project, ref, triggerToken, job };
+    return { project, ref, triggerToken, job, inputs, sha };
 }
 function gocdSettings(get, s) {
     const pipeline = get('pipeline');
@@ -3269,227 +3997,6 @@ function lines(text) {
 
 // EXTERNAL MODULE: ./lib/logs/neutralise.js
 var neutralise = __webpack_require__(641);
-// EXTERNAL MODULE: ./node_modules/saxes/saxes.js
-var saxes = __webpack_require__(9800);
-;// CONCATENATED MODULE: ./lib/reporting/junit.js
-/**
- * JUnit XML files read as streams (saxes): totals, and the failed cases to show.
- */
-
-
-
-/** A file that is not a readable JUnit report; the message names what is wrong, not the file. */
-class JUnitError extends Error {
-}
-/**
- * Reads one JUnit XML file as a stream (saxes, the parser jsdom uses), so that a report of any
- * size takes flat memory. Understands `<testsuites>`, nested `<testsuite>`, and `<testcase>`
- * with `<failure>`, `<error>` or `<skipped>`; `file` and `line` come from the case, else from
- * its suite. saxes expands no external entities and fetches nothing.
- */
-async function readJUnit(file) {
-    const summary = emptySummary();
-    const parser = new saxes/* SaxesParser */.wT({ position: true });
-    const suites = [];
-    let root;
-    let current;
-    /** Inside the <failure>/<error> whose text is the message's details. */
-    let inFailure = false;
-    let failure;
-    parser.on('error', (err) => {
-        failure ??= new JUnitError(err.message);
-    });
-    parser.on('opentag', (tag) => {
-        const a = tag.attributes;
-        if (root === undefined) {
-            root = tag.name;
-            if (root !== 'testsuites' && root !== 'testsuite')
-                failure ??= new JUnitError(`its root element is <${root}>, not <testsuites> or <testsuite>`);
-        }
-        switch (tag.name) {
-            case 'testsuite':
-                suites.push({ name: a.name ?? '', file: a.file || a.filepath || suites.at(-1)?.file });
-                break;
-            case 'testcase': {
-                const suite = suites.at(-1);
-                const line = Number(a.line ?? a.lineno);
-                current = {
-                    suite: suite?.name || a.classname || '',
-                    name: a.name ?? '',
-                    file: a.file || a.filepath || suite?.file || undefined,
-                    line: Number.isInteger(line) && line > 0 ? line : undefined,
-                    status: 'passed',
-                    time: seconds(a.time),
-                    text: [],
-                    chars: 0
-                };
-                break;
-            }
-            case 'failure':
-            case 'error':
-                if (!current || current.status === 'failed' || current.status === 'error')
-                    break;
-                current.status = tag.name === 'failure' ? 'failed' : 'error';
-                inFailure = true;
-                if (a.message)
-                    add(a.message);
-                break;
-            case 'skipped':
-                if (current && current.status === 'passed')
-                    current.status = 'skipped';
-                break;
-        }
-    });
-    const onText = (text) => {
-        if (inFailure && text.trim())
-            add(text);
-    };
-    parser.on('text', onText);
-    parser.on('cdata', onText);
-    parser.on('closetag', (tag) => {
-        if (tag.name === 'failure' || tag.name === 'error')
-            inFailure = false;
-        else if (tag.name === 'testsuite')
-            suites.pop();
-        else if (tag.name === 'testcase' && current) {
-            const { text, chars: _chars, ...c } = current;
-            count(summary, c, text.join('\n').trim());
-            current = undefined;
-        }
-    });
-    function add(text) {
-        if (!current || current.chars >= MAX_MESSAGE_CHARS)
-            return;
-        const piece = text.trim().slice(0, MAX_MESSAGE_CHARS - current.chars);
-        // The message attribute is often the body's first line: say it once.
-        if (current.text.length === 1 && piece.startsWith(current.text[0])) {
-            current.text[0] = piece;
-            current.chars = piece.length;
-            return;
-        }
-        current.text.push(piece);
-        current.chars += piece.length;
-    }
-    const stream = external_node_fs_.createReadStream(file, { encoding: 'utf8', highWaterMark: 64 * 1024 });
-    try {
-        for await (const chunk of stream) {
-            parser.write(chunk);
-            if (failure)
-                break;
-        }
-        if (!failure)
-            parser.close();
-    }
-    finally {
-        stream.destroy();
-    }
-    if (failure)
-        throw failure;
-    summary.time = Math.round(summary.time * 1000) / 1000;
-    return summary;
-}
-function count(summary, c, message) {
-    summary.total++;
-    summary.time += c.time ?? 0;
-    if (c.status === 'passed')
-        summary.passed++;
-    else if (c.status === 'skipped')
-        summary.skipped++;
-    else {
-        if (c.status === 'failed')
-            summary.failed++;
-        else
-            summary.errors++;
-        if (summary.failures.length < MAX_FAILURES_KEPT)
-            summary.failures.push({ ...c, message: message || undefined });
-    }
-}
-function seconds(value) {
-    if (value === undefined)
-        return undefined;
-    // Some reporters write `1,234.5`.
-    const n = Number(value.replace(/,/g, ''));
-    return Number.isFinite(n) && n >= 0 ? n : undefined;
-}
-
-;// CONCATENATED MODULE: ./lib/reporting/test-results.js
-/**
- * A run's test results, counted once: JUnit files among the downloaded artifacts, else the
- * remote's own report.
- */
-
-
-
-
-
-/**
- * The files under each job's artifact folder that `globs` select (matched against the path
- * inside the job's artifacts, as `artifacts` is), in job order then path order. Symbolic links
- * are not followed: an artifact cannot make us read outside the download folder.
- */
-function findReports(jobDirs, globs) {
-    const matchers = globs.map((g) => new esm/* Minimatch */.VR(g, { dot: true }));
-    const out = [];
-    for (const job of jobDirs) {
-        const found = [];
-        const walk = (dir, rel) => {
-            let entries;
-            try {
-                entries = external_node_fs_.readdirSync(dir, { withFileTypes: true });
-            }
-            catch {
-                return;
-            }
-            for (const e of entries) {
-                const relPath = rel ? `${rel}/${e.name}` : e.name;
-                if (e.isDirectory())
-                    walk(external_node_path_.join(dir, e.name), relPath);
-                else if (e.isFile() && matchers.some((m) => m.match(relPath)))
-                    found.push({ path: external_node_path_.join(dir, e.name), name: `${external_node_path_.basename(job.dir)}/${relPath}` });
-            }
-        };
-        walk(job.dir, '');
-        out.push(...found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
-    }
-    return out;
-}
-/**
- * Every test result of a run, counted once. The JUnit files among the artifacts come first:
- * when one of them is read, they are the results, since a remote's own report (GitLab's test
- * report) is built from the same JUnit files its jobs upload and adding it would count every
- * test twice. Only when no artifact report was read is the remote asked for its own.
- * Each file read is copied to `<download-dir>/test-results/<job>/…` for Jenkins' `junit` step
- * and Azure's test publishing; a file that cannot be parsed is a warning naming it, and is not
- * copied, so no host's test view chokes on it.
- */
-async function readTestResults(opts) {
-    if (!opts.globs.length)
-        return { files: [] };
-    const parts = [];
-    const files = [];
-    const outDir = external_node_path_.join(opts.downloadDir, 'test-results');
-    for (const report of findReports(opts.jobDirs, opts.globs)) {
-        try {
-            parts.push(await readJUnit(report.path));
-        }
-        catch (err) {
-            const why = err instanceof JUnitError ? err.message : err.message;
-            opts.warn(`Test results: '${report.name}' is not a readable JUnit report (${why}); it was skipped.`);
-            continue;
-        }
-        const target = external_node_path_.join(outDir, ...report.name.split('/'));
-        external_node_fs_.mkdirSync(external_node_path_.dirname(target), { recursive: true });
-        external_node_fs_.copyFileSync(report.path, target);
-        files.push(target);
-    }
-    if (parts.length)
-        return { summary: mergeSummaries(parts), files, source: 'artifacts' };
-    const remote = opts.remoteReport ? await opts.remoteReport() : undefined;
-    if (remote)
-        return { summary: mergeSummaries([remote]), files, source: 'remote' };
-    return { files };
-}
-
 ;// CONCATENATED MODULE: ./lib/reporting/report-back.js
 /**
  * Reporting the run back where people look: the commit status on GitHub, the test results the
@@ -3815,11 +4322,11 @@ function itemMap(entry, position) {
             throw new errors/* InputError */.dz(`${label} sets '${key}', which is set once for the whole step, not per run.`);
         if (!KNOWN.has(input))
             throw new errors/* InputError */.dz(`${label} has '${key}', which is not an input.`);
-        values[input] = asText(value, input, label);
+        values[input] = runs_asText(value, input, label);
     }
     return { name, position, values };
 }
-function asText(value, input, label) {
+function runs_asText(value, input, label) {
     if (value === null || value === undefined)
         return '';
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')

@@ -1,8 +1,8 @@
-export const id = 256;
-export const ids = [256];
+export const id = 614;
+export const ids = [614];
 export const modules = {
 
-/***/ 4256:
+/***/ 7614:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -50,7 +50,12 @@ const stageSchema = shape.z.object({
 });
 const buildCause = shape.z.object({
     trigger_forced: opt(shape.z.boolean()),
-    approver: opt(shape.z.string())
+    approver: opt(shape.z.string()),
+    /** The revisions the run builds: a schedule's `materials` show here (claim.ts). */
+    material_revisions: opt(shape.z.array(shape.z.object({
+        material: opt(shape.z.object({ fingerprint: opt(shape.z.string()) })),
+        modifications: opt(shape.z.array(shape.z.object({ revision: opt(shape.z.string()) })))
+    })))
 });
 const instanceSchema = shape.z.object({
     counter: shape.z.number(),
@@ -301,7 +306,46 @@ function stagesOutcome(stages) {
     return { waitingOn: next };
 }
 
+;// CONCATENATED MODULE: ./lib/remotes/gocd/claim.js
+function claimOf(run, sent) {
+    const cause = run.build_cause;
+    const revisions = (cause?.material_revisions ?? []).flatMap((mr) => (mr.modifications ?? []).map((m) => ({ fingerprint: mr.material?.fingerprint, revision: m.revision })));
+    // Builds another revision of a material we pinned: another schedule's run, whoever forced it.
+    const contrary = sent.materials.some((want) => {
+        const same = revisions.filter((r) => !r.fingerprint || r.fingerprint === want.fingerprint);
+        return same.length > 0 && !same.some((r) => r.revision === want.revision);
+    });
+    if (contrary)
+        return 'not-ours';
+    if (!cause?.trigger_forced)
+        return 'foreign';
+    if (sent.username && (cause.approver ?? '').toLowerCase() !== sent.username.toLowerCase())
+        return 'foreign';
+    const pinned = sent.materials.length > 0 &&
+        sent.materials.every((want) => revisions.some((r) => (!r.fingerprint || r.fingerprint === want.fingerprint) && r.revision === want.revision));
+    return pinned ? 'pinned' : 'forced';
+}
+/**
+ * The run a schedule created, among the runs above the snapshot: the lowest pinned one, else the
+ * lowest forced one (with the alike others named), else, once `acceptForeign`, the lowest run
+ * without contrary evidence.
+ */
+function pickRun(runs, sent, acceptForeign) {
+    const ascending = [...runs].sort((a, b) => a.counter - b.counter);
+    const claims = ascending.map((run) => ({ run, claim: claimOf(run, sent) }));
+    for (const want of ['pinned', 'forced']) {
+        const found = claims.filter((c) => c.claim === want);
+        if (found.length)
+            return { ...found[0], alike: found.slice(1).map((c) => c.run.counter) };
+    }
+    if (!acceptForeign)
+        return undefined;
+    const foreign = claims.find((c) => c.claim === 'foreign');
+    return foreign ? { ...foreign, alike: [] } : undefined;
+}
+
 ;// CONCATENATED MODULE: ./lib/remotes/gocd/remote.js
+
 
 
 
@@ -382,23 +426,11 @@ function createGoCD(ctx) {
         const res = await api.history('page_size=10');
         return Math.max(0, ...res.pipelines.map((r) => r.counter));
     }
-    /** Ours when GoCD says it was forced, by our user when we know who we are. */
-    const isOurs = (r) => {
-        const cause = r.build_cause;
-        if (!cause?.trigger_forced)
-            return false;
-        if (!settings.username || settings.token)
-            return true;
-        return (cause.approver ?? '').toLowerCase() === settings.username.toLowerCase();
+    /** What this relay's schedule asked for: the evidence its run is claimed by (claim.ts). */
+    const sent = {
+        materials: gocd.materials,
+        username: settings.username && !settings.token ? settings.username : undefined
     };
-    /**
-     * The run a schedule created: the lowest counter above the snapshot that is ours, or, once
-     * `acceptForeign`, the lowest above it at all.
-     */
-    function pick(runs, acceptForeign) {
-        const ascending = [...runs].sort((a, b) => a.counter - b.counter);
-        return ascending.find(isOurs) ?? (acceptForeign ? ascending[0] : undefined);
-    }
     async function waitForRun(above, maxMs, explain = false) {
         const started = Date.now();
         let firstForeign;
@@ -415,10 +447,14 @@ function createGoCD(ctx) {
             if (runs.length && firstForeign === undefined)
                 firstForeign = Date.now();
             const acceptForeign = firstForeign !== undefined && Date.now() - firstForeign >= FOREIGN_RUN_WAIT_MS;
-            const found = pick(runs, acceptForeign);
-            if (found) {
-                if (!isOurs(found)) {
+            const picked = pickRun(runs, sent, acceptForeign);
+            if (picked) {
+                const { run: found, alike, claim } = picked;
+                if (claim === 'foreign') {
                     ctx.note(`GoCD shows no run of ${pipeline} forced by ${settings.username ?? 'us'}; following ${pipeline}/${found.counter}, the first after the request.`);
+                }
+                else if (alike.length) {
+                    ctx.warn(`GoCD cannot tell which run of ${pipeline} this schedule created: ${[found.counter, ...alike].map((c) => `${pipeline}/${c}`).join(', ')} were forced by the same user${claim === 'pinned' ? ' with the same material revisions' : ''}; following ${pipeline}/${found.counter}. Another relay may follow the same run: pin 'materials' to tell them apart.`);
                 }
                 return makeRun(found.counter);
             }
@@ -586,7 +622,8 @@ function createGoCD(ctx) {
                     return cursor;
                 }
                 let skip = delivered;
-                let pending = Buffer.alloc(0);
+                // The unfinished line, in pieces: joined once its newline comes (a long line stays linear).
+                let pending = [];
                 const hand = async (buf) => {
                     let start = 0;
                     while (skip > 0 && start < buf.length) {
@@ -606,18 +643,17 @@ function createGoCD(ctx) {
                     await sink(out);
                 };
                 for await (const chunk of res.body) {
-                    const buf = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-                    const end = buf.lastIndexOf(10);
+                    const end = chunk.lastIndexOf(10);
                     if (end < 0) {
-                        pending = buf;
+                        pending.push(chunk);
                         continue;
                     }
-                    await hand(buf.subarray(0, end + 1));
-                    pending = Buffer.from(buf.subarray(end + 1));
+                    await hand(Buffer.concat([...pending, chunk.subarray(0, end + 1)]));
+                    pending = end + 1 < chunk.length ? [Buffer.from(chunk.subarray(end + 1))] : [];
                 }
                 // A finished job's console is final: its last line may lack the newline.
                 if (pending.length && job.conclusion && skip === 0) {
-                    await sink(pending);
+                    await sink(Buffer.concat(pending));
                     delivered++;
                 }
                 return cursor + delivered;
