@@ -625,3 +625,35 @@ test('test results per run and summed for the step; annotations name the run', a
   expect(result['failed-tests']).toBe('1');
   expect(run.stderr).toMatch(/error: \[app\] Test failed: unit › subtracts/);
 }, 60_000);
+
+test('outputs-file per run: each run’s values are in its runs entry, never the step’s outputs', async () => {
+  const alpha = await gitlab(A_TOKEN, [
+    {
+      name: 'deploy',
+      stage: 'deploy',
+      runningMs: 300,
+      artifacts: { 'deploy.env': 'URL=https://app.example.com\n' }
+    }
+  ]);
+  const bravo = await gitlab(B_TOKEN, [
+    {
+      name: 'deploy',
+      stage: 'deploy',
+      runningMs: 300,
+      artifacts: { 'deploy.env': 'URL=https://lib.example.com\n' }
+    }
+  ]);
+  const runs = [glItem('app', alpha, A_TOKEN), glItem('lib', bravo, B_TOKEN)];
+  const run = await runGitHub({
+    runs: JSON.stringify(runs),
+    'poll-interval': '1s',
+    'outputs-file': 'deploy.env'
+  });
+  expect(run.code).toBe(0);
+  const entries = JSON.parse(run.outputs.runs) as Record<string, unknown>[];
+  expect(entries.map((e) => [e.name, e['remote-outputs'], e.URL])).toEqual([
+    ['app', { URL: 'https://app.example.com' }, 'https://app.example.com'],
+    ['lib', { URL: 'https://lib.example.com' }, 'https://lib.example.com']
+  ]);
+  expect(run.outputs.URL).toBeUndefined();
+}, 60_000);

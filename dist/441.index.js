@@ -4413,6 +4413,8 @@ function runEntry(run) {
     // Why it ended as it did, as the CLI's result object says it for one run.
     if (run.message)
         entry.message = run.message;
+    // A value the remote handed back under the key `name` never hides which run this is.
+    entry.name = run.name;
     return entry;
 }
 /** The step's outputs: its verdict as a single run's outputs would be, plus `runs`. */

@@ -27,6 +27,8 @@ export function runEntry(run: NamedResult): Record<string, unknown> {
   }
   // Why it ended as it did, as the CLI's result object says it for one run.
   if (run.message) entry.message = run.message;
+  // A value the remote handed back under the key `name` never hides which run this is.
+  entry.name = run.name;
   return entry;
 }
 
