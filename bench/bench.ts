@@ -5,7 +5,8 @@
  * bench/faults.ts instead, `npm run bench -- fleet` bench/fleet.ts (100 relays on one token
  * against gitlab.com's limit), `npm run bench -- artifacts` only the artifact download+extract
  * measures (the 1 GiB zip and the many-file zip against curl + unzip -q), `npm run bench -- junit`
- * bench/junit.ts (a 100 MB JUnit report).
+ * bench/junit.ts (a 100 MB JUnit report), `npm run bench -- many-runs` bench/many-runs.ts (20 runs
+ * across GitLab, GoCD and Gearset in one step).
  *
  * One file per benchmark: startup.ts, waiting.ts (requests per minute, end latency), logs.ts,
  * artifacts.ts, faults.ts, fleet.ts, junit.ts; common.ts and support.ts hold what they share.
@@ -299,6 +300,8 @@ if (process.argv[2] === 'faults') {
   await artifactsOnly();
 } else if (process.argv[2] === 'junit') {
   await import('./junit.js');
+} else if (process.argv[2] === 'many-runs') {
+  await import('./many-runs.js');
 } else {
   await main();
 }

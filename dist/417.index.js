@@ -12,9 +12,9 @@ export const modules = {
 /* harmony export */   mc: () => (/* binding */ INPUTS),
 /* harmony export */   pD: () => (/* binding */ envName),
 /* harmony export */   py: () => (/* binding */ OUTPUTS),
+/* harmony export */   pz: () => (/* binding */ inputsFor),
 /* harmony export */   xQ: () => (/* binding */ camelCase)
 /* harmony export */ });
-/* unused harmony export inputsFor */
 /**
  * The public names of CONTRACT.md, in one place: settings, the CLI's flags and help, and the
  * tests that check action.yml and task.json all read this table.
@@ -105,6 +105,15 @@ const INPUTS = [
     {
         name: 'test-results',
         description: 'Globs of JUnit XML files among the downloaded artifacts to read as test results (GitLab also reads the pipeline test report); empty: off.'
+    },
+    {
+        name: 'runs',
+        description: "Several runs in one step: a YAML or JSON list, each item a map of these inputs for one run plus a unique name; items inherit the step's inputs (see Several runs)."
+    },
+    {
+        name: 'fail-fast',
+        default: 'false',
+        description: 'With runs: cancel the other runs as soon as one ends unsuccessfully.'
     },
     {
         name: 'outputs-file',
@@ -206,6 +215,10 @@ const OUTPUTS = [
     {
         name: 'failed-tests',
         description: 'The number of failed (and errored) tests; empty when no test results were read.'
+    },
+    {
+        name: 'runs',
+        description: 'With runs: JSON array, one entry per run with its name and every output above.'
     },
     {
         name: 'remote-outputs',
@@ -681,13 +694,16 @@ class CliHost extends _base_js__WEBPACK_IMPORTED_MODULE_8__/* .BaseHost */ .o {
             const how = r.waited
                 ? `${r.conclusion}${r.status && r.status !== r.conclusion ? ` (${r.status})` : ''}`
                 : 'triggered, not followed';
-            this.info(`\n${r.system} run ${r.runId}: ${how} in ${r.duration}s${r.runUrl ? ` — ${r.runUrl}` : ''}`);
+            if (r.runs)
+                this.info(`\n${severalText(r)}`);
+            else
+                this.info(`\n${r.system} run ${r.runId}: ${how} in ${r.duration}s${r.runUrl ? ` — ${r.runUrl}` : ''}`);
         }
         const object = this.resultObject(outcome, code);
         const text = `${JSON.stringify(object, null, 2)}\n`;
         // `\u0023` is `#` to a JSON reader, and no `##vso[` to a runner reading stdout.
         if (this.json)
-            this.stdout.write(this.redactor.redact(text).replace(/##(?=(?:vso)?\[)/gi, '#\\u0023'));
+            this.stdout.write((0,_logs_neutralise_js__WEBPACK_IMPORTED_MODULE_7__/* .commandFreeJsonText */ .Z4)(this.redactor.redact(text)));
         if (this.outputFile) {
             node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync(node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(this.outputFile)), { recursive: true });
             (0,_core_files_js__WEBPACK_IMPORTED_MODULE_4__/* .writeFileNoFollow */ .qI)(this.outputFile, this.redactor.redact(text));
@@ -699,6 +715,8 @@ class CliHost extends _base_js__WEBPACK_IMPORTED_MODULE_8__/* .BaseHost */ .o {
         const o = { ...this.outputs };
         if (typeof o.jobs === 'string')
             o.jobs = JSON.parse(o.jobs);
+        if (typeof o.runs === 'string')
+            o.runs = JSON.parse(o.runs);
         if (typeof o['remote-outputs'] === 'string')
             o['remote-outputs'] = JSON.parse(o['remote-outputs']);
         if (typeof o.duration === 'string')
@@ -715,6 +733,21 @@ class CliHost extends _base_js__WEBPACK_IMPORTED_MODULE_8__/* .BaseHost */ .o {
             o.message = this.plain(outcome.result.message);
         return o;
     }
+}
+/** The CLI's summary of several runs (stderr): one row per run, then its jobs with their logs. */
+function severalText(r) {
+    const out = [
+        `${r.runs.length} runs: ${r.conclusion} in ${r.duration}s${r.message ? ` — ${r.message}` : ''}`
+    ];
+    for (const run of r.runs) {
+        const how = run.waited
+            ? `${run.conclusion}${run.accepted && run.conclusion !== 'success' ? ' (accepted)' : ''}`
+            : 'triggered, not followed';
+        out.push(`  ${run.name}: ${run.system} run ${run.runId || '(none)'}: ${how} in ${run.duration}s${run.runUrl ? ` — ${run.runUrl}` : ''}`);
+        for (const j of run.jobs)
+            out.push(`    ${j.name}: ${j.conclusion}${j.url ? ` — ${j.url}` : ''}${j.log ? ` (log: ${j.log})` : ''}`);
+    }
+    return out.join('\n');
 }
 function createCliHost(argv) {
     return new CliHost(argv);

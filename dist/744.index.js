@@ -12,9 +12,9 @@ export const modules = {
 /* harmony export */   mc: () => (/* binding */ INPUTS),
 /* harmony export */   pD: () => (/* binding */ envName),
 /* harmony export */   py: () => (/* binding */ OUTPUTS),
+/* harmony export */   pz: () => (/* binding */ inputsFor),
 /* harmony export */   xQ: () => (/* binding */ camelCase)
 /* harmony export */ });
-/* unused harmony export inputsFor */
 /**
  * The public names of CONTRACT.md, in one place: settings, the CLI's flags and help, and the
  * tests that check action.yml and task.json all read this table.
@@ -105,6 +105,15 @@ const INPUTS = [
     {
         name: 'test-results',
         description: 'Globs of JUnit XML files among the downloaded artifacts to read as test results (GitLab also reads the pipeline test report); empty: off.'
+    },
+    {
+        name: 'runs',
+        description: "Several runs in one step: a YAML or JSON list, each item a map of these inputs for one run plus a unique name; items inherit the step's inputs (see Several runs)."
+    },
+    {
+        name: 'fail-fast',
+        default: 'false',
+        description: 'With runs: cancel the other runs as soon as one ends unsuccessfully.'
     },
     {
         name: 'outputs-file',
@@ -206,6 +215,10 @@ const OUTPUTS = [
     {
         name: 'failed-tests',
         description: 'The number of failed (and errored) tests; empty when no test results were read.'
+    },
+    {
+        name: 'runs',
+        description: 'With runs: JSON array, one entry per run with its name and every output above.'
     },
     {
         name: 'remote-outputs',
@@ -557,9 +570,13 @@ class AzureHost extends _base_js__WEBPACK_IMPORTED_MODULE_8__/* .BaseHost */ .o 
         else {
             const r = outcome.result;
             const status = r.status && r.status !== r.conclusion ? ` (${r.status})` : '';
-            const run = `${r.system} run ${r.runId}`.trim();
+            const run = r.runs ? `${r.runs.length} runs` : `${r.system} run ${r.runId}`.trim();
             if (!r.waited) {
                 this.tl.setResult(TaskResult.Succeeded, line(`Triggered the ${run}; not waiting for it (wait: false).`));
+            }
+            else if (r.runs && r.accepted && r.runs.some((x) => x.waited && x.conclusion !== 'success')) {
+                // Several runs: every run accepted, some by success-on only: as a single run, with issues.
+                this.tl.setResult(TaskResult.SucceededWithIssues, line(r.message ?? `The ${run} succeeded.`));
             }
             else if (r.accepted && r.conclusion === 'success') {
                 this.tl.setResult(TaskResult.Succeeded, line(`The ${run} concluded success${status}.`));

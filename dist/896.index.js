@@ -195,7 +195,7 @@ class GitHubHost extends _base_js__WEBPACK_IMPORTED_MODULE_3__/* .BaseHost */ .o
             _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(this.plain(outcome.error.message));
         else if (code !== 0) {
             const r = outcome.result;
-            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(this.plain(`${r.system} run ${r.runId} ended ${r.conclusion}${r.message ? `: ${r.message}` : ''}`));
+            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(this.plain(`${r.runs ? `${r.runs.length} runs` : `${r.system} run ${r.runId}`} ended ${r.conclusion}${r.message ? `: ${r.message}` : ''}`));
         }
         return code;
     }

@@ -389,6 +389,8 @@ function errorMessage(err) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Kw: () => (/* binding */ neutralizeCommands),
+/* harmony export */   Z4: () => (/* binding */ commandFreeJsonText),
+/* harmony export */   cc: () => (/* binding */ commandFreeJson),
 /* harmony export */   t8: () => (/* binding */ tidyRemoteLine)
 /* harmony export */ });
 /* unused harmony exports MAX_SHOWN_LINE, DOTNET_WHITESPACE, COLLATION_IGNORABLE */
@@ -452,6 +454,21 @@ const GITHUB_COMMAND = new RegExp(LINE_START, 'g');
 const HASH_COMMAND = /##(?=(?:vso)?\[)/gi;
 function neutralizeCommands(text) {
     return text.replace(GITHUB_COMMAND, '$1$2:\u200b').replace(HASH_COMMAND, '##\u200b');
+}
+/**
+ * JSON that reads back exactly (job names and the paths made from them) and yet holds no
+ * `##vso[` or `##[` for a runner to obey when a later step or a log echoes it: `\u0023` is `#`
+ * to a JSON reader. The Unicode line breaks a runner takes for a line's end are written as
+ * escapes, so no `::` command can start a line either.
+ */
+function commandFreeJsonText(json) {
+    return json
+        .replace(/##(?=(?:vso)?\[)/gi, '#\\u0023')
+        .replace(/[\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+/** A value as JSON that no runner takes for a command (commandFreeJsonText). */
+function commandFreeJson(value) {
+    return commandFreeJsonText(JSON.stringify(value));
 }
 
 
@@ -735,7 +752,7 @@ async function start(args) {
 async function main(host) {
     if (host.isPost)
         return post(host);
-    const { readSettings, relay, setOutputs, summaryMarkdown, hostInputs, Reporting } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(901), __nccwpck_require__.e(47)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8047));
+    const { readSettings, relay, setOutputs, summaryMarkdown, hostInputs, Reporting, ...several } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(901), __nccwpck_require__.e(184)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8184));
     host.saveState('isPost', 'true');
     const abort = new AbortController();
     const onSignal = (signal) => {
@@ -748,7 +765,15 @@ async function main(host) {
     process.on('SIGTERM', onSignal);
     let reporting;
     try {
-        const settings = readSettings(hostInputs(host.kind, (name) => host.input(name)), (value) => host.secret(value));
+        const read = hostInputs(host.kind, (name) => host.input(name));
+        if (read('runs')) {
+            // Several runs (relay/runs.ts): each goes through relay() on its own; this is the step's verdict.
+            const result = await several.relaySeveral({ host, read, signal: abort.signal });
+            several.setSeveralOutputs(host, result);
+            await host.summary(several.severalSummaryMarkdown(result));
+            return await host.finish({ result });
+        }
+        const settings = readSettings(read, (value) => host.secret(value));
         const report = (reporting = new Reporting(settings, host));
         const result = await relay({
             settings,
@@ -781,7 +806,9 @@ async function main(host) {
  * runner kills it), cancel the remote run once. Does nothing when the main step finished.
  */
 async function post(host) {
-    const { readSettings, connect, SYSTEM_NAMES, graceWindow, CANCEL_GRACE_MS } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(901), __nccwpck_require__.e(47)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8047));
+    const { readSettings, connect, SYSTEM_NAMES, graceWindow, CANCEL_GRACE_MS, cancelSeveral } = await Promise.all(/* import() */[__nccwpck_require__.e(942), __nccwpck_require__.e(901), __nccwpck_require__.e(184)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8184));
+    if (host.getState('runs'))
+        return host.getState('finished') ? 0 : cancelSeveral(host);
     const saved = host.getState('run');
     if (!saved || host.getState('finished'))
         return 0;

@@ -94,6 +94,18 @@ Unknown remote states never count as success. \`success-on\` lists the conclusio
 \`<download-dir>/<job>.log\` for each job's log (GoCD jobs as \`<stage>.<job>\`; secrets the remote
 echoes are masked there too), \`<download-dir>/artifacts/<job>/…\` for artifacts.
 
+## Several runs
+
+With \`runs\` (a YAML or JSON list; each item a map of the inputs above plus a unique \`name\`), one
+step triggers every run at once, each on its own system, server and credentials, follows them side
+by side and ends when all have ended. Items inherit the step's inputs, except credentials for
+another server and \`run\`; \`download-dir\` and \`fail-fast\` are the step's. Every line of a run
+is marked \`[name/job]\` and no host log group is used while several runs stream; each run's files
+are in \`<download-dir>/<name>/\`. \`conclusion\` is the worst of the runs' (\`error\`, \`timed_out\`,
+\`failed\`, \`canceled\`, \`blocked\`, \`partial\`, \`skipped\`, \`success\`), each run judged with its own
+\`success-on\`; \`run-id\`/\`run-url\` are empty and \`runs\` holds every run's outputs. A bad item fails
+the step before any request, naming the item. See [several-runs.md](several-runs.md).
+
 ## Promises
 
 - A secret never appears in any output, log line or error message, and is sent only to the origin

@@ -1,8 +1,10 @@
 /**
  * `npm run demo`: ci-relay's CLI (the committed dist/index.js, as Jenkins would run it) against
  * the built-in simulators — a GitLab pipeline with a live log and an artifact, a GoCD pipeline of
- * two stages, a Gearset CI job, and a deploy that takes typed pipeline inputs and hands back its
- * URL through `outputs-file` — so a newcomer sees the whole thing with no server of their own.
+ * two stages, a Gearset CI job, a deploy that takes typed pipeline inputs and hands back its
+ * URL through `outputs-file`, and all three systems at once as several runs in one step (`runs`)
+ * — so a newcomer sees the whole thing with no server of their own. `npm run demo -- <part>`
+ * shows one part (gitlab, gocd, gearset, deploy, runs).
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -223,6 +225,77 @@ async function gearset(): Promise<void> {
   }
 }
 
+/** A release train: a GitLab pipeline, a GoCD database rollout and a Gearset job, in one step. */
+async function several(): Promise<void> {
+  const [app, db, sf] = await Promise.all([
+    startGitLabSim({
+      token: 'glpat-train-token',
+      pipelines: {
+        main: {
+          jobs: [
+            { name: 'build', stage: 'build', runningMs: 1500, log: lines(3, 'compiling') },
+            { name: 'deploy', stage: 'deploy', runningMs: 1000, log: ['deploying to production', 'done'] }
+          ]
+        }
+      }
+    }),
+    startGoCDSim({
+      username: 'deployer',
+      password: 'gocd-train-pass',
+      scheduleDelayMs: 500,
+      pipelines: {
+        'db-migrate': {
+          stages: [
+            { name: 'migrate', jobs: [{ name: 'apply', runningMs: 2000, log: lines(3, 'migration') }] }
+          ]
+        }
+      }
+    }),
+    startGearsetSim({
+      token: 'gearset-train-token',
+      jobs: {
+        'sf-deploy': {
+          states: [
+            { state: 'Pending', ms: 300 },
+            { state: 'Started', ms: 2000 },
+            { state: 'Succeeded', ms: 0 }
+          ]
+        }
+      }
+    })
+  ]);
+  const runs = [
+    `- name: app`,
+    `  system: gitlab`,
+    `  url: ${app.url}`,
+    `  token: glpat-train-token`,
+    `  project: group/sub/app`,
+    `  ref: main`,
+    `- name: database`,
+    `  system: gocd`,
+    `  url: ${db.url}`,
+    `  username: deployer`,
+    `  password: gocd-train-pass`,
+    `  pipeline: db-migrate`,
+    `- name: salesforce`,
+    `  system: gearset`,
+    `  url: ${sf.url}`,
+    `  token: gearset-train-token`,
+    `  job: sf-deploy`
+  ].join('\n');
+  process.stdout.write(`\n(CI_RELAY_RUNS holds the list of runs:)\n${runs}\n`);
+  try {
+    await relay(
+      'Several runs in one step: a release train on GitLab, GoCD and Gearset, side by side, one verdict',
+      ['--fail-fast', 'true', '--poll-interval', '2s', '--download-dir', 'train'],
+      // A YAML list starts with '-': in a shell it goes in CI_RELAY_RUNS (or --runs=…).
+      { CI_RELAY_RUNS: runs }
+    );
+  } finally {
+    await Promise.all([app.close(), db.close(), sf.close()]);
+  }
+}
+
 if (!fs.existsSync(DIST)) {
   process.stderr.write('dist/index.js is missing: run `npm run build` first.\n');
   process.exit(1);
@@ -231,6 +304,7 @@ if (!only || only === 'gitlab') await gitlab();
 if (!only || only === 'gocd') await gocd();
 if (!only || only === 'gearset') await gearset();
 if (!only || only === 'deploy') await deploy();
+if (!only || only === 'runs') await several();
 process.stdout.write(`\nLogs, artifacts and results are in ${workDir}:\n`);
 for (const f of fs.readdirSync(workDir, { recursive: true }) as string[]) {
   if (fs.statSync(path.join(workDir, f)).isFile()) process.stdout.write(`  ${f}\n`);

@@ -49,7 +49,7 @@ async function start(args: string[]): Promise<number> {
 /** read settings → relay → report, for any host; the one place errors are caught. Returns the exit code. */
 export async function main(host: Host): Promise<number> {
   if (host.isPost) return post(host);
-  const { readSettings, relay, setOutputs, summaryMarkdown, hostInputs, Reporting } =
+  const { readSettings, relay, setOutputs, summaryMarkdown, hostInputs, Reporting, ...several } =
     await import('./relay/index.js');
   host.saveState('isPost', 'true');
 
@@ -63,10 +63,15 @@ export async function main(host: Host): Promise<number> {
   process.on('SIGTERM', onSignal);
   let reporting: Reporting | undefined;
   try {
-    const settings = readSettings(
-      hostInputs(host.kind, (name) => host.input(name)),
-      (value) => host.secret(value)
-    );
+    const read = hostInputs(host.kind, (name) => host.input(name));
+    if (read('runs')) {
+      // Several runs (relay/runs.ts): each goes through relay() on its own; this is the step's verdict.
+      const result = await several.relaySeveral({ host, read, signal: abort.signal });
+      several.setSeveralOutputs(host, result);
+      await host.summary(several.severalSummaryMarkdown(result));
+      return await host.finish({ result });
+    }
+    const settings = readSettings(read, (value) => host.secret(value));
     const report = (reporting = new Reporting(settings, host));
     const result = await relay({
       settings,
@@ -98,8 +103,9 @@ export async function main(host: Host): Promise<number> {
  * runner kills it), cancel the remote run once. Does nothing when the main step finished.
  */
 async function post(host: Host): Promise<number> {
-  const { readSettings, connect, SYSTEM_NAMES, graceWindow, CANCEL_GRACE_MS } =
+  const { readSettings, connect, SYSTEM_NAMES, graceWindow, CANCEL_GRACE_MS, cancelSeveral } =
     await import('./relay/index.js');
+  if (host.getState('runs')) return host.getState('finished') ? 0 : cancelSeveral(host);
   const saved = host.getState('run');
   if (!saved || host.getState('finished')) return 0;
   let settings: Settings;

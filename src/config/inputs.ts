@@ -112,6 +112,16 @@ export const INPUTS: readonly InputDef[] = [
       'Globs of JUnit XML files among the downloaded artifacts to read as test results (GitLab also reads the pipeline test report); empty: off.'
   },
   {
+    name: 'runs',
+    description:
+      "Several runs in one step: a YAML or JSON list, each item a map of these inputs for one run plus a unique name; items inherit the step's inputs (see Several runs)."
+  },
+  {
+    name: 'fail-fast',
+    default: 'false',
+    description: 'With runs: cancel the other runs as soon as one ends unsuccessfully.'
+  },
+  {
     name: 'outputs-file',
     description:
       "A file among the downloaded artifacts (path or glob; the first match of the followed jobs) of KEY=VALUE lines (GitLab's dotenv form) or a JSON object: each key becomes a step output, all of them remote-outputs."
@@ -218,6 +228,10 @@ export const OUTPUTS = [
   {
     name: 'failed-tests',
     description: 'The number of failed (and errored) tests; empty when no test results were read.'
+  },
+  {
+    name: 'runs',
+    description: 'With runs: JSON array, one entry per run with its name and every output above.'
   },
   {
     name: 'remote-outputs',

@@ -80,7 +80,7 @@ export interface Settings {
 /** Reads inputs by their contract names; '' when unset. */
 export type InputReader = (name: string) => string;
 
-const DEFAULT_URLS: Partial<Record<System, string>> = {
+export const DEFAULT_URLS: Partial<Record<System, string>> = {
   gitlab: 'https://gitlab.com',
   gearset: 'https://api.gearset.com'
 };

@@ -41,4 +41,12 @@ export interface Result {
   tests?: TestSummary;
   /** The values read from `outputs-file`, when one was read. */
   remoteOutputs?: Record<string, unknown>;
+  /** With `runs`: each run's own result, in the order listed; the fields above are then the step's verdict. */
+  runs?: NamedResult[];
+}
+
+/** One run of several: its result, its `name`, and every single-run output it set (`runs` output). */
+export interface NamedResult extends Result {
+  name: string;
+  outputs: Record<string, unknown>;
 }

@@ -130,12 +130,15 @@ class AzureHost extends BaseHost {
     } else {
       const r = outcome.result;
       const status = r.status && r.status !== r.conclusion ? ` (${r.status})` : '';
-      const run = `${r.system} run ${r.runId}`.trim();
+      const run = r.runs ? `${r.runs.length} runs` : `${r.system} run ${r.runId}`.trim();
       if (!r.waited) {
         this.tl.setResult(
           TaskResult.Succeeded,
           line(`Triggered the ${run}; not waiting for it (wait: false).`)
         );
+      } else if (r.runs && r.accepted && r.runs.some((x) => x.waited && x.conclusion !== 'success')) {
+        // Several runs: every run accepted, some by success-on only: as a single run, with issues.
+        this.tl.setResult(TaskResult.SucceededWithIssues, line(r.message ?? `The ${run} succeeded.`));
       } else if (r.accepted && r.conclusion === 'success') {
         this.tl.setResult(TaskResult.Succeeded, line(`The ${run} concluded success${status}.`));
       } else if (r.accepted) {

@@ -6,7 +6,8 @@ import { writeFileNoFollow } from '../core/files.js';
 import { INPUTS, SYSTEMS, envName, type OutputName } from '../config/inputs.js';
 import { VERSION } from '../version.js';
 import { exitCode, type Outcome } from '../core/host.js';
-import { neutralizeCommands } from '../logs/neutralise.js';
+import type { Result } from '../core/result.js';
+import { commandFreeJsonText, neutralizeCommands } from '../logs/neutralise.js';
 import { BaseHost } from './base.js';
 
 /** Flags of the CLI itself, beside the inputs. */
@@ -163,12 +164,16 @@ export class CliHost extends BaseHost {
       const how = r.waited
         ? `${r.conclusion}${r.status && r.status !== r.conclusion ? ` (${r.status})` : ''}`
         : 'triggered, not followed';
-      this.info(`\n${r.system} run ${r.runId}: ${how} in ${r.duration}s${r.runUrl ? ` — ${r.runUrl}` : ''}`);
+      if (r.runs) this.info(`\n${severalText(r)}`);
+      else
+        this.info(
+          `\n${r.system} run ${r.runId}: ${how} in ${r.duration}s${r.runUrl ? ` — ${r.runUrl}` : ''}`
+        );
     }
     const object = this.resultObject(outcome, code);
     const text = `${JSON.stringify(object, null, 2)}\n`;
     // `\u0023` is `#` to a JSON reader, and no `##vso[` to a runner reading stdout.
-    if (this.json) this.stdout.write(this.redactor.redact(text).replace(/##(?=(?:vso)?\[)/gi, '#\\u0023'));
+    if (this.json) this.stdout.write(commandFreeJsonText(this.redactor.redact(text)));
     if (this.outputFile) {
       fs.mkdirSync(path.dirname(path.resolve(this.outputFile)), { recursive: true });
       writeFileNoFollow(this.outputFile, this.redactor.redact(text));
@@ -180,6 +185,7 @@ export class CliHost extends BaseHost {
   private resultObject(outcome: Outcome, code: number): Record<string, unknown> {
     const o: Record<string, unknown> = { ...this.outputs };
     if (typeof o.jobs === 'string') o.jobs = JSON.parse(o.jobs);
+    if (typeof o.runs === 'string') o.runs = JSON.parse(o.runs);
     if (typeof o['remote-outputs'] === 'string') o['remote-outputs'] = JSON.parse(o['remote-outputs']);
     if (typeof o.duration === 'string') o.duration = Number(o.duration);
     o['exit-code'] = code;
@@ -192,6 +198,26 @@ export class CliHost extends BaseHost {
     } else if (outcome.result?.message) o.message = this.plain(outcome.result.message);
     return o;
   }
+}
+
+/** The CLI's summary of several runs (stderr): one row per run, then its jobs with their logs. */
+function severalText(r: Result): string {
+  const out = [
+    `${r.runs!.length} runs: ${r.conclusion} in ${r.duration}s${r.message ? ` — ${r.message}` : ''}`
+  ];
+  for (const run of r.runs!) {
+    const how = run.waited
+      ? `${run.conclusion}${run.accepted && run.conclusion !== 'success' ? ' (accepted)' : ''}`
+      : 'triggered, not followed';
+    out.push(
+      `  ${run.name}: ${run.system} run ${run.runId || '(none)'}: ${how} in ${run.duration}s${run.runUrl ? ` — ${run.runUrl}` : ''}`
+    );
+    for (const j of run.jobs)
+      out.push(
+        `    ${j.name}: ${j.conclusion}${j.url ? ` — ${j.url}` : ''}${j.log ? ` (log: ${j.log})` : ''}`
+      );
+  }
+  return out.join('\n');
 }
 
 export function createCliHost(argv: string[]): CliHost {

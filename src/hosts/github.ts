@@ -63,7 +63,9 @@ export class GitHubHost extends BaseHost {
     else if (code !== 0) {
       const r = outcome.result;
       core.setFailed(
-        this.plain(`${r.system} run ${r.runId} ended ${r.conclusion}${r.message ? `: ${r.message}` : ''}`)
+        this.plain(
+          `${r.runs ? `${r.runs.length} runs` : `${r.system} run ${r.runId}`} ended ${r.conclusion}${r.message ? `: ${r.message}` : ''}`
+        )
       );
     }
     return code;

@@ -63,3 +63,20 @@ const HASH_COMMAND = /##(?=(?:vso)?\[)/gi;
 export function neutralizeCommands(text: string): string {
   return text.replace(GITHUB_COMMAND, '$1$2:\u200b').replace(HASH_COMMAND, '##\u200b');
 }
+
+/**
+ * JSON that reads back exactly (job names and the paths made from them) and yet holds no
+ * `##vso[` or `##[` for a runner to obey when a later step or a log echoes it: `\u0023` is `#`
+ * to a JSON reader. The Unicode line breaks a runner takes for a line's end are written as
+ * escapes, so no `::` command can start a line either.
+ */
+export function commandFreeJsonText(json: string): string {
+  return json
+    .replace(/##(?=(?:vso)?\[)/gi, '#\\u0023')
+    .replace(/[\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A value as JSON that no runner takes for a command (commandFreeJsonText). */
+export function commandFreeJson(value: unknown): string {
+  return commandFreeJsonText(JSON.stringify(value));
+}

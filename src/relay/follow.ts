@@ -27,6 +27,10 @@ export interface FollowOptions {
   deadline: Deadline;
   started: number;
   base: RunBase;
+  /** Told the conclusion as soon as the run ended, before its logs and artifacts are brought back. */
+  onConcluded?: (conclusion: Conclusion) => void;
+  /** Why the signal was aborted, when it was not the calling job's cancel (several runs: fail-fast). */
+  cancelledBecause?: () => string | undefined;
 }
 
 /**
@@ -49,10 +53,11 @@ export async function follow(opts: FollowOptions): Promise<Result> {
   } catch (err) {
     if (err instanceof AbortedError || deadline.cancelled) {
       state.conclusion = 'canceled';
-      state.message = 'The calling job was cancelled.';
+      const why = opts.cancelledBecause?.();
+      state.message = why ? `Cancelled because ${why}.` : 'The calling job was cancelled.';
       if (settings.cancelOnAbort) {
         connection.graceForCancel();
-        await cancel(remote, run, host, 'the calling job was cancelled');
+        await cancel(remote, run, host, why ?? 'the calling job was cancelled');
       }
       host.saveState('finished', 'true');
       return finalResult(opts, logs, names, state);
@@ -74,6 +79,7 @@ export async function follow(opts: FollowOptions): Promise<Result> {
     if (settings.cancelOnTimeout) await cancel(remote, run, host, 'timeout passed');
   }
   host.saveState('finished', 'true');
+  if (state.conclusion) opts.onConcluded?.(state.conclusion);
   await collect(opts, logs, names, state);
   return finalResult(opts, logs, names, state);
 }

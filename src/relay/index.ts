@@ -13,3 +13,6 @@ export { graceWindow } from '../core/deadline.js';
 export { setOutputs, summaryMarkdown } from '../reporting/summary.js';
 export { readSettings } from '../config/settings.js';
 export { Reporting } from '../reporting/report-back.js';
+export { relaySeveral } from './runs.js';
+export { cancelSeveral } from './runs-post.js';
+export { setSeveralOutputs, severalSummaryMarkdown } from '../reporting/summary-runs.js';

@@ -6,7 +6,7 @@ import type { Remote } from '../remotes/remote.js';
 import { SYSTEM_NAMES } from '../config/inputs.js';
 import { connect } from './connection.js';
 import { readOutputsFile } from '../reporting/outputs-file.js';
-import type { Run } from '../core/run.js';
+import type { Conclusion, Run } from '../core/run.js';
 import type { Result } from '../core/result.js';
 import type { Settings } from '../config/settings.js';
 
@@ -21,10 +21,22 @@ export interface RelayOptions {
   onStarted?: (run: Run) => Promise<void>;
   /** Given the result while the remote is still connected (reporting.ts: its test report). */
   onEnded?: (result: Result, remote: Remote, run: Run) => Promise<void>;
+  /** Told the conclusion as soon as the run ended, before its files are brought back (relay/runs.ts: fail-fast). */
+  onConcluded?: (conclusion: Conclusion) => void;
+  /** Why `signal` was aborted, when it was not the calling job's cancel (relay/runs.ts: fail-fast). */
+  cancelledBecause?: () => string | undefined;
 }
 
 /** trigger (or attach) → follow, streaming logs → collect logs and artifacts → Result. */
-export async function relay({ settings, host, signal, onStarted, onEnded }: RelayOptions): Promise<Result> {
+export async function relay({
+  settings,
+  host,
+  signal,
+  onStarted,
+  onEnded,
+  onConcluded,
+  cancelledBecause
+}: RelayOptions): Promise<Result> {
   const system = SYSTEM_NAMES[settings.system];
   if (!settings.tlsVerify) {
     host.warning(
@@ -68,7 +80,17 @@ export async function relay({ settings, host, signal, onStarted, onEnded }: Rela
         waited: false
       };
     }
-    const result = await follow({ connection, run, settings, host, deadline, started, base });
+    const result = await follow({
+      connection,
+      run,
+      settings,
+      host,
+      deadline,
+      started,
+      base,
+      onConcluded,
+      cancelledBecause
+    });
     // Read whatever the run ended as: a failed job's values are often what the caller needs.
     if (settings.outputsFile.length) {
       const jobDirs = result.jobs.flatMap((j) => (j.artifacts ? [{ name: j.name, dir: j.artifacts }] : []));

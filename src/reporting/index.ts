@@ -9,3 +9,4 @@ export * from './summary.js';
 export * from './report-back.js';
 export * from './junit.js';
 export * from './test-results.js';
+export * from './summary-runs.js';

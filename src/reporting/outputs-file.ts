@@ -20,6 +20,7 @@ import type { Host } from '../core/host.js';
 import { OUTPUTS } from '../config/inputs.js';
 import { findReports } from './test-results.js';
 import { own } from '../config/params.js';
+import { commandFreeJson } from '../logs/neutralise.js';
 
 /** A file larger than this is not a list of values. */
 export const MAX_OUTPUTS_FILE_BYTES = 1024 * 1024;
@@ -122,11 +123,6 @@ function asText(v: unknown): string {
   return typeof v === 'string' ? v : (JSON.stringify(v) ?? '');
 }
 
-/** JSON that no log reader takes for a command: `##[` and `##vso[` are written `#\u0023…`. */
-export function safeJson(value: unknown): string {
-  return JSON.stringify(value).replace(/##(?=(?:vso)?\[)/gi, '#\\u0023');
-}
-
 /** Each value as a step output of its own where that is safe, and all of them as `remote-outputs`. */
 export function handBack(host: Host, values: Record<string, unknown>): void {
   const kept: string[] = [];
@@ -150,6 +146,6 @@ export function handBack(host: Host, values: Record<string, unknown>): void {
     host.setOutput(key, value);
     kept.push(key);
   }
-  host.setOutput('remote-outputs', safeJson(values));
+  host.setOutput('remote-outputs', commandFreeJson(values));
   if (kept.length) host.info(`outputs-file: handed back ${kept.join(', ')}.`);
 }

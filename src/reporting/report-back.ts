@@ -34,7 +34,9 @@ export class Reporting {
 
   constructor(
     private readonly settings: Settings,
-    private readonly host: Host
+    private readonly host: Host,
+    /** With several runs: ` (<name>)`, so each run has a commit status of its own. */
+    private readonly contextSuffix = ''
   ) {}
 
   /** The run exists: the commit status turns `pending`. */
@@ -56,7 +58,11 @@ export class Reporting {
       return;
     }
     this.host.secret(gh.token);
-    this.status = new CommitStatus(target, gh.token, gh.context ?? this.defaultContext());
+    this.status = new CommitStatus(
+      target,
+      gh.token,
+      `${gh.context ?? this.defaultContext()}${this.contextSuffix}`
+    );
     await this.post('pending', `${SYSTEM_NAMES[this.settings.system]} run ${run.id} is running`, run.url);
   }
 

@@ -1,6 +1,7 @@
 import type { Host } from '../core/host.js';
 import type { Result } from '../core/result.js';
 import { testTotals, type TestSummary } from '../core/test-summary.js';
+import { commandFreeJson } from '../logs/neutralise.js';
 import { handBack } from './outputs-file.js';
 
 /** Failed tests listed in the summary; the rest are counted. */
@@ -18,7 +19,7 @@ export function setOutputs(host: Host, result: Result): void {
   host.setOutput('status', result.status);
   host.setOutput(
     'jobs',
-    jsonOutput(
+    commandFreeJson(
       result.jobs.map((j) => ({
         name: j.name,
         id: j.id,
@@ -34,25 +35,13 @@ export function setOutputs(host: Host, result: Result): void {
   host.setOutput('log-file', result.logFile);
   host.setOutput('duration', String(result.duration));
   if (result.tests) {
-    host.setOutput('tests', jsonOutput(testTotals(result.tests)));
+    host.setOutput('tests', commandFreeJson(testTotals(result.tests)));
     host.setOutput('failed-tests', String(result.tests.failed + result.tests.errors));
   }
   if (result.remoteOutputs) handBack(host, result.remoteOutputs);
 }
 
-/**
- * A JSON output that reads back exactly (job names and the paths made from them) and yet holds no
- * `##vso[` or `##[` for a runner to obey when a later step echoes it: `\u0023` is `#` to a JSON
- * reader. It never starts a line, so no `::` command either; the host's neutraliser finds nothing
- * left to change (the Unicode line breaks it would take for a line's end are written as escapes).
- */
-export function jsonOutput(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/##(?=(?:vso)?\[)/gi, '#\\u0023')
-    .replace(/[\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-const ICONS: Record<string, string> = {
+export const ICONS: Record<string, string> = {
   success: '✅',
   failed: '❌',
   canceled: '⏹️',

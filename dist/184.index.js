@@ -1,5 +1,5 @@
-export const id = 47;
-export const ids = [47];
+export const id = 184;
+export const ids = [184];
 export const modules = {
 
 /***/ 6097:
@@ -12,9 +12,9 @@ export const modules = {
 /* harmony export */   mc: () => (/* binding */ INPUTS),
 /* harmony export */   pD: () => (/* binding */ envName),
 /* harmony export */   py: () => (/* binding */ OUTPUTS),
+/* harmony export */   pz: () => (/* binding */ inputsFor),
 /* harmony export */   xQ: () => (/* binding */ camelCase)
 /* harmony export */ });
-/* unused harmony export inputsFor */
 /**
  * The public names of CONTRACT.md, in one place: settings, the CLI's flags and help, and the
  * tests that check action.yml and task.json all read this table.
@@ -105,6 +105,15 @@ const INPUTS = [
     {
         name: 'test-results',
         description: 'Globs of JUnit XML files among the downloaded artifacts to read as test results (GitLab also reads the pipeline test report); empty: off.'
+    },
+    {
+        name: 'runs',
+        description: "Several runs in one step: a YAML or JSON list, each item a map of these inputs for one run plus a unique name; items inherit the step's inputs (see Several runs)."
+    },
+    {
+        name: 'fail-fast',
+        default: 'false',
+        description: 'With runs: cancel the other runs as soon as one ends unsuccessfully.'
     },
     {
         name: 'outputs-file',
@@ -206,6 +215,10 @@ const OUTPUTS = [
     {
         name: 'failed-tests',
         description: 'The number of failed (and errored) tests; empty when no test results were read.'
+    },
+    {
+        name: 'runs',
+        description: 'With runs: JSON array, one entry per run with its name and every output above.'
     },
     {
         name: 'remote-outputs',
@@ -484,6 +497,44 @@ class FoldersInside {
 
 /***/ }),
 
+/***/ 8717:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   I: () => (/* binding */ exitCode),
+/* harmony export */   x: () => (/* binding */ annotationText)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3828);
+
+/** An annotation as one plain line, for hosts that have no annotations of their own. */
+function annotationText(a) {
+    const where = a.file ? ` (${a.file}${a.line ? `:${a.line}` : ''})` : '';
+    return `${a.title}${where}: ${a.message}`;
+}
+/** CONTRACT.md, "Exit status". */
+function exitCode(outcome) {
+    if (outcome.error) {
+        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz)
+            return 2;
+        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AbortedError */ .oM)
+            return 1;
+        if (outcome.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RemoteError */ .Hi)
+            return 4;
+        return 4;
+    }
+    const { result } = outcome;
+    if (result.accepted)
+        return 0;
+    if (result.conclusion === 'timed_out')
+        return 3;
+    if (result.conclusion === 'error')
+        return 4;
+    return 1;
+}
+
+
+/***/ }),
+
 /***/ 2802:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -596,21 +647,27 @@ class StreamRedactor {
 
 /***/ }),
 
-/***/ 8047:
+/***/ 8184:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
   CANCEL_GRACE_MS: () => (/* reexport */ CANCEL_GRACE_MS),
   Reporting: () => (/* reexport */ Reporting),
   SYSTEM_NAMES: () => (/* reexport */ inputs/* SYSTEM_NAMES */.Hu),
+  cancelSeveral: () => (/* reexport */ cancelSeveral),
   connect: () => (/* reexport */ connect),
   graceWindow: () => (/* reexport */ core_deadline/* graceWindow */.Fh),
   hostInputs: () => (/* reexport */ inputs/* hostInputs */.ep),
   readSettings: () => (/* reexport */ readSettings),
   relay: () => (/* reexport */ relay),
+  relaySeveral: () => (/* reexport */ relaySeveral),
   setOutputs: () => (/* reexport */ setOutputs),
+  setSeveralOutputs: () => (/* reexport */ setSeveralOutputs),
+  severalSummaryMarkdown: () => (/* reexport */ severalSummaryMarkdown),
   summaryMarkdown: () => (/* reexport */ summaryMarkdown)
 });
 
@@ -1750,10 +1807,11 @@ async function follow(opts) {
     catch (err) {
         if (err instanceof errors/* AbortedError */.oM || deadline.cancelled) {
             state.conclusion = 'canceled';
-            state.message = 'The calling job was cancelled.';
+            const why = opts.cancelledBecause?.();
+            state.message = why ? `Cancelled because ${why}.` : 'The calling job was cancelled.';
             if (settings.cancelOnAbort) {
                 connection.graceForCancel();
-                await cancel(remote, run, host, 'the calling job was cancelled');
+                await cancel(remote, run, host, why ?? 'the calling job was cancelled');
             }
             host.saveState('finished', 'true');
             return finalResult(opts, logs, names, state);
@@ -1776,6 +1834,8 @@ async function follow(opts) {
             await cancel(remote, run, host, 'timeout passed');
     }
     host.saveState('finished', 'true');
+    if (state.conclusion)
+        opts.onConcluded?.(state.conclusion);
     await collect(opts, logs, names, state);
     return finalResult(opts, logs, names, state);
 }
@@ -2895,6 +2955,8 @@ function parseSha(value) {
     return value.toLowerCase();
 }
 
+// EXTERNAL MODULE: ./lib/logs/neutralise.js
+var neutralise = __webpack_require__(641);
 ;// CONCATENATED MODULE: ./lib/reporting/outputs-file.js
 /**
  * `outputs-file`: values a remote run hands back, read from one file among the downloaded
@@ -2913,6 +2975,7 @@ function parseSha(value) {
  * one line, or that holds a log command, is left out there. Whatever is left out is named in a
  * warning and stays in `remote-outputs`, a JSON text in which `##` before `[` is written `#\u0023`.
  */
+
 
 
 
@@ -3003,10 +3066,6 @@ function parseValues(bytes) {
 function asText(v) {
     return typeof v === 'string' ? v : (JSON.stringify(v) ?? '');
 }
-/** JSON that no log reader takes for a command: `##[` and `##vso[` are written `#\u0023…`. */
-function safeJson(value) {
-    return JSON.stringify(value).replace(/##(?=(?:vso)?\[)/gi, '#\\u0023');
-}
 /** Each value as a step output of its own where that is safe, and all of them as `remote-outputs`. */
 function handBack(host, values) {
     const kept = [];
@@ -3028,7 +3087,7 @@ function handBack(host, values) {
         host.setOutput(key, value);
         kept.push(key);
     }
-    host.setOutput('remote-outputs', safeJson(values));
+    host.setOutput('remote-outputs', (0,neutralise/* commandFreeJson */.cc)(values));
     if (kept.length)
         host.info(`outputs-file: handed back ${kept.join(', ')}.`);
 }
@@ -3042,7 +3101,7 @@ function handBack(host, values) {
 
 
 /** trigger (or attach) → follow, streaming logs → collect logs and artifacts → Result. */
-async function relay({ settings, host, signal, onStarted, onEnded }) {
+async function relay({ settings, host, signal, onStarted, onEnded, onConcluded, cancelledBecause }) {
     const system = inputs/* SYSTEM_NAMES */.Hu[settings.system];
     if (!settings.tlsVerify) {
         host.warning(`tls-verify is false: ${system}'s certificate is not checked, so anyone on the network path can read the token.`);
@@ -3083,7 +3142,17 @@ async function relay({ settings, host, signal, onStarted, onEnded }) {
                 waited: false
             };
         }
-        const result = await follow({ connection, run, settings, host, deadline, started, base });
+        const result = await follow({
+            connection,
+            run,
+            settings,
+            host,
+            deadline,
+            started,
+            base,
+            onConcluded,
+            cancelledBecause
+        });
         // Read whatever the run ended as: a failed job's values are often what the caller needs.
         if (settings.outputsFile.length) {
             const jobDirs = result.jobs.flatMap((j) => (j.artifacts ? [{ name: j.name, dir: j.artifacts }] : []));
@@ -3163,6 +3232,7 @@ passed) {
 ;// CONCATENATED MODULE: ./lib/reporting/summary.js
 
 
+
 /** Failed tests listed in the summary; the rest are counted. */
 const MAX_SUMMARY_FAILURES = 50;
 /** Lines of a failure's message shown in the summary's table. */
@@ -3176,7 +3246,7 @@ function setOutputs(host, result) {
         return;
     host.setOutput('conclusion', result.conclusion);
     host.setOutput('status', result.status);
-    host.setOutput('jobs', jsonOutput(result.jobs.map((j) => ({
+    host.setOutput('jobs', (0,neutralise/* commandFreeJson */.cc)(result.jobs.map((j) => ({
         name: j.name,
         id: j.id,
         stage: j.stage ?? '',
@@ -3189,22 +3259,11 @@ function setOutputs(host, result) {
     host.setOutput('log-file', result.logFile);
     host.setOutput('duration', String(result.duration));
     if (result.tests) {
-        host.setOutput('tests', jsonOutput(testTotals(result.tests)));
+        host.setOutput('tests', (0,neutralise/* commandFreeJson */.cc)(testTotals(result.tests)));
         host.setOutput('failed-tests', String(result.tests.failed + result.tests.errors));
     }
     if (result.remoteOutputs)
         handBack(host, result.remoteOutputs);
-}
-/**
- * A JSON output that reads back exactly (job names and the paths made from them) and yet holds no
- * `##vso[` or `##[` for a runner to obey when a later step echoes it: `\u0023` is `#` to a JSON
- * reader. It never starts a line, so no `::` command either; the host's neutraliser finds nothing
- * left to change (the Unicode line breaks it would take for a line's end are written as escapes).
- */
-function jsonOutput(value) {
-    return JSON.stringify(value)
-        .replace(/##(?=(?:vso)?\[)/gi, '#\\u0023')
-        .replace(/[\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 const ICONS = {
     success: '✅',
@@ -3685,8 +3744,6 @@ function lines(text) {
         .filter(Boolean);
 }
 
-// EXTERNAL MODULE: ./lib/logs/neutralise.js
-var neutralise = __webpack_require__(641);
 ;// CONCATENATED MODULE: ./lib/reporting/report-back.js
 /**
  * Reporting the run back where people look: the commit status on GitHub, the test results the
@@ -3711,12 +3768,16 @@ const ANNOTATION_LINES = 6;
 class Reporting {
     settings;
     host;
+    contextSuffix;
     status;
     run;
     files = [];
-    constructor(settings, host) {
+    constructor(settings, host, 
+    /** With several runs: ` (<name>)`, so each run has a commit status of its own. */
+    contextSuffix = '') {
         this.settings = settings;
         this.host = host;
+        this.contextSuffix = contextSuffix;
     }
     /** The run exists: the commit status turns `pending`. */
     async started(run) {
@@ -3736,7 +3797,7 @@ class Reporting {
             return;
         }
         this.host.secret(gh.token);
-        this.status = new CommitStatus(target, gh.token, gh.context ?? this.defaultContext());
+        this.status = new CommitStatus(target, gh.token, `${gh.context ?? this.defaultContext()}${this.contextSuffix}`);
         await this.post('pending', `${inputs/* SYSTEM_NAMES */.Hu[this.settings.system]} run ${run.id} is running`, run.url);
     }
     /** The run ended; the remote is still connected: read the test results. */
@@ -3907,6 +3968,572 @@ function duration(seconds) {
     return h ? `${h}h ${m}m` : `${m}m ${sec}s`;
 }
 
+;// CONCATENATED MODULE: ./lib/config/runs.js
+/**
+ * The `runs` input (CONTRACT.md, "Several runs"): a YAML or JSON list whose items are maps of
+ * the contract's inputs for one run plus a `name`. Every item is read into its own Settings
+ * here, before anything is triggered, so that one bad item fails the whole step with one
+ * sentence naming it (by `name`, else by position) and nothing is sent to any server.
+ */
+
+
+
+
+
+
+/** More runs than this in one step is surely a mistake (each holds connections and a poll loop). */
+const MAX_RUNS = 100;
+/** Inputs an item may not set: they belong to the step as a whole. */
+const STEP_ONLY = new Set(['runs', 'fail-fast', 'download-dir']);
+/** Inputs that are lists of lines: a YAML list is taken as one line per entry. */
+const LINE_LISTS = new Set(['artifacts', 'test-results', 'materials', 'success-on']);
+/**
+ * The step's inputs with `runs` → each item's Settings. Secrets of every item are told to
+ * `onSecret` as they are read (readSettings does so before it validates anything).
+ */
+function readRuns(read, onSecret, cwd = process.cwd(), 
+/** The host reading them: an item's inputs of other hosts are ignored, as the step's are. */
+hostKind = 'cli') {
+    const raw = parseList(read('runs'));
+    const stepDir = external_node_path_.resolve(cwd, read('download-dir').trim() || defaultOf('download-dir'));
+    const failFast = parseBool(read('fail-fast').trim() || defaultOf('fail-fast'), 'fail-fast');
+    const maps = raw.map((entry, i) => itemMap(entry, i + 1));
+    // Every secret of every item is registered before any item is judged: an error message about
+    // one item can then never show another's secret.
+    for (const map of maps)
+        for (const def of inputs/* INPUTS */.mc)
+            if (def.secret && map.values[def.name])
+                onSecret(map.values[def.name]);
+    const readHere = new Set((0,inputs/* inputsFor */.pz)(hostKind).map((i) => i.name));
+    for (const map of maps)
+        for (const name of Object.keys(map.values))
+            if (!readHere.has(name))
+                delete map.values[name];
+    const items = [];
+    const byFolder = new Map();
+    for (const map of maps) {
+        const folder = safeFileName(map.name);
+        const same = byFolder.get(folder.toLowerCase());
+        if (same) {
+            throw new errors/* InputError */.dz(same.name === map.name
+                ? `Input 'runs' has two items named '${map.name}' (items ${same.position} and ${map.position}): each run needs a name of its own.`
+                : `Input 'runs' has items '${same.name}' and '${map.name}' whose names make the same folder name '${folder}': give them names that differ in letters or digits.`);
+        }
+        const settings = itemSettings(read, map, external_node_path_.join(stepDir, folder), onSecret, cwd);
+        const item = { name: map.name, folder, position: map.position, settings };
+        byFolder.set(folder.toLowerCase(), item);
+        items.push(item);
+    }
+    return { items, failFast, downloadDir: stepDir };
+}
+function defaultOf(name) {
+    return inputs/* INPUTS */.mc.find((i) => i.name === name)?.default ?? '';
+}
+function parseList(text) {
+    let parsed;
+    try {
+        parsed = text.trim().startsWith('[') ? JSON.parse(text) : (0,dist/* parse */.qg)(text);
+    }
+    catch (err) {
+        // The parser's message quotes the text, which may hold a token: only where it broke is told.
+        const line = /line (\d+)/.exec((0,errors/* errorMessage */.gJ)(err))?.[1];
+        throw new errors/* InputError */.dz(`Input 'runs' is not a YAML or JSON list of runs${line ? ` (it does not parse at line ${line})` : ''}.`);
+    }
+    if (!Array.isArray(parsed))
+        throw new errors/* InputError */.dz(`Input 'runs' must be a YAML or JSON list of runs, each a map of inputs with a name.`);
+    if (!parsed.length)
+        throw new errors/* InputError */.dz(`Input 'runs' holds no run.`);
+    if (parsed.length > MAX_RUNS)
+        throw new errors/* InputError */.dz(`Input 'runs' holds ${parsed.length} runs; at most ${MAX_RUNS} are allowed in one step.`);
+    return parsed;
+}
+const KNOWN = new Set(inputs/* INPUTS */.mc.map((i) => i.name));
+function itemMap(entry, position) {
+    const at = `Input 'runs' item ${position}`;
+    if (!entry || typeof entry !== 'object' || Array.isArray(entry))
+        throw new errors/* InputError */.dz(`${at} is not a map of inputs with a name.`);
+    const map = entry;
+    const rawName = map.name;
+    if (typeof rawName !== 'string' && typeof rawName !== 'number')
+        throw new errors/* InputError */.dz(`${at} has no 'name': each run needs a name of its own (its log prefix and folder).`);
+    const name = String(rawName).trim();
+    if (!name || name.length > 100 || /[\r\n]/.test(name))
+        throw new errors/* InputError */.dz(`${at} needs a 'name' of one line, 1 to 100 characters.`);
+    const label = `Input 'runs' item '${name}'`;
+    const values = {};
+    for (const [key, value] of Object.entries(map)) {
+        if (key === 'name')
+            continue;
+        // Azure writes inputs in camelCase: `pollInterval` is `poll-interval`.
+        const input = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+        if (STEP_ONLY.has(input))
+            throw new errors/* InputError */.dz(`${label} sets '${key}', which is set once for the whole step, not per run.`);
+        if (!KNOWN.has(input))
+            throw new errors/* InputError */.dz(`${label} has '${key}', which is not an input.`);
+        values[input] = runs_asText(value, input, label);
+    }
+    return { name, position, values };
+}
+function runs_asText(value, input, label) {
+    if (value === null || value === undefined)
+        return '';
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+        return String(value);
+    if (Array.isArray(value) &&
+        LINE_LISTS.has(input) &&
+        value.every((v) => typeof v !== 'object' || v === null))
+        return value.map((v) => String(v ?? '')).join('\n');
+    // A map for variables (and pipeline inputs) keeps its types as JSON, which those inputs read.
+    if (typeof value === 'object' && !Array.isArray(value))
+        return JSON.stringify(value);
+    throw new errors/* InputError */.dz(`${label} has a value for '${input}' that is not text.`);
+}
+/** The inputs no item inherits from the step when it runs on another server: they are for the step's own server. */
+const CREDENTIALS = new Set(inputs/* INPUTS */.mc.filter((i) => i.secret && !i.hosts)
+    .map((i) => i.name)
+    .concat('username'));
+/**
+ * An item's reader: its own values, else the step's. Credentials (`token`, `username`,
+ * `password`, `trigger-token`, `secret-variables`) are inherited only by an item whose server
+ * is the step's own (same system and origin): a step's token never goes to another server.
+ * `run` is never inherited (an id means nothing on another run's server).
+ */
+function itemSettings(read, map, downloadDir, onSecret, cwd) {
+    const own = map.values;
+    const stepSystem = read('system').trim().toLowerCase();
+    const itemSystem = (own.system ?? stepSystem).trim().toLowerCase();
+    const sameServer = itemSystem === stepSystem &&
+        origin(own.url ?? read('url'), itemSystem) === origin(read('url'), stepSystem);
+    const itemRead = (name) => {
+        if (name === 'download-dir')
+            return downloadDir;
+        if (name in own)
+            return own[name];
+        if (name === 'run' || name === 'runs')
+            return '';
+        if (CREDENTIALS.has(name) && !sameServer)
+            return '';
+        return read(name);
+    };
+    try {
+        return readSettings(itemRead, onSecret, cwd);
+    }
+    catch (err) {
+        if (!(err instanceof errors/* InputError */.dz))
+            throw err;
+        const label = `Input 'runs' item '${map.name}' (item ${map.position})`;
+        throw new errors/* InputError */.dz(`${label}: ${err.message.charAt(0).toLowerCase()}${err.message.slice(1)}`);
+    }
+}
+/** The origin a system's URL input points at; '' when there is none to tell. */
+function origin(url, system) {
+    const value = url.trim() || DEFAULT_URLS[system] || '';
+    if (!inputs/* SYSTEMS */.LB.includes(system) || !value)
+        return '';
+    try {
+        return new URL(value).origin;
+    }
+    catch {
+        return '';
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/reporting/summary-runs.js
+
+
+
+/** Outputs whose text is JSON or a number: in `runs` they keep their type. */
+const TYPED = new Set(['jobs', 'tests', 'remote-outputs', 'duration', 'failed-tests']);
+/** The entry of one run in the `runs` output: its name, every output it set (typed), and its message. */
+function runEntry(run) {
+    const entry = { name: run.name };
+    for (const [name, value] of Object.entries(run.outputs)) {
+        if (TYPED.has(name) && typeof value === 'string' && value !== '') {
+            try {
+                entry[name] = JSON.parse(value);
+                continue;
+            }
+            catch {
+                // kept as text
+            }
+        }
+        entry[name] = value;
+    }
+    // Why it ended as it did, as the CLI's result object says it for one run.
+    if (run.message)
+        entry.message = run.message;
+    // A value the remote handed back under the key `name` never hides which run this is.
+    entry.name = run.name;
+    return entry;
+}
+/** The step's outputs: its verdict as a single run's outputs would be, plus `runs`. */
+function setSeveralOutputs(host, result) {
+    setOutputs(host, { ...result, waited: true });
+    host.setOutput('runs', (0,neutralise/* commandFreeJson */.cc)((result.runs ?? []).map(runEntry)));
+}
+/** A run's conclusion as the verdict judged it: `partial (accepted)` when its success-on took it. */
+function judged(r) {
+    const word = r.waited ? r.conclusion : 'triggered';
+    return `${ICONS[r.waited ? r.conclusion : 'success'] ?? ''} ${word}${r.waited && r.accepted && r.conclusion !== 'success' ? ' (accepted)' : ''}`;
+}
+/** GitHub's job summary and Azure's build summary: one row per run, then each run's jobs with their logs. */
+function severalSummaryMarkdown(result) {
+    const runs = result.runs ?? [];
+    const out = [
+        `### ci-relay: ${runs.length} runs`,
+        '',
+        `**${ICONS[result.conclusion] ?? ''} ${result.conclusion}** in ${result.duration}s` +
+            (result.message ? ` — ${summary_text(result.message)}` : ''),
+        '',
+        '| Run | System | Run id | Conclusion | Status | Duration | Tests |',
+        '|---|---|---|---|---|---|---|'
+    ];
+    for (const r of runs) {
+        const tests = r.tests ? `${r.tests.failed + r.tests.errors} failed of ${r.tests.total}` : '';
+        out.push(`| ${summary_text(r.name)} | ${summary_text(r.system)} | ${summary_link(r.runId, r.runUrl)} | ${judged(r)} | ${summary_text(r.status)} | ${r.duration}s | ${tests} |`);
+    }
+    for (const r of runs) {
+        out.push('', `#### ${summary_text(r.name)}: ${summary_text(r.system)} run ${summary_link(r.runId, r.runUrl)}`, '');
+        if (r.message)
+            out.push(summary_text(r.message), '');
+        if (!r.jobs.length) {
+            out.push(r.waited ? 'No jobs were seen.' : 'Triggered without waiting (`wait: false`).');
+            continue;
+        }
+        out.push('| Job | Stage | Conclusion | Duration | Link | Log |', '|---|---|---|---|---|---|');
+        for (const j of r.jobs) {
+            out.push(`| ${summary_text(j.name)} | ${summary_text(j.stage ?? '')} | ${ICONS[j.conclusion] ?? ''} ${summary_text(j.conclusion)} | ${j.duration !== undefined ? `${Math.round(j.duration)}s` : ''} | ${j.url ? summary_link('open', j.url) : ''} | ${j.log ? summary_text(j.log) : ''} |`);
+        }
+    }
+    if (result.tests)
+        out.push('', ...testsMarkdown(result.tests));
+    return out.join('\n') + '\n';
+}
+/** The step's tests: the runs' totals added (undefined when no run read any). */
+function summedTests(runs) {
+    const read = runs.flatMap((r) => (r.tests ? [r.tests] : []));
+    return read.length ? mergeSummaries(read) : undefined;
+}
+
+// EXTERNAL MODULE: ./lib/core/host.js
+var host = __webpack_require__(8717);
+;// CONCATENATED MODULE: ./lib/relay/run-host.js
+/**
+ * Each of several runs sees the step's Host through one of these (CONTRACT.md, "Several runs").
+ *
+ * Log groups: GitHub's `::group::` and Azure's `##[group]` cannot nest or interleave, and
+ * several runs stream at the same time, so a group opened by one run would swallow the lines
+ * of the others and fold them away under the wrong title. So while several runs stream, no
+ * host group is opened at all: a job's start is one line (`[name] ▶ job`), and every remote
+ * line carries `[name/job]`, which the host's log search (and grep on the CLI) filters on to
+ * follow one run live. Each job's whole log is its saved file, linked from the summary.
+ *
+ * Every line is handed to the step's host whole, in one write: two runs' bytes never share a
+ * line. Secrets are the step's (every run's secrets are masked in every run's text). Outputs
+ * are kept per run, never set on the step; saved state goes to `onState` (the post step's list
+ * of runs to cancel).
+ */
+
+class RunHost {
+    step;
+    name;
+    onState;
+    isPost = false;
+    /** The outputs this run set, by contract name. */
+    outputs = new Map();
+    job = '';
+    constructor(step, 
+    /** The run's name made safe (its folder name): no line breaks, no command characters. */
+    name, onState = () => { }) {
+        this.step = step;
+        this.name = name;
+        this.onState = onState;
+    }
+    get kind() {
+        return this.step.kind;
+    }
+    /** Inputs were read once for every run (config/runs.ts): a run reads none of its own. */
+    input(_name) {
+        return '';
+    }
+    secret(value) {
+        this.step.secret(value);
+    }
+    get secrets() {
+        return this.step.secrets;
+    }
+    mark(message) {
+        return message
+            .split('\n')
+            .map((line) => `[${this.name}] ${line}`)
+            .join('\n');
+    }
+    info(message) {
+        this.step.info(this.mark(message));
+    }
+    warning(message) {
+        this.step.warning(this.mark(message));
+    }
+    error(message) {
+        this.step.error(this.mark(message));
+    }
+    debug(message) {
+        this.step.debug(this.mark(message));
+    }
+    /** No host group (see above): the job's start is a line of its own, and its lines are marked with it. */
+    startGroup(title) {
+        this.job = title.replace(/[\r\n]+/g, ' ');
+        this.step.info(`[${this.name}] ▶ ${this.job}`);
+    }
+    endGroup() {
+        this.job = '';
+    }
+    remoteLines(lines) {
+        if (!lines.length)
+            return;
+        const prefix = this.job ? `[${this.name}/${this.job}] ` : `[${this.name}] `;
+        this.step.remoteLines(lines.map((l) => prefix + l));
+    }
+    setOutput(name, value) {
+        this.outputs.set(name, value);
+    }
+    async summary(_markdown) { }
+    async finish(outcome) {
+        return (0,host/* exitCode */.I)(outcome);
+    }
+    saveState(name, value) {
+        this.onState(name, value);
+    }
+    getState(_name) {
+        return '';
+    }
+    annotate(annotation) {
+        this.step.annotate({ ...annotation, title: `[${this.name}] ${annotation.title}` });
+    }
+    publishTestResults(files) {
+        this.step.publishTestResults(files);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/relay/runs.js
+/**
+ * Several runs in one step (CONTRACT.md, "Several runs"), built on the single-run relay: every
+ * item of `runs` (read and validated as a whole first, config/runs.ts) goes through `relay()`
+ * at once, each with its own Settings (system, server, credentials, download-dir), its own
+ * run-scoped view of the host (run-host.ts: lines marked `[name/job]`, outputs kept per run)
+ * and its own report-back (commit status, test results). This file only starts them, cancels
+ * them together (fail-fast, a job's cancel) and judges the step.
+ */
+
+
+
+
+
+
+
+
+/** The verdict's order, worst first (CONTRACT.md): a step is as bad as its worst run. */
+const VERDICT_ORDER = [
+    'error',
+    'timed_out',
+    'failed',
+    'canceled',
+    'blocked',
+    'partial',
+    'skipped',
+    'success'
+];
+/** Reads every item, then relays them all side by side; the step's Result holds each run's in `runs`. */
+async function relaySeveral({ host, read, signal }) {
+    const several = readRuns(read, (value) => host.secret(value), process.cwd(), host.kind);
+    const started = Date.now();
+    host.info(`Several runs: ${several.items.map((i) => `${i.folder} (${inputs/* SYSTEM_NAMES */.Hu[i.settings.system]})`).join(', ')}${several.failFast ? '; fail-fast: the others are cancelled when one ends unsuccessfully' : ''}. Each line of a run is marked [name/job].`);
+    const saved = several.items.map((i) => ({ name: i.name }));
+    const save = () => host.saveState('runs', JSON.stringify(saved));
+    save();
+    const controllers = several.items.map(() => new AbortController());
+    const onStep = () => controllers.forEach((c) => c.abort());
+    if (signal.aborted)
+        onStep();
+    else
+        signal.addEventListener('abort', onStep, { once: true });
+    let failedFirst;
+    /** fail-fast: every run still going is cancelled; one that ended (bringing back its files) is left be. */
+    const failFast = (by) => {
+        if (!several.failFast || failedFirst || signal.aborted)
+            return;
+        failedFirst = by;
+        host.warning(`Run '${by.name}' ended ${by.conclusion}: fail-fast cancels the runs still going.`);
+        several.items.forEach((item, i) => {
+            if (saved[i].finished)
+                return;
+            // fail-fast asks for the cancel whatever cancel-on-abort says: that is what it is for.
+            item.settings.cancelOnAbort = true;
+            controllers[i].abort();
+        });
+    };
+    try {
+        const results = await Promise.all(several.items.map(async (item, i) => {
+            const concluded = (c) => {
+                if (!item.settings.successOn.includes(c))
+                    failFast({ name: item.name, conclusion: c });
+            };
+            const because = () => failedFirst && !signal.aborted && failedFirst.name !== item.name
+                ? `of fail-fast: run '${failedFirst.name}' ended ${failedFirst.conclusion}`
+                : undefined;
+            const result = await one(item, host, controllers[i].signal, saved[i], save, concluded, because);
+            // A run cancelled before it was known says so in relay's own words: fail-fast's are these.
+            if (result.conclusion === 'canceled' && because())
+                result.message = `Cancelled because ${because()}.`;
+            if (!result.accepted)
+                failFast(result);
+            return result;
+        }));
+        return verdict(several, results, started);
+    }
+    finally {
+        signal.removeEventListener('abort', onStep);
+    }
+}
+/** One run through the single-run relay; an error of its own is its conclusion, never the step's throw. */
+async function one(item, step, signal, saved, save, onConcluded, cancelledBecause) {
+    const host = new RunHost(step, item.folder, (name, value) => {
+        if (name === 'run')
+            saved.run = JSON.parse(value);
+        else if (name === 'finished')
+            saved.finished = true;
+        else
+            return;
+        save();
+    });
+    const report = new Reporting(item.settings, host, ` (${item.name})`);
+    let result;
+    try {
+        result = await relay({
+            settings: item.settings,
+            host,
+            signal,
+            onStarted: (run) => report.started(run),
+            onEnded: (r, remote, run) => report.ended(r, remote, run),
+            onConcluded,
+            cancelledBecause
+        });
+        setOutputs(host, result);
+        await report.finish(result);
+    }
+    catch (err) {
+        result = failedRun(item, host, saved, err);
+        await report.failed(err instanceof Error ? err : new Error(String(err)));
+        host.setOutput('conclusion', result.conclusion);
+        setOutputs(host, result);
+    }
+    finally {
+        saved.finished = true;
+        save();
+    }
+    return { ...result, name: item.name, outputs: Object.fromEntries(host.outputs) };
+}
+/** A run whose relay threw: its conclusion is `error` (or `canceled`), its message the sentence. */
+function failedRun(item, host, saved, err) {
+    const canceled = err instanceof errors/* AbortedError */.oM;
+    const message = canceled
+        ? 'The calling job was cancelled.'
+        : err instanceof errors/* RemoteError */.Hi || err instanceof errors/* DeadlineError */.j3
+            ? err.message
+            : `ci-relay failed: ${(0,errors/* errorMessage */.gJ)(err)}`;
+    if (!canceled)
+        host.error(message);
+    const conclusion = canceled ? 'canceled' : 'error';
+    return {
+        system: inputs/* SYSTEM_NAMES */.Hu[item.settings.system],
+        conclusion,
+        status: '',
+        runId: saved.run?.id ?? '',
+        runUrl: saved.run?.url ?? '',
+        jobs: [],
+        logFile: '',
+        downloadDir: item.settings.downloadDir,
+        duration: 0,
+        accepted: item.settings.successOn.includes(conclusion),
+        waited: true,
+        message
+    };
+}
+/**
+ * The step's result: the worst of the runs' conclusions, each judged with its own `success-on`
+ * (a run it accepts counts as success); accepted when every run is. run-id/run-url stay empty.
+ */
+function verdict(several, runs, started) {
+    const judged = runs.map((r) => (r.accepted ? 'success' : r.conclusion));
+    const conclusion = VERDICT_ORDER.find((c) => judged.includes(c)) ?? 'error';
+    const bad = runs.filter((r) => !r.accepted);
+    const firstBad = bad.find((r) => r.logFile) ?? bad[0];
+    const systems = [...new Set(runs.map((r) => r.system))].join(', ');
+    return {
+        system: systems,
+        conclusion,
+        status: '',
+        runId: '',
+        runUrl: '',
+        jobs: runs.flatMap((r) => r.jobs.map((j) => ({ ...j, name: `${r.name}/${j.name}` }))),
+        logFile: firstBad?.logFile || ([...runs].reverse().find((r) => r.logFile)?.logFile ?? ''),
+        downloadDir: several.downloadDir,
+        duration: Math.round((Date.now() - started) / 1000),
+        accepted: bad.length === 0,
+        waited: true,
+        message: bad.length
+            ? `${bad.length} of ${runs.length} runs did not succeed: ${bad.map((r) => `${r.name} ${r.conclusion}`).join(', ')}.`
+            : `All ${runs.length} runs succeeded${runs.some((r) => r.conclusion !== 'success') ? ' (some as success-on accepts)' : ''}.`,
+        tests: summedTests(runs),
+        runs
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/relay/runs-post.js
+
+
+
+
+
+/**
+ * GitHub's post step for several runs: the main step was killed before it ended them, so each
+ * run it had started and not seen end is cancelled once, on its own server with its own
+ * credentials, all at once within one cancel grace.
+ */
+async function cancelSeveral(host) {
+    let saved;
+    let items;
+    try {
+        saved = JSON.parse(host.getState('runs'));
+        items = readRuns((name) => host.input(name), (value) => host.secret(value), process.cwd(), host.kind).items;
+    }
+    catch {
+        return 0;
+    }
+    const grace = (0,core_deadline/* graceWindow */.Fh)(CANCEL_GRACE_MS);
+    await Promise.all(saved.map(async (entry) => {
+        const item = items.find((i) => i.name === entry.name);
+        if (!item || !entry.run || entry.finished || !item.settings.cancelOnAbort)
+            return;
+        const what = `${inputs/* SYSTEM_NAMES */.Hu[item.settings.system]} run ${entry.run.id} of '${item.name}'`;
+        let clients = [];
+        try {
+            const connection = await connect(item.settings, host, grace.signal, grace.at);
+            clients = connection.clients;
+            await connection.remote.cancel(entry.run);
+            host.warning(`Cancelled ${what}: the job was cancelled before it ended.`);
+        }
+        catch (err) {
+            // One run that cannot be cancelled never keeps the others from being cancelled.
+            host.warning(`Could not cancel ${what}: ${(0,errors/* errorMessage */.gJ)(err)}`);
+        }
+        finally {
+            clients.forEach((c) => c.dispose());
+        }
+    }));
+    return 0;
+}
+
 ;// CONCATENATED MODULE: ./lib/relay/index.js
 /**
  * relay/ owns one run's life: trigger (or attach) → follow (the poll loop, logs, artifacts) →
@@ -3916,6 +4543,9 @@ function duration(seconds) {
  * This module is what main() loads only once a relay is to run: the `--version` and `--help`
  * paths (and a host's start-up) never parse the engine.
  */
+
+
+
 
 
 
