@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import type { Host } from '../src/core/host.js';
 import { OUTPUTS } from '../src/config/inputs.js';
+import { neutralizeCommands } from '../src/logs/neutralise.js';
 import { handBack, parseValues } from '../src/reporting/outputs-file.js';
 import { startGitLabSim, type GitLabSim, type SimJob } from '../sim/gitlab.js';
 import { runCli, runGitHub } from './helpers/run.js';
@@ -175,8 +176,12 @@ describe('outputs-file end to end', () => {
     expect(run.code).toBe(0);
     expect(run.outputs.conclusion).toBe('success');
     expect(run.outputs.DEPLOY_URL).toBe('https://app.example.com/review/42?a=b');
-    expect(run.outputs.EVIL).toBe('##vso[task.complete result=Succeeded]pwned');
-    expect(run.outputs.COLON).toBe('::error::boom');
+    // Output values are remote text: they pass the one neutraliser (issue 20), so a step that
+    // echoes them obeys nothing; they read as the remote wrote them.
+    expect(run.outputs.EVIL).toBe(neutralizeCommands('##vso[task.complete result=Succeeded]pwned'));
+    expect(run.outputs.EVIL).not.toContain('##vso[');
+    expect(run.outputs.COLON).toBe(neutralizeCommands('::error::boom'));
+    expect(run.outputs.COLON.startsWith('::')).toBe(false);
     expect(run.outputs['BAD-KEY']).toBeUndefined();
     expect(JSON.parse(run.outputs['remote-outputs'])).toEqual({
       DEPLOY_URL: 'https://app.example.com/review/42?a=b',

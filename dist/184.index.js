@@ -3318,6 +3318,10 @@ function summary_text(s) {
         .replace(/</g, '&lt;')
         .replace(/>/g, '&gt;');
 }
+/** A local path as a code span on one line: nothing in it is Markdown or HTML, a table's `|` escaped. */
+function code(s) {
+    return `\`${s.replace(/[`\r\n\u0085\u2028\u2029]/g, ' ').replace(/\|/g, '\\|')}\``;
+}
 /** A link when `url` is an http(s) URL; otherwise the label, and the URL as text beside it. */
 function summary_link(label, url) {
     if (!url)
@@ -4202,7 +4206,7 @@ function severalSummaryMarkdown(result) {
         }
         out.push('| Job | Stage | Conclusion | Duration | Link | Log |', '|---|---|---|---|---|---|');
         for (const j of r.jobs) {
-            out.push(`| ${summary_text(j.name)} | ${summary_text(j.stage ?? '')} | ${ICONS[j.conclusion] ?? ''} ${summary_text(j.conclusion)} | ${j.duration !== undefined ? `${Math.round(j.duration)}s` : ''} | ${j.url ? summary_link('open', j.url) : ''} | ${j.log ? summary_text(j.log) : ''} |`);
+            out.push(`| ${summary_text(j.name)} | ${summary_text(j.stage ?? '')} | ${ICONS[j.conclusion] ?? ''} ${summary_text(j.conclusion)} | ${j.duration !== undefined ? `${Math.round(j.duration)}s` : ''} | ${j.url ? summary_link('open', j.url) : ''} | ${j.log ? code(j.log) : ''} |`);
         }
     }
     if (result.tests)

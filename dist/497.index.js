@@ -544,6 +544,7 @@ async function waitForCommitPipeline(w) {
 
 ;// CONCATENATED MODULE: ./lib/remotes/gitlab/versions.js
 
+
 const PIPELINE_INPUTS_SINCE = [18, 1];
 const JOB_INPUTS_SINCE = [18, 9];
 /** `17.7.0-ee` → [17, 7]; undefined when it does not read as a version. */
@@ -568,6 +569,51 @@ function takes(version, min) {
     if (!v)
         return 'unknown';
     return atLeast(v, min) ? 'yes' : 'no';
+}
+/**
+ * A server that does not take inputs runs the pipeline (or job) without them, without a word:
+ * refuse before anything is started. A server that does not say its version gets them, with a
+ * warning (versions.ts).
+ */
+async function requireInputs(api, warn, since, what) {
+    const version = await serverVersion(api);
+    const verdict = takes(version, since);
+    if (verdict === 'no') {
+        throw new errors/* RemoteError */.Hi(`GitLab ${version} does not take ${what} (GitLab ${since.join('.')} and later do), so nothing was started: upgrade the server, or pass the values as 'variables'.`);
+    }
+    if (verdict === 'unknown') {
+        warn(`GitLab did not say its version to this token, so ci-relay cannot tell whether it takes ${what} (GitLab ${since.join('.')} and later do); sending them: an older server would run without them.`);
+    }
+}
+/**
+ * Before 14.9, /play ignored job_variables_attributes, and no answer shows a job's variables:
+ * here only the server's version can tell. Unknown counts as old (say so rather than pretend).
+ */
+async function warnIfPlayIgnoresVariables(api, warn) {
+    const { value } = await api.optional(Version, 'version', 'GET version', [401, 403, 404]);
+    const [major, minor] = (value?.version ?? '').split('.').map(Number);
+    if (major > 14 || (major === 14 && minor >= 9))
+        return;
+    warn(value
+        ? `GitLab ${value.version} ignores variables for a played manual job (before 14.9): the job runs without them.`
+        : 'The variables for the played manual job may have been ignored: GitLab before 14.9 ignores them, and this server did not say its version.');
+}
+/**
+ * GitLab 9.x's POST /pipeline dropped variables without a word: read them back (the pipeline
+ * variables API, 11.11+) and say which are missing; a server without that API may have dropped them.
+ */
+async function checkVariablesApplied(api, project, pipelineId, variables, warn) {
+    const { value, status } = await api.optional(Variables, `${project}/pipelines/${pipelineId}/variables`, `GET pipeline ${pipelineId} variables`, [403, 404]);
+    if (status === 403)
+        return;
+    const missing = value
+        ? variables.map(([k]) => k).filter((k) => !value.some((v) => v.key === k))
+        : variables.map(([k]) => k);
+    if (!missing.length)
+        return;
+    warn(value
+        ? `GitLab did not apply the variables ${missing.join(', ')} to pipeline ${pipelineId}.`
+        : `The variables may not have been applied to pipeline ${pipelineId}: this GitLab cannot show a pipeline's variables, and old releases (9.x) drop them from POST /pipeline without a word.`);
 }
 
 ;// CONCATENATED MODULE: ./lib/remotes/gitlab/remote.js
@@ -622,7 +668,7 @@ class GitLab {
         if (this.gl.sha)
             return this.waitForCommit(this.gl.sha);
         if (this.hasInputs)
-            await this.requireInputs(PIPELINE_INPUTS_SINCE, 'pipeline inputs');
+            await requireInputs(this.api, this.ctx.warn, PIPELINE_INPUTS_SINCE, 'pipeline inputs');
         const vars = this.variables;
         const inputs = this.hasInputs ? { inputs: this.gl.inputs } : {};
         let pipeline;
@@ -654,14 +700,14 @@ class GitLab {
                 }
             }));
             if (vars.length)
-                await this.checkApplied(pipeline.id);
+                await checkVariablesApplied(this.api, this.project, pipeline.id, this.variables, this.ctx.warn);
         }
         return this.pipelineRun(pipeline);
     }
     /** `sha`: nothing is created; the commit's pipeline is followed like an attached run. */
     async waitForCommit(sha) {
         if (this.hasInputs)
-            await this.requireInputs(JOB_INPUTS_SINCE, 'inputs for a played manual job (job_inputs)');
+            await requireInputs(this.api, this.ctx.warn, JOB_INPUTS_SINCE, 'inputs for a played manual job (job_inputs)');
         const pipeline = await waitForCommitPipeline({
             api: this.api,
             project: this.project,
@@ -673,21 +719,6 @@ class GitLab {
         });
         this.ctx.note(`Pipeline ${pipeline.id}${pipeline.ref ? ` on ${pipeline.ref}` : ''} is the one for commit ${sha}.`);
         return this.pipelineRun(pipeline);
-    }
-    /**
-     * A server that does not take inputs runs the pipeline (or job) without them, without a word:
-     * refuse before anything is started. A server that does not say its version gets them, with a
-     * warning (versions.ts).
-     */
-    async requireInputs(since, what) {
-        const version = await serverVersion(this.api);
-        const verdict = takes(version, since);
-        if (verdict === 'no') {
-            throw new errors/* RemoteError */.Hi(`GitLab ${version} does not take ${what} (GitLab ${since.join('.')} and later do), so nothing was started: upgrade the server, or pass the values as 'variables'.`);
-        }
-        if (verdict === 'unknown') {
-            this.ctx.warn(`GitLab did not say its version to this token, so ci-relay cannot tell whether it takes ${what} (GitLab ${since.join('.')} and later do); sending them: an older server would run without them.`);
-        }
     }
     /** gitlab.com 17.7+ projects refuse pipeline variables by default: say how to allow them. */
     async withRemedy(send) {
@@ -701,27 +732,10 @@ class GitLab {
             throw err;
         }
     }
-    /**
-     * GitLab 9.x's POST /pipeline dropped variables without a word: read them back (the pipeline
-     * variables API, 11.11+) and say which are missing; a server without that API may have dropped them.
-     */
-    async checkApplied(pipelineId) {
-        const { value, status } = await this.api.optional(Variables, `${this.project}/pipelines/${pipelineId}/variables`, `GET pipeline ${pipelineId} variables`, [403, 404]);
-        if (status === 403)
-            return;
-        const missing = value
-            ? this.variables.map(([k]) => k).filter((k) => !value.some((v) => v.key === k))
-            : this.variables.map(([k]) => k);
-        if (!missing.length)
-            return;
-        this.ctx.warn(value
-            ? `GitLab did not apply the variables ${missing.join(', ')} to pipeline ${pipelineId}.`
-            : `The variables may not have been applied to pipeline ${pipelineId}: this GitLab cannot show a pipeline's variables, and old releases (9.x) drop them from POST /pipeline without a word.`);
-    }
     /** A numeric `job`: play it if manual, retry it if it has ended, else follow it. */
     async startJob(jobId) {
         if (this.hasInputs)
-            await this.requireInputs(JOB_INPUTS_SINCE, 'inputs for a played manual job (job_inputs)');
+            await requireInputs(this.api, this.ctx.warn, JOB_INPUTS_SINCE, 'inputs for a played manual job (job_inputs)');
         let job = await this.getJob(jobId);
         if (job.status === 'manual') {
             job = await this.play(job.id);
@@ -749,21 +763,8 @@ class GitLab {
             json: { ...(vars.length ? { job_variables_attributes: vars } : {}), ...jobInputs }
         });
         if (vars.length)
-            await this.warnIfPlayIgnoresVariables();
+            await warnIfPlayIgnoresVariables(this.api, this.ctx.warn);
         return played;
-    }
-    /**
-     * Before 14.9, /play ignored job_variables_attributes, and no answer shows a job's variables:
-     * here only the server's version can tell. Unknown counts as old (say so rather than pretend).
-     */
-    async warnIfPlayIgnoresVariables() {
-        const { value } = await this.api.optional(Version, 'version', 'GET version', [401, 403, 404]);
-        const [major, minor] = (value?.version ?? '').split('.').map(Number);
-        if (major > 14 || (major === 14 && minor >= 9))
-            return;
-        this.ctx.warn(value
-            ? `GitLab ${value.version} ignores variables for a played manual job (before 14.9): the job runs without them.`
-            : 'The variables for the played manual job may have been ignored: GitLab before 14.9 ignores them, and this server did not say its version.');
     }
     getJob(jobId, project = this.project) {
         return this.api.json(Job, 'GET', `${project}/jobs/${jobId}`, `GET job ${jobId}`);
@@ -815,7 +816,7 @@ class GitLab {
     }
     async attach(id) {
         if (this.hasInputs)
-            await this.requireInputs(JOB_INPUTS_SINCE, 'inputs for a played manual job (job_inputs)');
+            await requireInputs(this.api, this.ctx.warn, JOB_INPUTS_SINCE, 'inputs for a played manual job (job_inputs)');
         return this.pipelineRun(await this.getPipeline(id));
     }
     async poll(run) {

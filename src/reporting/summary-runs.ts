@@ -7,7 +7,7 @@ import type { Host } from '../core/host.js';
 import type { NamedResult, Result } from '../core/result.js';
 import { mergeSummaries } from '../core/test-summary.js';
 import { commandFreeJson } from '../logs/neutralise.js';
-import { ICONS, link, setOutputs, testsMarkdown, text } from './summary.js';
+import { ICONS, code, link, setOutputs, testsMarkdown, text } from './summary.js';
 
 /** Outputs whose text is JSON or a number: in `runs` they keep their type. */
 const TYPED = new Set(['jobs', 'tests', 'remote-outputs', 'duration', 'failed-tests']);
@@ -75,7 +75,7 @@ export function severalSummaryMarkdown(result: Result): string {
       out.push(
         `| ${text(j.name)} | ${text(j.stage ?? '')} | ${ICONS[j.conclusion] ?? ''} ${text(j.conclusion)} | ${
           j.duration !== undefined ? `${Math.round(j.duration)}s` : ''
-        } | ${j.url ? link('open', j.url) : ''} | ${j.log ? text(j.log) : ''} |`
+        } | ${j.url ? link('open', j.url) : ''} | ${j.log ? code(j.log) : ''} |`
       );
     }
   }

@@ -103,6 +103,11 @@ export function text(s: string): string {
     .replace(/>/g, '&gt;');
 }
 
+/** A local path as a code span on one line: nothing in it is Markdown or HTML, a table's `|` escaped. */
+export function code(s: string): string {
+  return `\`${s.replace(/[`\r\n\u0085\u2028\u2029]/g, ' ').replace(/\|/g, '\\|')}\``;
+}
+
 /** A link when `url` is an http(s) URL; otherwise the label, and the URL as text beside it. */
 export function link(label: string, url: string | undefined): string {
   if (!url) return text(label);

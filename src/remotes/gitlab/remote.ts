@@ -6,17 +6,16 @@ import type { Remote, RemoteContext } from '../remote.js';
 import type { Job, LogSink, Run, Snapshot } from '../../core/run.js';
 import { GitLabApi } from './api.js';
 import { ENDED, PipelineTree, latestPerName } from './pipeline.js';
-import {
-  Job as JobShape,
-  Pipeline,
-  ProjectIdentity,
-  Variables,
-  Version,
-  type Job as GlJob
-} from './shapes.js';
+import { Job as JobShape, Pipeline, ProjectIdentity, type Job as GlJob } from './shapes.js';
 import { readTestReport } from './test-report.js';
 import { waitForCommitPipeline } from './commit.js';
-import { JOB_INPUTS_SINCE, PIPELINE_INPUTS_SINCE, serverVersion, takes } from './versions.js';
+import {
+  JOB_INPUTS_SINCE,
+  PIPELINE_INPUTS_SINCE,
+  checkVariablesApplied,
+  requireInputs,
+  warnIfPlayIgnoresVariables
+} from './versions.js';
 
 /** How the run is followed, kept in Run.data so a post step can cancel it. */
 interface RunData extends Record<string, unknown> {
@@ -80,7 +79,8 @@ class GitLab implements Remote {
     const jobId = this.jobById;
     if (jobId !== undefined) return this.startJob(jobId);
     if (this.gl.sha) return this.waitForCommit(this.gl.sha);
-    if (this.hasInputs) await this.requireInputs(PIPELINE_INPUTS_SINCE, 'pipeline inputs');
+    if (this.hasInputs)
+      await requireInputs(this.api, this.ctx.warn, PIPELINE_INPUTS_SINCE, 'pipeline inputs');
     const vars = this.variables;
     const inputs = this.hasInputs ? { inputs: this.gl.inputs } : {};
     let pipeline: Pipeline;
@@ -113,7 +113,8 @@ class GitLab implements Remote {
           }
         })
       );
-      if (vars.length) await this.checkApplied(pipeline.id);
+      if (vars.length)
+        await checkVariablesApplied(this.api, this.project, pipeline.id, this.variables, this.ctx.warn);
     }
     return this.pipelineRun(pipeline);
   }
@@ -121,7 +122,12 @@ class GitLab implements Remote {
   /** `sha`: nothing is created; the commit's pipeline is followed like an attached run. */
   private async waitForCommit(sha: string): Promise<Run> {
     if (this.hasInputs)
-      await this.requireInputs(JOB_INPUTS_SINCE, 'inputs for a played manual job (job_inputs)');
+      await requireInputs(
+        this.api,
+        this.ctx.warn,
+        JOB_INPUTS_SINCE,
+        'inputs for a played manual job (job_inputs)'
+      );
     const pipeline = await waitForCommitPipeline({
       api: this.api,
       project: this.project,
@@ -135,26 +141,6 @@ class GitLab implements Remote {
       `Pipeline ${pipeline.id}${pipeline.ref ? ` on ${pipeline.ref}` : ''} is the one for commit ${sha}.`
     );
     return this.pipelineRun(pipeline);
-  }
-
-  /**
-   * A server that does not take inputs runs the pipeline (or job) without them, without a word:
-   * refuse before anything is started. A server that does not say its version gets them, with a
-   * warning (versions.ts).
-   */
-  private async requireInputs(since: [number, number], what: string): Promise<void> {
-    const version = await serverVersion(this.api);
-    const verdict = takes(version, since);
-    if (verdict === 'no') {
-      throw new RemoteError(
-        `GitLab ${version} does not take ${what} (GitLab ${since.join('.')} and later do), so nothing was started: upgrade the server, or pass the values as 'variables'.`
-      );
-    }
-    if (verdict === 'unknown') {
-      this.ctx.warn(
-        `GitLab did not say its version to this token, so ci-relay cannot tell whether it takes ${what} (GitLab ${since.join('.')} and later do); sending them: an older server would run without them.`
-      );
-    }
   }
 
   /** gitlab.com 17.7+ projects refuse pipeline variables by default: say how to allow them. */
@@ -172,33 +158,15 @@ class GitLab implements Remote {
     }
   }
 
-  /**
-   * GitLab 9.x's POST /pipeline dropped variables without a word: read them back (the pipeline
-   * variables API, 11.11+) and say which are missing; a server without that API may have dropped them.
-   */
-  private async checkApplied(pipelineId: number): Promise<void> {
-    const { value, status } = await this.api.optional(
-      Variables,
-      `${this.project}/pipelines/${pipelineId}/variables`,
-      `GET pipeline ${pipelineId} variables`,
-      [403, 404]
-    );
-    if (status === 403) return;
-    const missing = value
-      ? this.variables.map(([k]) => k).filter((k) => !value.some((v) => v.key === k))
-      : this.variables.map(([k]) => k);
-    if (!missing.length) return;
-    this.ctx.warn(
-      value
-        ? `GitLab did not apply the variables ${missing.join(', ')} to pipeline ${pipelineId}.`
-        : `The variables may not have been applied to pipeline ${pipelineId}: this GitLab cannot show a pipeline's variables, and old releases (9.x) drop them from POST /pipeline without a word.`
-    );
-  }
-
   /** A numeric `job`: play it if manual, retry it if it has ended, else follow it. */
   private async startJob(jobId: number): Promise<Run> {
     if (this.hasInputs)
-      await this.requireInputs(JOB_INPUTS_SINCE, 'inputs for a played manual job (job_inputs)');
+      await requireInputs(
+        this.api,
+        this.ctx.warn,
+        JOB_INPUTS_SINCE,
+        'inputs for a played manual job (job_inputs)'
+      );
     let job = await this.getJob(jobId);
     if (job.status === 'manual') {
       job = await this.play(job.id);
@@ -235,23 +203,8 @@ class GitLab implements Remote {
         json: { ...(vars.length ? { job_variables_attributes: vars } : {}), ...jobInputs }
       }
     );
-    if (vars.length) await this.warnIfPlayIgnoresVariables();
+    if (vars.length) await warnIfPlayIgnoresVariables(this.api, this.ctx.warn);
     return played;
-  }
-
-  /**
-   * Before 14.9, /play ignored job_variables_attributes, and no answer shows a job's variables:
-   * here only the server's version can tell. Unknown counts as old (say so rather than pretend).
-   */
-  private async warnIfPlayIgnoresVariables(): Promise<void> {
-    const { value } = await this.api.optional(Version, 'version', 'GET version', [401, 403, 404]);
-    const [major, minor] = (value?.version ?? '').split('.').map(Number);
-    if (major > 14 || (major === 14 && minor >= 9)) return;
-    this.ctx.warn(
-      value
-        ? `GitLab ${value.version} ignores variables for a played manual job (before 14.9): the job runs without them.`
-        : 'The variables for the played manual job may have been ignored: GitLab before 14.9 ignores them, and this server did not say its version.'
-    );
   }
 
   private getJob(jobId: number, project = this.project): Promise<GlJob> {
@@ -319,7 +272,12 @@ class GitLab implements Remote {
 
   async attach(id: string): Promise<Run> {
     if (this.hasInputs)
-      await this.requireInputs(JOB_INPUTS_SINCE, 'inputs for a played manual job (job_inputs)');
+      await requireInputs(
+        this.api,
+        this.ctx.warn,
+        JOB_INPUTS_SINCE,
+        'inputs for a played manual job (job_inputs)'
+      );
     return this.pipelineRun(await this.getPipeline(id));
   }
 
