@@ -706,8 +706,7 @@ class GitLab {
     }
     /** `sha`: nothing is created; the commit's pipeline is followed like an attached run. */
     async waitForCommit(sha) {
-        if (this.hasInputs)
-            await requireInputs(this.api, this.ctx.warn, JOB_INPUTS_SINCE, 'inputs for a played manual job (job_inputs)');
+        await this.requireJobInputs();
         const pipeline = await waitForCommitPipeline({
             api: this.api,
             project: this.project,
@@ -719,6 +718,11 @@ class GitLab {
         });
         this.ctx.note(`Pipeline ${pipeline.id}${pipeline.ref ? ` on ${pipeline.ref}` : ''} is the one for commit ${sha}.`);
         return this.pipelineRun(pipeline);
+    }
+    /** `inputs` for a manual job to play go as `job_inputs`: only to a server that takes them. */
+    async requireJobInputs() {
+        if (this.hasInputs)
+            await requireInputs(this.api, this.ctx.warn, JOB_INPUTS_SINCE, 'inputs for a played manual job (job_inputs)');
     }
     /** gitlab.com 17.7+ projects refuse pipeline variables by default: say how to allow them. */
     async withRemedy(send) {
@@ -734,8 +738,7 @@ class GitLab {
     }
     /** A numeric `job`: play it if manual, retry it if it has ended, else follow it. */
     async startJob(jobId) {
-        if (this.hasInputs)
-            await requireInputs(this.api, this.ctx.warn, JOB_INPUTS_SINCE, 'inputs for a played manual job (job_inputs)');
+        await this.requireJobInputs();
         let job = await this.getJob(jobId);
         if (job.status === 'manual') {
             job = await this.play(job.id);
@@ -815,8 +818,7 @@ class GitLab {
         return mine ? this.pipelineRun(mine) : undefined;
     }
     async attach(id) {
-        if (this.hasInputs)
-            await requireInputs(this.api, this.ctx.warn, JOB_INPUTS_SINCE, 'inputs for a played manual job (job_inputs)');
+        await this.requireJobInputs();
         return this.pipelineRun(await this.getPipeline(id));
     }
     async poll(run) {

@@ -121,13 +121,7 @@ class GitLab implements Remote {
 
   /** `sha`: nothing is created; the commit's pipeline is followed like an attached run. */
   private async waitForCommit(sha: string): Promise<Run> {
-    if (this.hasInputs)
-      await requireInputs(
-        this.api,
-        this.ctx.warn,
-        JOB_INPUTS_SINCE,
-        'inputs for a played manual job (job_inputs)'
-      );
+    await this.requireJobInputs();
     const pipeline = await waitForCommitPipeline({
       api: this.api,
       project: this.project,
@@ -141,6 +135,17 @@ class GitLab implements Remote {
       `Pipeline ${pipeline.id}${pipeline.ref ? ` on ${pipeline.ref}` : ''} is the one for commit ${sha}.`
     );
     return this.pipelineRun(pipeline);
+  }
+
+  /** `inputs` for a manual job to play go as `job_inputs`: only to a server that takes them. */
+  private async requireJobInputs(): Promise<void> {
+    if (this.hasInputs)
+      await requireInputs(
+        this.api,
+        this.ctx.warn,
+        JOB_INPUTS_SINCE,
+        'inputs for a played manual job (job_inputs)'
+      );
   }
 
   /** gitlab.com 17.7+ projects refuse pipeline variables by default: say how to allow them. */
@@ -160,13 +165,7 @@ class GitLab implements Remote {
 
   /** A numeric `job`: play it if manual, retry it if it has ended, else follow it. */
   private async startJob(jobId: number): Promise<Run> {
-    if (this.hasInputs)
-      await requireInputs(
-        this.api,
-        this.ctx.warn,
-        JOB_INPUTS_SINCE,
-        'inputs for a played manual job (job_inputs)'
-      );
+    await this.requireJobInputs();
     let job = await this.getJob(jobId);
     if (job.status === 'manual') {
       job = await this.play(job.id);
@@ -271,13 +270,7 @@ class GitLab implements Remote {
   }
 
   async attach(id: string): Promise<Run> {
-    if (this.hasInputs)
-      await requireInputs(
-        this.api,
-        this.ctx.warn,
-        JOB_INPUTS_SINCE,
-        'inputs for a played manual job (job_inputs)'
-      );
+    await this.requireJobInputs();
     return this.pipelineRun(await this.getPipeline(id));
   }
 
