@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import type * as http from 'node:http';
 import { sendJson, type SimRequest } from '../server.js';
-import { JobRec, PipelineRec, World } from './model.js';
+import type { World } from './model.js';
+import type { JobRec, PipelineRec } from './records.js';
 import { HttpError, badRequest, decodeSegment, intParam, recordNotFound } from './params.js';
 import type { GitLabProfile } from './profiles.js';
 import { Renderer, type TestSuite } from './render.js';

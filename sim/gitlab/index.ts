@@ -7,7 +7,7 @@
  *
  * The routes, fields and list rules follow a server profile (profiles.ts), one per GitLab release.
  * Statuses are computed the way GitLab computes them (status.ts); state follows from timestamps
- * (model.ts); entities are rendered in render.ts.
+ * (model.ts, over the records of records.ts); entities are rendered in render.ts.
  */
 import { startServer } from '../server.js';
 import { GitLabContext } from './context.js';

@@ -1,6 +1,7 @@
 // Rendering: GitLab's API entities (lib/api/entities/ci/*.rb), shaped by the server profile.
 import { COMPLETED } from './status.js';
-import { shaFor, type JobRec, type PipelineRec, type World } from './model.js';
+import type { World } from './model.js';
+import { shaFor, type JobRec, type PipelineRec } from './records.js';
 import type { GitLabProfile } from './profiles.js';
 import type { SimTestCase } from './types.js';
 

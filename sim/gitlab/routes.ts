@@ -5,7 +5,7 @@
 import type * as http from 'node:http';
 import { sendText, type SimRequest } from '../server.js';
 import type { GitLabContext } from './context.js';
-import type { PipelineRec } from './model.js';
+import type { PipelineRec } from './records.js';
 import {
   HttpError,
   badRequest,
