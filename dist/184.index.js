@@ -2402,21 +2402,10 @@ class Http {
         return this.follow({ url: new URL(this.resolve(path)), verb: method, data, headers }, path, silenceMs, opts.accept);
     }
     async follow(first, path, silenceMs, accept) {
-        const config = this.config;
-        const waits = {
-            serverName: config.serverName,
-            debug: config.debug,
-            get signal() {
-                return config.signal;
-            },
-            get deadline() {
-                return config.deadline;
-            }
-        };
         let hop = first;
         for (let hops = 0;; hops++) {
             const { url, verb, data } = hop;
-            await (0,budget/* pace */.cI)(this.budget, verb, waits);
+            await (0,budget/* pace */.cI)(this.budget, verb, this.config);
             const signal = this.watchAbort();
             const sent = headersFor(url, this.origin, this.config.credentials, hop.headers);
             this.config.debug?.(`${verb} ${this.show(url.toString())}`);
@@ -2473,21 +2462,7 @@ class Http {
     }
     /** Runs one attempt of an exchange with the retries it may have (retries.ts). */
     retrying(method, path, opts, attempt) {
-        const config = this.config;
-        return (0,retries/* withRetries */.LH)({
-            serverName: config.serverName,
-            maxAttempts: config.maxAttempts,
-            backoffMs: config.backoffMs,
-            get signal() {
-                return config.signal;
-            },
-            get deadline() {
-                return config.deadline;
-            },
-            debug: config.debug,
-            stats: this.stats,
-            show: (p) => this.show(p)
-        }, method, path, opts.idempotent ?? (method === 'GET' || method === 'HEAD'), attempt);
+        return (0,retries/* withRetries */.LH)(this.config, this, method, path, opts.idempotent ?? (method === 'GET' || method === 'HEAD'), attempt);
     }
     /** A URL as shown in messages: no query (pre-signed URLs carry credentials there). */
     show(pathOrUrl) {
@@ -4805,7 +4780,7 @@ class RetryableError extends Error {
     }
 }
 /** Runs `attempt` until it succeeds, fails for good, or may not be repeated. */
-async function withRetries(ctx, method, path, idempotent, attempt) {
+async function withRetries(ctx, client, method, path, idempotent, attempt) {
     const maxAttempts = ctx.maxAttempts ?? 7;
     for (let n = 1;; n++) {
         try {
@@ -4819,7 +4794,7 @@ async function withRetries(ctx, method, path, idempotent, attempt) {
                 throw err;
             const notSent = failure.notSent || failure.status === 429;
             if (!idempotent && !notSent) {
-                throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .AmbiguousRequestError */ .sm(`${failure.message} — the ${method} to ${ctx.show(path)} may or may not have reached ${ctx.serverName}`);
+                throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .AmbiguousRequestError */ .sm(`${failure.message} — the ${method} to ${client.show(path)} may or may not have reached ${ctx.serverName}`);
             }
             if (n >= maxAttempts) {
                 throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RemoteError */ .Hi(`${failure.message} (gave up after ${n} attempts)`, failure.status);
@@ -4829,7 +4804,7 @@ async function withRetries(ctx, method, path, idempotent, attempt) {
             const delay = Math.min(failure.delayMs ?? jittered, 15 * 60_000);
             if (failure.delayMs !== undefined)
                 withinDeadline(ctx, delay, failure.message);
-            ctx.stats.retries++;
+            client.stats.retries++;
             ctx.debug?.(`${failure.message}; trying again in ${Math.round(delay / 100) / 10}s`);
             await (0,_core_deadline_js__WEBPACK_IMPORTED_MODULE_0__/* .sleep */ .yy)(delay, ctx.signal);
         }

@@ -232,21 +232,10 @@ export class Http implements Exchanges {
     silenceMs: number,
     accept?: number[]
   ): Promise<StreamResponse> {
-    const config = this.config;
-    const waits = {
-      serverName: config.serverName,
-      debug: config.debug,
-      get signal() {
-        return config.signal;
-      },
-      get deadline() {
-        return config.deadline;
-      }
-    };
     let hop = first;
     for (let hops = 0; ; hops++) {
       const { url, verb, data } = hop;
-      await pace(this.budget, verb, waits);
+      await pace(this.budget, verb, this.config);
       const signal = this.watchAbort();
       const sent = headersFor(url, this.origin, this.config.credentials, hop.headers);
       this.config.debug?.(`${verb} ${this.show(url.toString())}`);
@@ -310,22 +299,9 @@ export class Http implements Exchanges {
 
   /** Runs one attempt of an exchange with the retries it may have (retries.ts). */
   retrying<T>(method: string, path: string, opts: RequestOpts, attempt: () => Promise<T>): Promise<T> {
-    const config = this.config;
     return withRetries(
-      {
-        serverName: config.serverName,
-        maxAttempts: config.maxAttempts,
-        backoffMs: config.backoffMs,
-        get signal() {
-          return config.signal;
-        },
-        get deadline() {
-          return config.deadline;
-        },
-        debug: config.debug,
-        stats: this.stats,
-        show: (p) => this.show(p)
-      },
+      this.config,
+      this,
       method,
       path,
       opts.idempotent ?? (method === 'GET' || method === 'HEAD'),

@@ -22,22 +22,26 @@ export class RetryableError extends Error {
   }
 }
 
-/** What the retry loop needs of the client it serves. */
-export interface RetryContext {
+/** What the retry loop reads of the client's configuration (HttpConfig has it all). */
+export interface RetryConfig {
   serverName: string;
   maxAttempts?: number;
   backoffMs?: number;
   signal?: AbortSignal;
   deadline?: number;
   debug?: (message: string) => void;
-  stats: { retries: number };
-  /** A URL as shown in messages. */
+}
+
+/** What the retry loop tells the client: its retry count, and how it shows a URL. */
+export interface RetryClient {
+  readonly stats: { retries: number };
   show(path: string): string;
 }
 
 /** Runs `attempt` until it succeeds, fails for good, or may not be repeated. */
 export async function withRetries<T>(
-  ctx: RetryContext,
+  ctx: RetryConfig,
+  client: RetryClient,
   method: string,
   path: string,
   idempotent: boolean,
@@ -54,7 +58,7 @@ export async function withRetries<T>(
       const notSent = failure.notSent || failure.status === 429;
       if (!idempotent && !notSent) {
         throw new AmbiguousRequestError(
-          `${failure.message} — the ${method} to ${ctx.show(path)} may or may not have reached ${ctx.serverName}`
+          `${failure.message} — the ${method} to ${client.show(path)} may or may not have reached ${ctx.serverName}`
         );
       }
       if (n >= maxAttempts) {
@@ -64,7 +68,7 @@ export async function withRetries<T>(
       const jittered = backoff / 2 + Math.random() * backoff;
       const delay = Math.min(failure.delayMs ?? jittered, 15 * 60_000);
       if (failure.delayMs !== undefined) withinDeadline(ctx, delay, failure.message);
-      ctx.stats.retries++;
+      client.stats.retries++;
       ctx.debug?.(`${failure.message}; trying again in ${Math.round(delay / 100) / 10}s`);
       await sleep(delay, ctx.signal);
     }
